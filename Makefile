@@ -1,0 +1,51 @@
+# CLICK-UP top-level build.
+#
+#   make            kernel modules (kmod/, atoms/), ctl/clickupctl, selftests
+#   make check      install missing deps, build, run selftests in a qemu VM
+#   make vm-shell   interactive shell in the same VM (modules installed)
+#   make C=1        sparse over the kernel sources
+#
+# KDIR defaults to the running kernel's build dir when it exists, else the
+# newest installed Debian linux-headers-*-amd64.
+
+KVER_RUNNING := $(shell uname -r)
+ifeq ($(origin KDIR),undefined)
+  ifneq ($(wildcard /lib/modules/$(KVER_RUNNING)/build/Makefile),)
+    KDIR := /lib/modules/$(KVER_RUNNING)/build
+  else
+    KDIR := $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64)))
+  endif
+endif
+# The kernel release the modules are built for (and the VM boots).
+KVER ?= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+export KDIR KVER
+
+.PHONY: all modules ctl selftests check vm-shell deps clean
+
+all: modules ctl selftests
+
+modules:
+	@test -n "$(KDIR)" || { echo "no kernel headers: run 'make deps' or set KDIR" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+ctl:
+	$(MAKE) -C ctl
+
+selftests: ctl
+	$(MAKE) -C selftests
+
+deps:
+	./selftests/vm/deps.sh
+
+# Installs what is missing, builds, boots the VM and runs every selftest.
+check: deps
+	$(MAKE) all
+	./selftests/vm/run-vm.sh ./selftests/vm/guest-run-tests.sh
+
+vm-shell: all
+	./selftests/vm/run-vm.sh --shell
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	-$(MAKE) -C ctl clean
+	-$(MAKE) -C selftests clean

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * CLICK-UP generic netlink interface.
+ *
+ * A network element (NE) is a named DAG of atoms in one network namespace.
+ * The whole DAG travels in one message (CLICKUP_A_DAG) so that create and
+ * upgrade are a single atomic swap in the kernel.
+ */
+#ifndef _UAPI_LINUX_CLICKUP_H
+#define _UAPI_LINUX_CLICKUP_H
+
+#define CLICKUP_GENL_NAME	"clickup"
+#define CLICKUP_GENL_VERSION	1
+#define CLICKUP_MCGRP_EVENTS	"events"
+
+/* String sizes include the terminating NUL. */
+#define CLICKUP_NAME_MAX	32	/* NE, atom and type names */
+#define CLICKUP_ARG_MAX		256	/* one atom argument */
+
+/* Limits enforced by the kernel (E2BIG beyond them). */
+#define CLICKUP_MAX_ATOMS	1024
+#define CLICKUP_MAX_EDGES	4096
+#define CLICKUP_MAX_ARGS	16
+#define CLICKUP_MAX_PORTS	64
+#define CLICKUP_MAX_ENTRIES	16
+
+enum clickup_cmd {
+	CLICKUP_CMD_UNSPEC,
+	CLICKUP_CMD_ATOM_GET,	/* dump: registered atom types */
+	CLICKUP_CMD_NE_NEW,	/* create NE from CLICKUP_A_DAG */
+	CLICKUP_CMD_NE_UPGRADE,	/* atomically replace the DAG of an NE */
+	CLICKUP_CMD_NE_DEL,	/* delete NE */
+	CLICKUP_CMD_NE_GET,	/* doit (by name) or dump: NE summaries */
+	CLICKUP_CMD_DAG_GET,	/* dump: one message per atom of one NE */
+	__CLICKUP_CMD_MAX,
+};
+#define CLICKUP_CMD_MAX (__CLICKUP_CMD_MAX - 1)
+
+/* Top-level attributes. */
+enum clickup_attr {
+	CLICKUP_A_UNSPEC,
+	CLICKUP_A_PAD,
+	CLICKUP_A_NE_NAME,	/* NUL string, < CLICKUP_NAME_MAX */
+	CLICKUP_A_GENERATION,	/* u64: bumped by every create/upgrade */
+	CLICKUP_A_DAG,		/* nest: enum clickup_dag_attr */
+	CLICKUP_A_TIMES,	/* nest: enum clickup_times_attr (reply) */
+	CLICKUP_A_ATOM,		/* nest: enum clickup_atom_attr (DAG dump) */
+	CLICKUP_A_TYPE,		/* nest: enum clickup_type_attr (type dump) */
+	CLICKUP_A_NR_ATOMS,	/* u32 */
+	CLICKUP_A_NR_EDGES,	/* u32 */
+	CLICKUP_A_NR_ENTRIES,	/* u32: hooks the NE is attached to */
+	__CLICKUP_A_MAX,
+};
+#define CLICKUP_A_MAX (__CLICKUP_A_MAX - 1)
+
+/* CLICKUP_A_DAG */
+enum clickup_dag_attr {
+	CLICKUP_DAG_A_UNSPEC,
+	CLICKUP_DAG_A_ATOMS,	/* nest array of enum clickup_atom_attr;
+				 * an atom's index is its position here
+				 */
+	CLICKUP_DAG_A_EDGES,	/* nest array of enum clickup_edge_attr */
+	__CLICKUP_DAG_A_MAX,
+};
+#define CLICKUP_DAG_A_MAX (__CLICKUP_DAG_A_MAX - 1)
+
+/* One atom: in requests (NAME, TYPE, ARGS) and in DAG dumps (all). */
+enum clickup_atom_attr {
+	CLICKUP_ATOM_A_UNSPEC,
+	CLICKUP_ATOM_A_PAD,
+	CLICKUP_ATOM_A_NAME,	/* NUL string, unique in the DAG */
+	CLICKUP_ATOM_A_TYPE,	/* NUL string, case-insensitive */
+	CLICKUP_ATOM_A_ARGS,	/* nest array of CLICKUP_ARG_A_VALUE */
+	CLICKUP_ATOM_A_INDEX,	/* u32 (dump) */
+	CLICKUP_ATOM_A_NR_OUTPUTS, /* u32 (dump) */
+	CLICKUP_ATOM_A_PACKETS,	/* u64 (dump) */
+	CLICKUP_ATOM_A_BYTES,	/* u64 (dump) */
+	CLICKUP_ATOM_A_DROPS,	/* u64 (dump): dropped by or at this atom */
+	CLICKUP_ATOM_A_EDGES,	/* nest array of clickup_edge_attr (dump,
+				 * this atom's out-edges, SRC omitted)
+				 */
+	__CLICKUP_ATOM_A_MAX,
+};
+#define CLICKUP_ATOM_A_MAX (__CLICKUP_ATOM_A_MAX - 1)
+
+enum clickup_arg_attr {
+	CLICKUP_ARG_A_UNSPEC,
+	CLICKUP_ARG_A_VALUE,	/* NUL string, < CLICKUP_ARG_MAX */
+	__CLICKUP_ARG_A_MAX,
+};
+#define CLICKUP_ARG_A_MAX (__CLICKUP_ARG_A_MAX - 1)
+
+/* One edge: output PORT of atom SRC feeds input DST_PORT of atom DST. */
+enum clickup_edge_attr {
+	CLICKUP_EDGE_A_UNSPEC,
+	CLICKUP_EDGE_A_SRC,	/* u32 atom index */
+	CLICKUP_EDGE_A_PORT,	/* u32 output port of SRC */
+	CLICKUP_EDGE_A_DST,	/* u32 atom index */
+	CLICKUP_EDGE_A_DST_PORT, /* u32 input port of DST, default 0 */
+	__CLICKUP_EDGE_A_MAX,
+};
+#define CLICKUP_EDGE_A_MAX (__CLICKUP_EDGE_A_MAX - 1)
+
+/* CLICKUP_A_TIMES: nanoseconds spent in each phase of a create/upgrade. */
+enum clickup_times_attr {
+	CLICKUP_TIMES_A_UNSPEC,
+	CLICKUP_TIMES_A_PAD,
+	CLICKUP_TIMES_A_VALIDATE,	/* u64 */
+	CLICKUP_TIMES_A_LOAD,		/* u64: resolving + autoloading types */
+	CLICKUP_TIMES_A_INSTANTIATE,	/* u64: init, migrate, hook setup */
+	CLICKUP_TIMES_A_PUBLISH,	/* u64: rcu_replace_pointer + unhook */
+	CLICKUP_TIMES_A_TOTAL,		/* u64 */
+	CLICKUP_TIMES_A_LOADED,		/* u32: modules autoloaded */
+	CLICKUP_TIMES_A_NEW_ATOMS,	/* u32: atoms with no predecessor */
+	CLICKUP_TIMES_A_MIGRATED,	/* u32: atoms that took over state */
+	__CLICKUP_TIMES_A_MAX,
+};
+#define CLICKUP_TIMES_A_MAX (__CLICKUP_TIMES_A_MAX - 1)
+
+/* CLICKUP_A_TYPE: one registered atom type. */
+enum clickup_type_attr {
+	CLICKUP_TYPE_A_UNSPEC,
+	CLICKUP_TYPE_A_NAME,	/* NUL string */
+	CLICKUP_TYPE_A_MODULE,	/* NUL string: owner module */
+	CLICKUP_TYPE_A_INPUTS,	/* u32 */
+	CLICKUP_TYPE_A_OUTPUTS,	/* u32: default output count */
+	CLICKUP_TYPE_A_PRIV_SIZE, /* u32 */
+	CLICKUP_TYPE_A_FLAGS,	/* u32: CLICKUP_TYPE_F_* */
+	CLICKUP_TYPE_A_USERS,	/* u32: live instances */
+	__CLICKUP_TYPE_A_MAX,
+};
+#define CLICKUP_TYPE_A_MAX (__CLICKUP_TYPE_A_MAX - 1)
+
+#define CLICKUP_TYPE_F_ENTRY	(1U << 0)	/* attaches to a hook */
+#define CLICKUP_TYPE_F_TERMINAL	(1U << 1)	/* has no outputs */
+#define CLICKUP_TYPE_F_VAR_OUTPUTS (1U << 2)	/* output count from args */
+
+#endif /* _UAPI_LINUX_CLICKUP_H */
