@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * todevice(DEV): transmit the frame out of DEV (Click's ToDevice); the
+ * packet leaves the hook as NF_STOLEN. The device is looked up per packet
+ * by ifindex, so a DAG never pins a device that is going away.
+ */
+#include <linux/netdevice.h>
+#include <net/clickup.h>
+
+struct todevice_priv {
+	int ifindex;
+};
+
+static int todevice_init(struct clickup_atom *atom, u32 argc,
+			 char *const *argv, struct netlink_ext_ack *extack)
+{
+	struct todevice_priv *priv = clickup_atom_priv(atom);
+	struct net_device *dev;
+
+	dev = __dev_get_by_name(atom->net, argv[0]);
+	if (!dev) {
+		clickup_extack_fmt(extack, "todevice: no device '%s' in this netns",
+				   argv[0]);
+		return -ENODEV;
+	}
+	priv->ifindex = dev->ifindex;
+	return 0;
+}
+
+static int todevice_process(struct clickup_atom *atom, struct sk_buff *skb,
+			    const struct clickup_pkt *pkt)
+{
+	const struct todevice_priv *priv = clickup_atom_priv(atom);
+	struct net_device *dev;
+
+	dev = dev_get_by_index_rcu(pkt->net, priv->ifindex);
+	if (unlikely(!dev))
+		return CLICKUP_DROP;
+	skb->dev = dev;
+	skb_clear_tstamp(skb);
+	dev_queue_xmit(skb);
+	return CLICKUP_STOLEN;
+}
+
+static struct clickup_atom_type todevice_type = {
+	.name		= "todevice",
+	.owner		= THIS_MODULE,
+	.inputs		= 1,
+	.outputs	= 0,
+	.flags		= CLICKUP_TYPE_F_TERMINAL,
+	.min_args	= 1,
+	.max_args	= 1,
+	.priv_size	= sizeof(struct todevice_priv),
+	.init		= todevice_init,
+	.process	= todevice_process,
+};
+
+module_clickup_atom(todevice_type);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("CLICK-UP atom todevice: transmit out of a device");
+MODULE_ALIAS_CLICKUP_ATOM("todevice");

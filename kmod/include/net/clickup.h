@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * CLICK-UP atom API: what an atom module sees of the core.
+ *
+ * An atom type is registered by its own module; instances of it live in the
+ * DAGs of network elements (NEs). The core walks a DAG per packet: each
+ * atom's process() returns an output port (>= 0) or a terminal verdict.
+ */
+#ifndef _NET_CLICKUP_H
+#define _NET_CLICKUP_H
+
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/netfilter.h>
+#include <linux/netlink.h>
+#include <linux/skbuff.h>
+#include <uapi/linux/clickup.h>
+
+/* Terminal verdicts returned by process() instead of an output port. */
+enum clickup_verdict {
+	CLICKUP_DROP	= -1,	/* core frees the packet, counts a drop */
+	CLICKUP_ACCEPT	= -2,	/* NF_ACCEPT: the stack carries on */
+	CLICKUP_STOLEN	= -3,	/* the atom took the skb (sent or freed it) */
+};
+
+/* Where an entry atom attaches; filled in by the entry type's init(). */
+struct clickup_entry {
+	u8	pf;		/* NFPROTO_NETDEV or NFPROTO_IPV4/IPV6 */
+	u8	hooknum;
+	int	priority;
+	int	ifindex;	/* NFPROTO_NETDEV only */
+};
+
+struct clickup_stats;
+
+/* One atom instance in one DAG. */
+struct clickup_atom {
+	const struct clickup_atom_type *type;
+	struct clickup_atom	**next;		/* [nr_outputs] */
+	u32			nr_outputs;
+	u32			index;
+	u64			optional_outputs; /* unconnected: drop */
+	struct clickup_stats	*stats;		/* shared with predecessor */
+	struct net		*net;
+	struct clickup_entry	entry;
+	struct hlist_node	name_node;
+	u32			argc;
+	char			**argv;
+	char			name[CLICKUP_NAME_MAX];
+	unsigned long		priv[] __aligned(__alignof__(u64));
+};
+
+static inline void *clickup_atom_priv(const struct clickup_atom *atom)
+{
+	return (void *)atom->priv;
+}
+
+/* Per-packet context. */
+struct clickup_pkt {
+	const struct nf_hook_state	*state;
+	struct net			*net;
+};
+
+struct clickup_atom_type {
+	const char	*name;		/* lower case, < CLICKUP_NAME_MAX */
+	struct module	*owner;
+	u32		inputs;
+	u32		outputs;	/* init() may change atom->nr_outputs */
+	u64		optional_outputs; /* default optional port mask */
+	u32		flags;		/* CLICKUP_TYPE_F_* */
+	u32		min_args;
+	u32		max_args;
+	size_t		priv_size;
+
+	/*
+	 * Called under RTNL and the core mutex with the NE's netns in
+	 * atom->net; may sleep, must not take RTNL. Reports every rejection
+	 * through extack.
+	 */
+	int	(*init)(struct clickup_atom *atom, u32 argc,
+			char *const *argv, struct netlink_ext_ack *extack);
+	void	(*destroy)(struct clickup_atom *atom);
+	/* Fast path: BH disabled, under RCU; no sleeping, no allocation. */
+	int	(*process)(struct clickup_atom *atom, struct sk_buff *skb,
+			   const struct clickup_pkt *pkt);
+	/*
+	 * Hands state from @old (same name and type, still running until
+	 * the swap is published) to @new before @new goes live. Share
+	 * refcounted objects rather than copy mutable ones.
+	 */
+	int	(*migrate)(struct clickup_atom *new, struct clickup_atom *old,
+			   struct netlink_ext_ack *extack);
+
+	/* Core private. */
+	struct list_head	list;
+	atomic_t		users;
+};
+
+int clickup_atom_register(struct clickup_atom_type *type);
+void clickup_atom_unregister(struct clickup_atom_type *type);
+
+/* printf-style extack message; works on kernels without _FMT support. */
+__printf(2, 3)
+void clickup_extack_fmt(struct netlink_ext_ack *extack, const char *fmt, ...);
+
+#define MODULE_ALIAS_CLICKUP_ATOM(name) MODULE_ALIAS("clickup-atom-" name)
+
+/* One atom type per module: registers at init, unregisters at exit. */
+#define module_clickup_atom(__type) \
+	module_driver(__type, clickup_atom_register, clickup_atom_unregister)
+
+#endif /* _NET_CLICKUP_H */

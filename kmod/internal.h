@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* CLICK-UP core: structures shared by the core's own files only. */
+#ifndef _CLICKUP_INTERNAL_H
+#define _CLICKUP_INTERNAL_H
+
+#include <linux/mutex.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
+#include <net/genetlink.h>
+#include <net/clickup.h>
+
+struct clickup_cpu_stats {
+	u64_stats_t		packets;
+	u64_stats_t		bytes;
+	u64_stats_t		drops;
+	struct u64_stats_sync	syncp;
+};
+
+/* Counters of one atom; refcounted so a same-named successor keeps them. */
+struct clickup_stats {
+	refcount_t				ref;
+	struct clickup_cpu_stats __percpu	*pcpu;
+};
+
+struct clickup_ne;
+
+/* One netfilter hook registration, shared by the DAGs of one NE. */
+struct clickup_hook {
+	struct list_head	list;		/* ne->hooks */
+	struct nf_hook_ops	ops;
+	struct clickup_ne	*ne;
+	struct clickup_entry	key;
+	bool			registered;
+	bool			in_use;		/* by the DAG being built */
+	struct rcu_head		rcu;
+};
+
+struct clickup_dag_entry {
+	struct clickup_hook	*hook;
+	struct clickup_atom	*atom;
+};
+
+struct clickup_dag {
+	u32			nr_atoms;
+	u32			nr_edges;
+	u32			nr_entries;
+	u32			nr_inited;	/* atoms whose init() ran */
+	struct clickup_atom	**atoms;
+	struct clickup_dag_entry entries[CLICKUP_MAX_ENTRIES];
+	struct hlist_head	*names;		/* atoms by name */
+	u32			names_bits;
+	struct rcu_work		free_work;
+};
+
+struct clickup_ne {
+	struct list_head		list;	/* clickup_net->nes */
+	struct net			*net;
+	struct clickup_dag __rcu	*dag;
+	struct list_head		hooks;
+	u64				generation;
+	char				name[CLICKUP_NAME_MAX];
+	struct rcu_head			rcu;
+};
+
+/* What a create/upgrade request asks for, parsed but not yet built. */
+struct clickup_spec_atom {
+	const char			*name;
+	const char			*type_name;
+	u32				argc;
+	char				*argv[CLICKUP_MAX_ARGS];
+	const struct nlattr		*nla;
+	struct clickup_atom_type	*type;	/* holds a module ref */
+};
+
+struct clickup_spec_edge {
+	u32	src, port, dst, dst_port;
+	const struct nlattr *nla;
+};
+
+struct clickup_spec {
+	u32				nr_atoms;
+	u32				nr_edges;
+	struct clickup_spec_atom	*atoms;
+	struct clickup_spec_edge	*edges;
+};
+
+struct clickup_swap_times {
+	u64	validate, load, instantiate, publish, total;
+	u32	loaded, new_atoms, migrated;
+};
+
+extern struct genl_family clickup_family;
+extern const struct nla_policy clickup_dag_policy[CLICKUP_DAG_A_MAX + 1];
+
+/* Serialises every change to NEs and their hooks; taken inside RTNL. */
+extern struct mutex clickup_mutex;
+extern struct workqueue_struct *clickup_wq;
+
+/* registry.c */
+struct clickup_atom_type *clickup_type_get(const char *name, bool autoload,
+					   bool *loaded);
+void clickup_type_put(struct clickup_atom_type *type);
+int clickup_types_dump(struct sk_buff *skb, struct netlink_callback *cb);
+
+/* spec.c: netlink request -> validated spec */
+int clickup_spec_parse(struct clickup_spec *spec, const struct nlattr *nla,
+		       struct netlink_ext_ack *extack);
+int clickup_spec_check_graph(const struct clickup_spec *spec,
+			     struct netlink_ext_ack *extack);
+int clickup_spec_load(struct clickup_spec *spec, u32 *loaded,
+		      struct netlink_ext_ack *extack);
+void clickup_spec_free(struct clickup_spec *spec);
+
+/* dag.c: spec -> live DAG */
+struct clickup_dag *clickup_dag_build(const struct clickup_spec *spec,
+				      struct net *net,
+				      const struct clickup_dag *old,
+				      struct clickup_swap_times *times,
+				      struct netlink_ext_ack *extack);
+void clickup_dag_destroy(struct clickup_dag *dag);
+void clickup_dag_free_rcu(struct clickup_dag *dag);
+void clickup_stats_read(const struct clickup_stats *stats, u64 *packets,
+			u64 *bytes, u64 *drops);
+
+/* ne.c */
+struct clickup_ne *clickup_ne_find(struct net *net, const char *name);
+int clickup_ne_swap(struct net *net, const char *name, bool create,
+		    struct clickup_spec *spec, struct clickup_swap_times *times,
+		    u64 *generation, struct netlink_ext_ack *extack);
+int clickup_ne_delete(struct net *net, const char *name,
+		      struct netlink_ext_ack *extack);
+struct list_head *clickup_net_nes(struct net *net);
+int clickup_ne_init(void);
+void clickup_ne_exit(void);
+
+/* datapath.c */
+unsigned int clickup_hook_fn(void *priv, struct sk_buff *skb,
+			     const struct nf_hook_state *state);
+
+/* netlink.c */
+int clickup_genl_init(void);
+void clickup_genl_exit(void);
+void clickup_notify(struct net *net, u8 cmd, const char *name, u64 generation,
+		    const struct clickup_swap_times *times);
+
+#endif /* _CLICKUP_INTERNAL_H */

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * CLICK-UP core module: Click-style network elements as DAGs of atom
+ * modules on netfilter hooks, upgraded by an atomic RCU swap.
+ */
+#include <linux/module.h>
+#include <net/genetlink.h>
+#include "internal.h"
+
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
+struct workqueue_struct *clickup_wq;
+
+static int __init clickup_init(void)
+{
+	int err;
+
+	clickup_wq = alloc_workqueue("clickup", WQ_UNBOUND, 0);
+	if (!clickup_wq)
+		return -ENOMEM;
+	err = clickup_ne_init();
+	if (err)
+		goto err_wq;
+	err = clickup_genl_init();
+	if (err)
+		goto err_ne;
+	pr_info("CLICK-UP core loaded\n");
+	return 0;
+err_ne:
+	clickup_ne_exit();
+err_wq:
+	destroy_workqueue(clickup_wq);
+	return err;
+}
+
+static void __exit clickup_exit(void)
+{
+	clickup_genl_exit();
+	clickup_ne_exit();
+	destroy_workqueue(clickup_wq);
+}
+
+module_init(clickup_init);
+module_exit(clickup_exit);
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("CLICK-UP developers");
+MODULE_DESCRIPTION("CLICK-UP: hitless upgrades of stateful Click-style network elements");
+MODULE_ALIAS_GENL_FAMILY(CLICKUP_GENL_NAME);

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "clickup" generic netlink family: create, upgrade and delete NEs,
+ * dump NEs, DAGs and atom types, and announce changes on "events".
+ * Every op is strictly validated and needs CAP_NET_ADMIN in the netns.
+ */
+#include <linux/ktime.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+#include "internal.h"
+
+static const struct nla_policy clickup_policy[CLICKUP_A_MAX + 1] = {
+	[CLICKUP_A_NE_NAME]	= { .type = NLA_NUL_STRING,
+				    .len = CLICKUP_NAME_MAX - 1 },
+	[CLICKUP_A_DAG]		= NLA_POLICY_NESTED(clickup_dag_policy),
+};
+
+enum clickup_mcgrp { CLICKUP_MCGRP_EVENTS_IDX };
+
+static const struct genl_multicast_group clickup_mcgrps[] = {
+	[CLICKUP_MCGRP_EVENTS_IDX] = { .name = CLICKUP_MCGRP_EVENTS },
+};
+
+struct genl_family clickup_family;
+
+static int clickup_put_times(struct sk_buff *skb,
+			     const struct clickup_swap_times *t)
+{
+	struct nlattr *nest = nla_nest_start(skb, CLICKUP_A_TIMES);
+
+	if (!nest ||
+	    nla_put_u64_64bit(skb, CLICKUP_TIMES_A_VALIDATE, t->validate,
+			      CLICKUP_TIMES_A_PAD) ||
+	    nla_put_u64_64bit(skb, CLICKUP_TIMES_A_LOAD, t->load,
+			      CLICKUP_TIMES_A_PAD) ||
+	    nla_put_u64_64bit(skb, CLICKUP_TIMES_A_INSTANTIATE, t->instantiate,
+			      CLICKUP_TIMES_A_PAD) ||
+	    nla_put_u64_64bit(skb, CLICKUP_TIMES_A_PUBLISH, t->publish,
+			      CLICKUP_TIMES_A_PAD) ||
+	    nla_put_u64_64bit(skb, CLICKUP_TIMES_A_TOTAL, t->total,
+			      CLICKUP_TIMES_A_PAD) ||
+	    nla_put_u32(skb, CLICKUP_TIMES_A_LOADED, t->loaded) ||
+	    nla_put_u32(skb, CLICKUP_TIMES_A_NEW_ATOMS, t->new_atoms) ||
+	    nla_put_u32(skb, CLICKUP_TIMES_A_MIGRATED, t->migrated))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static struct sk_buff *clickup_event_msg(u32 portid, u32 seq, u8 cmd,
+					 const char *name, u64 generation,
+					 const struct clickup_swap_times *times)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return NULL;
+	hdr = genlmsg_put(skb, portid, seq, &clickup_family, 0, cmd);
+	if (!hdr ||
+	    nla_put_string(skb, CLICKUP_A_NE_NAME, name) ||
+	    nla_put_u64_64bit(skb, CLICKUP_A_GENERATION, generation,
+			      CLICKUP_A_PAD) ||
+	    (times && clickup_put_times(skb, times))) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	genlmsg_end(skb, hdr);
+	return skb;
+}
+
+void clickup_notify(struct net *net, u8 cmd, const char *name, u64 generation,
+		    const struct clickup_swap_times *times)
+{
+	struct sk_buff *skb;
+
+	skb = clickup_event_msg(0, 0, cmd, name, generation, times);
+	if (skb)
+		genlmsg_multicast_netns(&clickup_family, net, skb, 0,
+					CLICKUP_MCGRP_EVENTS_IDX, GFP_KERNEL);
+}
+
+/* NE_NEW and NE_UPGRADE: validate, load, instantiate, publish. */
+static int clickup_nl_swap(struct sk_buff *skb, struct genl_info *info)
+{
+	bool create = info->genlhdr->cmd == CLICKUP_CMD_NE_NEW;
+	struct net *net = genl_info_net(info);
+	struct clickup_swap_times times = {};
+	struct clickup_spec spec;
+	struct sk_buff *reply;
+	const char *name;
+	u64 t0, t1, t2, generation = 0;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, CLICKUP_A_NE_NAME) ||
+	    GENL_REQ_ATTR_CHECK(info, CLICKUP_A_DAG))
+		return -EINVAL;
+	name = nla_data(info->attrs[CLICKUP_A_NE_NAME]);
+	if (!*name) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CLICKUP_A_NE_NAME],
+				    "empty network element name");
+		return -EINVAL;
+	}
+
+	t0 = ktime_get_ns();
+	err = clickup_spec_parse(&spec, info->attrs[CLICKUP_A_DAG], info->extack);
+	if (err)
+		return err;
+	err = clickup_spec_check_graph(&spec, info->extack);
+	if (err)
+		goto out;
+	t1 = ktime_get_ns();
+	err = clickup_spec_load(&spec, &times.loaded, info->extack);
+	if (err)
+		goto out;
+	t2 = ktime_get_ns();
+	err = clickup_ne_swap(net, name, create, &spec, &times, &generation,
+			      info->extack);
+	if (err)
+		goto out;
+	times.validate = t1 - t0;
+	times.load = t2 - t1;
+	times.total = ktime_get_ns() - t0;
+
+	pr_info("ne %s %s: generation %llu in %llu us (%u atoms, %u new, %u migrated, %u modules loaded), netns %u\n",
+		name, create ? "created" : "upgraded", generation,
+		div_u64(times.total, NSEC_PER_USEC), spec.nr_atoms,
+		times.new_atoms, times.migrated, times.loaded, net->ns.inum);
+	clickup_notify(net, info->genlhdr->cmd, name, generation, &times);
+
+	reply = clickup_event_msg(info->snd_portid, info->snd_seq,
+				  info->genlhdr->cmd, name, generation, &times);
+	err = reply ? genlmsg_reply(reply, info) : -ENOMEM;
+out:
+	clickup_spec_free(&spec);
+	return err;
+}
+
+static int clickup_nl_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	char name[CLICKUP_NAME_MAX];
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, CLICKUP_A_NE_NAME))
+		return -EINVAL;
+	nla_strscpy(name, info->attrs[CLICKUP_A_NE_NAME], sizeof(name));
+	err = clickup_ne_delete(net, name, info->extack);
+	if (err)
+		return err;
+	pr_info("ne %s deleted, netns %u\n", name, net->ns.inum);
+	clickup_notify(net, CLICKUP_CMD_NE_DEL, name, 0, NULL);
+	return 0;
+}
+
+static int clickup_ne_fill(struct sk_buff *skb, u32 portid, u32 seq, int flags,
+			   const struct clickup_ne *ne)
+{
+	const struct clickup_dag *dag;
+	void *hdr;
+
+	dag = rcu_dereference_protected(ne->dag, lockdep_is_held(&clickup_mutex));
+	hdr = genlmsg_put(skb, portid, seq, &clickup_family, flags,
+			  CLICKUP_CMD_NE_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, CLICKUP_A_NE_NAME, ne->name) ||
+	    nla_put_u64_64bit(skb, CLICKUP_A_GENERATION, ne->generation,
+			      CLICKUP_A_PAD) ||
+	    nla_put_u32(skb, CLICKUP_A_NR_ATOMS, dag->nr_atoms) ||
+	    nla_put_u32(skb, CLICKUP_A_NR_EDGES, dag->nr_edges) ||
+	    nla_put_u32(skb, CLICKUP_A_NR_ENTRIES, dag->nr_entries)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int clickup_nl_ne_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	const struct clickup_ne *ne;
+	struct sk_buff *reply;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, CLICKUP_A_NE_NAME))
+		return -EINVAL;
+	reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
+	mutex_lock(&clickup_mutex);
+	ne = clickup_ne_find(net, nla_data(info->attrs[CLICKUP_A_NE_NAME]));
+	if (!ne) {
+		clickup_extack_fmt(info->extack, "no network element '%s'",
+				   (char *)nla_data(info->attrs[CLICKUP_A_NE_NAME]));
+		err = -ENOENT;
+	} else {
+		err = clickup_ne_fill(reply, info->snd_portid, info->snd_seq, 0,
+				      ne);
+	}
+	mutex_unlock(&clickup_mutex);
+	if (err) {
+		nlmsg_free(reply);
+		return err;
+	}
+	return genlmsg_reply(reply, info);
+}
+
+/* Dump cursor: cb->args[0] = NEs already sent. */
+static int clickup_nl_ne_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct net *net = sock_net(skb->sk);
+	const struct clickup_ne *ne;
+	long idx = 0;
+
+	mutex_lock(&clickup_mutex);
+	list_for_each_entry(ne, clickup_net_nes(net), list) {
+		if (idx < cb->args[0]) {
+			idx++;
+			continue;
+		}
+		if (clickup_ne_fill(skb, NETLINK_CB(cb->skb).portid,
+				    cb->nlh->nlmsg_seq, NLM_F_MULTI, ne))
+			break;
+		idx++;
+	}
+	mutex_unlock(&clickup_mutex);
+	cb->args[0] = idx;
+	return skb->len;
+}
+
+static int clickup_put_atom(struct sk_buff *skb, const struct clickup_atom *atom)
+{
+	struct nlattr *nest, *list, *item;
+	u64 packets, bytes, drops;
+	u32 i;
+
+	clickup_stats_read(atom->stats, &packets, &bytes, &drops);
+	nest = nla_nest_start(skb, CLICKUP_A_ATOM);
+	if (!nest ||
+	    nla_put_u32(skb, CLICKUP_ATOM_A_INDEX, atom->index) ||
+	    nla_put_string(skb, CLICKUP_ATOM_A_NAME, atom->name) ||
+	    nla_put_string(skb, CLICKUP_ATOM_A_TYPE, atom->type->name) ||
+	    nla_put_u32(skb, CLICKUP_ATOM_A_NR_OUTPUTS, atom->nr_outputs) ||
+	    nla_put_u64_64bit(skb, CLICKUP_ATOM_A_PACKETS, packets,
+			      CLICKUP_ATOM_A_PAD) ||
+	    nla_put_u64_64bit(skb, CLICKUP_ATOM_A_BYTES, bytes,
+			      CLICKUP_ATOM_A_PAD) ||
+	    nla_put_u64_64bit(skb, CLICKUP_ATOM_A_DROPS, drops,
+			      CLICKUP_ATOM_A_PAD))
+		return -EMSGSIZE;
+	list = nla_nest_start(skb, CLICKUP_ATOM_A_ARGS);
+	if (!list)
+		return -EMSGSIZE;
+	for (i = 0; i < atom->argc; i++) {
+		item = nla_nest_start(skb, i + 1);
+		if (!item ||
+		    nla_put_string(skb, CLICKUP_ARG_A_VALUE, atom->argv[i]))
+			return -EMSGSIZE;
+		nla_nest_end(skb, item);
+	}
+	nla_nest_end(skb, list);
+	list = nla_nest_start(skb, CLICKUP_ATOM_A_EDGES);
+	if (!list)
+		return -EMSGSIZE;
+	for (i = 0; i < atom->nr_outputs; i++) {
+		if (!atom->next[i])
+			continue;
+		item = nla_nest_start(skb, i + 1);
+		if (!item ||
+		    nla_put_u32(skb, CLICKUP_EDGE_A_PORT, i) ||
+		    nla_put_u32(skb, CLICKUP_EDGE_A_DST, atom->next[i]->index) ||
+		    nla_put_u32(skb, CLICKUP_EDGE_A_DST_PORT, 0))
+			return -EMSGSIZE;
+		nla_nest_end(skb, item);
+	}
+	nla_nest_end(skb, list);
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * One message per atom. cb->args[0] = next atom index; a DAG replaced
+ * mid-dump restarts nothing but flags NLM_F_DUMP_INTR (cb->seq is the
+ * generation) so the reader retries.
+ */
+static int clickup_nl_dag_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct net *net = sock_net(skb->sk);
+	const struct nlattr *nla = info->attrs[CLICKUP_A_NE_NAME];
+	const struct clickup_dag *dag;
+	const struct clickup_ne *ne;
+	u32 i;
+	int err = 0;
+
+	if (!nla) {
+		NL_SET_ERR_MSG(cb->extack, "DAG dump needs a network element name");
+		return -EINVAL;
+	}
+	mutex_lock(&clickup_mutex);
+	ne = clickup_ne_find(net, nla_data(nla));
+	if (!ne) {
+		clickup_extack_fmt(cb->extack, "no network element '%s'",
+				   (char *)nla_data(nla));
+		err = -ENOENT;
+		goto out;
+	}
+	dag = rcu_dereference_protected(ne->dag, lockdep_is_held(&clickup_mutex));
+	cb->seq = ne->generation;
+	for (i = cb->args[0]; i < dag->nr_atoms; i++) {
+		void *hdr;
+
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &clickup_family,
+				  NLM_F_MULTI, CLICKUP_CMD_DAG_GET);
+		if (!hdr)
+			break;
+		genl_dump_check_consistent(cb, hdr);
+		if (nla_put_string(skb, CLICKUP_A_NE_NAME, ne->name) ||
+		    nla_put_u64_64bit(skb, CLICKUP_A_GENERATION, ne->generation,
+				      CLICKUP_A_PAD) ||
+		    clickup_put_atom(skb, dag->atoms[i])) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	if (i == cb->args[0] && i < dag->nr_atoms)
+		err = -EMSGSIZE;	/* one atom larger than a dump skb */
+	cb->args[0] = i;
+out:
+	mutex_unlock(&clickup_mutex);
+	return err ?: skb->len;
+}
+
+static const struct genl_ops clickup_ops[] = {
+	{
+		.cmd	= CLICKUP_CMD_ATOM_GET,
+		.dumpit	= clickup_types_dump,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= CLICKUP_CMD_NE_NEW,
+		.doit	= clickup_nl_swap,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= CLICKUP_CMD_NE_UPGRADE,
+		.doit	= clickup_nl_swap,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= CLICKUP_CMD_NE_DEL,
+		.doit	= clickup_nl_del,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= CLICKUP_CMD_NE_GET,
+		.doit	= clickup_nl_ne_get,
+		.dumpit	= clickup_nl_ne_dump,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= CLICKUP_CMD_DAG_GET,
+		.dumpit	= clickup_nl_dag_dump,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+};
+
+struct genl_family clickup_family __ro_after_init = {
+	.name		= CLICKUP_GENL_NAME,
+	.version	= CLICKUP_GENL_VERSION,
+	.maxattr	= CLICKUP_A_MAX,
+	.policy		= clickup_policy,
+	.netnsok	= true,
+	/* Our own mutex serialises; autoload must not hold genl_mutex. */
+	.parallel_ops	= true,
+	.module		= THIS_MODULE,
+	.ops		= clickup_ops,
+	.n_ops		= ARRAY_SIZE(clickup_ops),
+	.resv_start_op	= CLICKUP_CMD_DAG_GET + 1,
+	.mcgrps		= clickup_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(clickup_mcgrps),
+};
+
+int clickup_genl_init(void)
+{
+	return genl_register_family(&clickup_family);
+}
+
+void clickup_genl_exit(void)
+{
+	genl_unregister_family(&clickup_family);
+}

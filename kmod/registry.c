@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Atom-type registry: atom modules register their types here; DAGs find
+ * them by name, autoloading "clickup-atom-<name>" the way nf_tables loads
+ * "nft-expr-<name>". Lookups take a module reference per atom instance.
+ */
+#include <linux/kmod.h>
+#include <linux/string.h>
+#include <net/genetlink.h>
+#include "compat.h"
+#include "internal.h"
+
+static LIST_HEAD(clickup_types);
+/* Only guards the list; never held across request_module(). */
+static DEFINE_MUTEX(clickup_types_lock);
+
+static struct clickup_atom_type *clickup_type_find(const char *name)
+{
+	struct clickup_atom_type *type;
+
+	list_for_each_entry(type, &clickup_types, list)
+		if (!strcasecmp(type->name, name))
+			return type;
+	return NULL;
+}
+
+int clickup_atom_register(struct clickup_atom_type *type)
+{
+	int err = 0;
+
+	if (WARN_ON(!type->name || !type->process || !type->owner ||
+		    strlen(type->name) >= CLICKUP_NAME_MAX ||
+		    type->outputs > CLICKUP_MAX_PORTS ||
+		    type->max_args > CLICKUP_MAX_ARGS))
+		return -EINVAL;
+
+	mutex_lock(&clickup_types_lock);
+	if (clickup_type_find(type->name)) {
+		err = -EEXIST;
+	} else {
+		atomic_set(&type->users, 0);
+		list_add_tail(&type->list, &clickup_types);
+	}
+	mutex_unlock(&clickup_types_lock);
+	if (!err)
+		pr_debug("atom type %s registered by %s\n", type->name,
+			 module_name(type->owner));
+	return err;
+}
+EXPORT_SYMBOL_GPL(clickup_atom_register);
+
+void clickup_atom_unregister(struct clickup_atom_type *type)
+{
+	/* Live instances hold a module ref, so there are none left here. */
+	mutex_lock(&clickup_types_lock);
+	list_del(&type->list);
+	mutex_unlock(&clickup_types_lock);
+	pr_debug("atom type %s unregistered\n", type->name);
+}
+EXPORT_SYMBOL_GPL(clickup_atom_unregister);
+
+static struct clickup_atom_type *clickup_type_tryget(const char *name)
+{
+	struct clickup_atom_type *type;
+
+	mutex_lock(&clickup_types_lock);
+	type = clickup_type_find(name);
+	if (type && !try_module_get(type->owner))
+		type = NULL;
+	if (type)
+		atomic_inc(&type->users);
+	mutex_unlock(&clickup_types_lock);
+	return type;
+}
+
+/*
+ * Must be called without clickup_mutex or RTNL: the module being loaded
+ * registers its type, and its init must not wait on our locks.
+ */
+struct clickup_atom_type *clickup_type_get(const char *name, bool autoload,
+					   bool *loaded)
+{
+	struct clickup_atom_type *type;
+	char lname[CLICKUP_NAME_MAX];
+
+	type = clickup_type_tryget(name);
+	if (type || !autoload)
+		return type;
+
+	strscpy(lname, name, sizeof(lname));
+	string_lower(lname, lname);
+	if (request_module("clickup-atom-%s", lname) < 0)
+		return NULL;
+	type = clickup_type_tryget(name);
+	if (type && loaded)
+		*loaded = true;
+	return type;
+}
+
+void clickup_type_put(struct clickup_atom_type *type)
+{
+	atomic_dec(&type->users);
+	module_put(type->owner);
+}
+
+static int clickup_type_fill(struct sk_buff *skb, struct netlink_callback *cb,
+			     const struct clickup_atom_type *type);
+
+/* Dump cursor: cb->args[0] = types already sent. */
+int clickup_types_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct clickup_atom_type *type;
+	long idx = 0;
+
+	mutex_lock(&clickup_types_lock);
+	list_for_each_entry(type, &clickup_types, list) {
+		if (idx++ < cb->args[0])
+			continue;
+		if (clickup_type_fill(skb, cb, type) < 0) {
+			idx--;
+			break;
+		}
+	}
+	mutex_unlock(&clickup_types_lock);
+	cb->args[0] = idx;
+	return skb->len;
+}
+
+static int clickup_type_fill(struct sk_buff *skb, struct netlink_callback *cb,
+			     const struct clickup_atom_type *type)
+{
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &clickup_family, NLM_F_MULTI, CLICKUP_CMD_ATOM_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, CLICKUP_A_TYPE);
+	if (!nest ||
+	    nla_put_string(skb, CLICKUP_TYPE_A_NAME, type->name) ||
+	    nla_put_string(skb, CLICKUP_TYPE_A_MODULE,
+			   module_name(type->owner)) ||
+	    nla_put_u32(skb, CLICKUP_TYPE_A_INPUTS, type->inputs) ||
+	    nla_put_u32(skb, CLICKUP_TYPE_A_OUTPUTS, type->outputs) ||
+	    nla_put_u32(skb, CLICKUP_TYPE_A_PRIV_SIZE, type->priv_size) ||
+	    nla_put_u32(skb, CLICKUP_TYPE_A_FLAGS, type->flags) ||
+	    nla_put_u32(skb, CLICKUP_TYPE_A_USERS, atomic_read(&type->users))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+#ifndef CLICKUP_HAVE_EXTACK_FMT
+/*
+ * Old kernels keep only a pointer to the message until netlink_ack() runs,
+ * right after the doit returns in the same task. A ring of slots, each
+ * reused only after CLICKUP_EXTACK_SLOTS further messages, keeps every
+ * text alive long enough without allocation.
+ */
+#define CLICKUP_EXTACK_SLOTS	64
+#define CLICKUP_EXTACK_LEN	128
+static char clickup_extack_ring[CLICKUP_EXTACK_SLOTS][CLICKUP_EXTACK_LEN];
+static atomic_t clickup_extack_next = ATOMIC_INIT(0);
+#endif
+
+void clickup_extack_fmt(struct netlink_ext_ack *extack, const char *fmt, ...)
+{
+	va_list ap;
+#ifndef CLICKUP_HAVE_EXTACK_FMT
+	char *buf;
+#endif
+
+	if (!extack)
+		return;
+	va_start(ap, fmt);
+#ifdef CLICKUP_HAVE_EXTACK_FMT
+	vsnprintf(extack->_msg_buf, NETLINK_MAX_FMTMSG_LEN, fmt, ap);
+	extack->_msg = extack->_msg_buf;
+#else
+	buf = clickup_extack_ring[(unsigned int)atomic_inc_return(&clickup_extack_next) %
+				  CLICKUP_EXTACK_SLOTS];
+	vsnprintf(buf, CLICKUP_EXTACK_LEN, fmt, ap);
+	extack->_msg = buf;
+#endif
+	va_end(ap);
+}
+EXPORT_SYMBOL_GPL(clickup_extack_fmt);
