@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0
+/* monitor: print create/upgrade/delete events until killed. */
+#include <stdio.h>
+
+#include "cmd.h"
+
+static int on_event(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	struct ctx *c = arg;
+	const char *ev = cmd == CLICKUP_CMD_NE_NEW ? "create" :
+			 cmd == CLICKUP_CMD_NE_UPGRADE ? "upgrade" :
+			 cmd == CLICKUP_CMD_NE_DEL ? "delete" : NULL;
+
+	if (ev)
+		print_result(c, ev, tb);	/* flushes: line-buffered output */
+	return 0;
+}
+
+int cmd_monitor(struct ctx *c, int argc, char **argv)
+{
+	struct nlctx *nl = ctx_nl(c);
+	struct nlerr e;
+	char err[1024];
+
+	(void)argc;
+	(void)argv;
+	if (!nl)
+		return 1;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	nlc_listen(nl, CLICKUP_MCGRP_EVENTS, on_event, c, &e);
+	nlerr_str(&e, err, sizeof(err));
+	return fail("monitor", "%s", err);
+}

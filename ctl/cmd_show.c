@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/* show [NE]: NE_GET (dump or doit), then a DAG_GET dump per element. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "json.h"
+
+struct sedge {
+	uint32_t port, dst, dst_port;
+};
+
+struct satom {
+	uint32_t index, nr_outputs;
+	char name[CLICKUP_NAME_MAX], type[CLICKUP_NAME_MAX];
+	char *args[CLICKUP_MAX_ARGS];
+	unsigned int nargs;
+	uint64_t packets, bytes, drops;
+	struct sedge *edges;
+	size_t nr_edges;
+};
+
+struct sne {
+	char name[CLICKUP_NAME_MAX];
+	uint64_t generation;
+	uint32_t nr_atoms, nr_edges, nr_entries;
+	struct satom *atoms;
+	size_t n, cap;
+	bool gen_seen, gen_mixed;	/* DAG dump spanning two generations */
+};
+
+struct nelist {
+	struct sne *v;
+	size_t n, cap;
+};
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		abort();
+	return p;
+}
+
+static void atoms_free(struct sne *ne)
+{
+	for (size_t i = 0; i < ne->n; i++) {
+		for (unsigned int j = 0; j < ne->atoms[i].nargs; j++)
+			free(ne->atoms[i].args[j]);
+		free(ne->atoms[i].edges);
+	}
+	free(ne->atoms);
+	ne->atoms = NULL;
+	ne->n = ne->cap = 0;
+	ne->gen_seen = ne->gen_mixed = false;
+}
+
+static int on_ne(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	struct nelist *l = arg;
+	struct sne *ne;
+
+	(void)cmd;
+	if (!tb[CLICKUP_A_NE_NAME])
+		return 0;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 8;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	ne = &l->v[l->n++];
+	memset(ne, 0, sizeof(*ne));
+	nla_str_to(tb[CLICKUP_A_NE_NAME], ne->name, sizeof(ne->name));
+	ne->generation = nla_u64_or(tb[CLICKUP_A_GENERATION], 0);
+	ne->nr_atoms = nla_u32_or(tb[CLICKUP_A_NR_ATOMS], 0);
+	ne->nr_edges = nla_u32_or(tb[CLICKUP_A_NR_EDGES], 0);
+	ne->nr_entries = nla_u32_or(tb[CLICKUP_A_NR_ENTRIES], 0);
+	return 0;
+}
+
+static void parse_edges_attr(struct satom *a, struct nlattr *list)
+{
+	struct nlattr *n;
+	int rem;
+
+	nla_for_each_nested(n, list, rem) {
+		struct nlattr *t[CLICKUP_EDGE_A_MAX + 1];
+
+		if (nla_parse_nested(t, CLICKUP_EDGE_A_MAX, n, NULL) < 0)
+			continue;
+		a->edges = xrealloc(a->edges, (a->nr_edges + 1) * sizeof(*a->edges));
+		a->edges[a->nr_edges++] = (struct sedge){
+			nla_u32_or(t[CLICKUP_EDGE_A_PORT], 0),
+			nla_u32_or(t[CLICKUP_EDGE_A_DST], 0),
+			nla_u32_or(t[CLICKUP_EDGE_A_DST_PORT], 0),
+		};
+	}
+}
+
+static int on_atom(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	struct sne *ne = arg;
+	struct nlattr *t[CLICKUP_ATOM_A_MAX + 1], *n;
+	struct satom *a;
+	uint64_t gen = nla_u64_or(tb[CLICKUP_A_GENERATION], 0);
+	int rem;
+
+	(void)cmd;
+	if (!tb[CLICKUP_A_ATOM] ||
+	    nla_parse_nested(t, CLICKUP_ATOM_A_MAX, tb[CLICKUP_A_ATOM], NULL) < 0)
+		return 0;
+	if (ne->gen_seen && gen != ne->generation)
+		ne->gen_mixed = true;
+	ne->gen_seen = true;
+	ne->generation = gen;
+	if (ne->n == ne->cap) {
+		ne->cap = ne->cap ? 2 * ne->cap : 16;
+		ne->atoms = xrealloc(ne->atoms, ne->cap * sizeof(*ne->atoms));
+	}
+	a = &ne->atoms[ne->n++];
+	memset(a, 0, sizeof(*a));
+	a->index = nla_u32_or(t[CLICKUP_ATOM_A_INDEX], (uint32_t)ne->n - 1);
+	nla_str_to(t[CLICKUP_ATOM_A_NAME], a->name, sizeof(a->name));
+	nla_str_to(t[CLICKUP_ATOM_A_TYPE], a->type, sizeof(a->type));
+	a->nr_outputs = nla_u32_or(t[CLICKUP_ATOM_A_NR_OUTPUTS], 0);
+	a->packets = nla_u64_or(t[CLICKUP_ATOM_A_PACKETS], 0);
+	a->bytes = nla_u64_or(t[CLICKUP_ATOM_A_BYTES], 0);
+	a->drops = nla_u64_or(t[CLICKUP_ATOM_A_DROPS], 0);
+	if (t[CLICKUP_ATOM_A_ARGS]) {
+		nla_for_each_nested(n, t[CLICKUP_ATOM_A_ARGS], rem) {
+			struct nlattr *v[CLICKUP_ARG_A_MAX + 1];
+			char buf[CLICKUP_ARG_MAX];
+
+			if (a->nargs == CLICKUP_MAX_ARGS ||
+			    nla_parse_nested(v, CLICKUP_ARG_A_MAX, n, NULL) < 0)
+				continue;
+			a->args[a->nargs] =
+				strdup(nla_str_to(v[CLICKUP_ARG_A_VALUE], buf, sizeof(buf)));
+			if (!a->args[a->nargs++])
+				abort();
+		}
+	}
+	if (t[CLICKUP_ATOM_A_EDGES])
+		parse_edges_attr(a, t[CLICKUP_ATOM_A_EDGES]);
+	return 0;
+}
+
+static int by_index(const void *x, const void *y)
+{
+	const struct satom *a = x, *b = y;
+
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* The DAG of one element; retried while the DAG changes under the dump. */
+static int fetch_dag(struct nlctx *nl, struct sne *ne, struct nlerr *e)
+{
+	for (int attempt = 0; attempt < 5; attempt++) {
+		struct nl_msg *m = nlc_msg(nl, CLICKUP_CMD_DAG_GET, NLM_F_DUMP, 64);
+		int r;
+
+		atoms_free(ne);
+		if (!m || nla_put_string(m, CLICKUP_A_NE_NAME, ne->name) < 0) {
+			nlmsg_free(m);
+			*e = (struct nlerr){ .err = ENOMEM, .offs = -1 };
+			return -1;
+		}
+		r = nlc_talk(nl, m, on_atom, ne, e);
+		if (r < 0)
+			return -1;
+		if (r == 0 && !ne->gen_mixed) {
+			qsort(ne->atoms, ne->n, sizeof(*ne->atoms), by_index);
+			return 0;
+		}
+	}
+	*e = (struct nlerr){ .err = EAGAIN, .offs = -1 };
+	snprintf(e->msg, sizeof(e->msg), "DAG kept changing during the dump");
+	return -1;
+}
+
+static const char *atom_name(const struct sne *ne, uint32_t idx)
+{
+	for (size_t i = 0; i < ne->n; i++)
+		if (ne->atoms[i].index == idx)
+			return ne->atoms[i].name;
+	return "?";
+}
+
+static void json_ne(struct json *j, const struct sne *ne)
+{
+	json_obj_open(j, NULL);
+	json_str(j, "name", ne->name);
+	json_u64(j, "generation", ne->generation);
+	json_arr_open(j, "atoms");
+	for (size_t i = 0; i < ne->n; i++) {
+		const struct satom *a = &ne->atoms[i];
+
+		json_obj_open(j, NULL);
+		json_u64(j, "index", a->index);
+		json_str(j, "name", a->name);
+		json_str(j, "type", a->type);
+		json_arr_open(j, "args");
+		for (unsigned int k = 0; k < a->nargs; k++)
+			json_str(j, NULL, a->args[k]);
+		json_arr_close(j);
+		json_u64(j, "outputs", a->nr_outputs);
+		json_u64(j, "packets", a->packets);
+		json_u64(j, "bytes", a->bytes);
+		json_u64(j, "drops", a->drops);
+		json_arr_open(j, "edges");
+		for (size_t k = 0; k < a->nr_edges; k++) {
+			json_obj_open(j, NULL);
+			json_u64(j, "port", a->edges[k].port);
+			json_u64(j, "dst", a->edges[k].dst);
+			json_str(j, "dst_name", atom_name(ne, a->edges[k].dst));
+			json_u64(j, "dst_port", a->edges[k].dst_port);
+			json_obj_close(j);
+		}
+		json_arr_close(j);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+	json_u64(j, "nr_atoms", ne->nr_atoms);
+	json_u64(j, "nr_edges", ne->nr_edges);
+	json_u64(j, "nr_entries", ne->nr_entries);
+	json_obj_close(j);
+}
+
+static int decimals(uint64_t v)
+{
+	int n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+static void left_col(const struct satom *a, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "[%u] %s :: %s", a->index, a->name, a->type);
+
+	for (unsigned int k = 0; k < a->nargs && n >= 0 && (size_t)n < size; k++)
+		n += snprintf(buf + n, size - (size_t)n, "%s%s", k ? ", " : "(",
+			      a->args[k]);
+	if (a->nargs && n >= 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, ")");
+}
+
+static void print_ne(const struct sne *ne)
+{
+	static char buf[CLICKUP_MAX_ARGS * (CLICKUP_ARG_MAX + 2) + 128];
+	int wl = 0, wp = 1, wb = 1, wd = 1;
+
+	printf("%s: generation %" PRIu64 ", %u atom%s, %u edge%s, %u entr%s\n",
+	       ne->name, ne->generation, ne->nr_atoms,
+	       ne->nr_atoms == 1 ? "" : "s", ne->nr_edges,
+	       ne->nr_edges == 1 ? "" : "s", ne->nr_entries,
+	       ne->nr_entries == 1 ? "y" : "ies");
+	for (size_t i = 0; i < ne->n; i++) {
+		const struct satom *a = &ne->atoms[i];
+		int l;
+
+		left_col(a, buf, sizeof(buf));
+		l = (int)strlen(buf);
+		wl = l > wl ? l : wl;
+		wp = decimals(a->packets) > wp ? decimals(a->packets) : wp;
+		wb = decimals(a->bytes) > wb ? decimals(a->bytes) : wb;
+		wd = decimals(a->drops) > wd ? decimals(a->drops) : wd;
+	}
+	for (size_t i = 0; i < ne->n; i++) {
+		const struct satom *a = &ne->atoms[i];
+
+		left_col(a, buf, sizeof(buf));
+		printf("  %-*s  packets %*" PRIu64 "  bytes %*" PRIu64
+		       "  drops %*" PRIu64, wl, buf, wp, a->packets, wb,
+		       a->bytes, wd, a->drops);
+		for (size_t k = 0; k < a->nr_edges; k++) {
+			const struct sedge *e = &a->edges[k];
+
+			printf("%s[%u]", k ? ", " : "  -> ", e->port);
+			if (e->dst_port)
+				printf("->[%u]", e->dst_port);
+			fputs(atom_name(ne, e->dst), stdout);
+		}
+		putchar('\n');
+	}
+}
+
+int cmd_show(struct ctx *c, int argc, char **argv)
+{
+	const char *only = argc > 1 ? argv[1] : NULL;
+	char what[128], err[1024];
+	struct nelist l = { 0 };
+	struct nlctx *nl;
+	struct nl_msg *m;
+	struct nlerr e;
+	struct json j;
+	int ret = 1;
+
+	snprintf(what, sizeof(what), only ? "show %s" : "show", only);
+	nl = ctx_nl(c);
+	if (!nl)
+		return 1;
+	m = nlc_msg(nl, CLICKUP_CMD_NE_GET, only ? NLM_F_ACK : NLM_F_DUMP, 64);
+	if (!m || (only && nla_put_string(m, CLICKUP_A_NE_NAME, only) < 0)) {
+		nlmsg_free(m);
+		return fail(what, "cannot build the netlink message");
+	}
+	if (nlc_talk(nl, m, on_ne, &l, &e) < 0) {
+		nlerr_str(&e, err, sizeof(err));
+		fail(what, "%s", err);
+		goto out;
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		if (fetch_dag(nl, &l.v[i], &e) == 0)
+			continue;
+		/* deleted since the NE_GET dump: not an error when listing all */
+		if (!only && e.err == ENOENT) {
+			l.v[i].name[0] = 0;
+			continue;
+		}
+		nlerr_str(&e, err, sizeof(err));
+		fail(what, "%s", err);
+		goto out;
+	}
+	if (c->json) {
+		json_init(&j, stdout);
+		json_arr_open(&j, NULL);
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		if (!l.v[i].name[0])
+			continue;
+		if (c->json)
+			json_ne(&j, &l.v[i]);
+		else
+			print_ne(&l.v[i]);
+	}
+	if (c->json) {
+		json_arr_close(&j);
+		json_end(&j);
+	}
+	fflush(stdout);
+	ret = 0;
+out:
+	for (size_t i = 0; i < l.n; i++)
+		atoms_free(&l.v[i]);
+	free(l.v);
+	return ret;
+}

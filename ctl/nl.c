@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libnl-genl transport. libnl 3.7 does not decode extended ACKs, so the
+ * error and done callbacks read the NLMSGERR_ATTR_* TLVs themselves.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/msg.h>
+
+#include "nl.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+struct talk {
+	nl_reply_fn fn;
+	void *arg;
+	struct nlerr *e;
+	bool done, intr;
+};
+
+static void bufsize(int fd, int opt_force, int opt, int size)
+{
+	/* FORCE needs CAP_NET_ADMIN; otherwise capped by [rw]mem_max */
+	if (setsockopt(fd, SOL_SOCKET, opt_force, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, opt, &size, sizeof(size));
+}
+
+int nlc_open(struct nlctx *c, struct diag *d)
+{
+	int one = 1, fd, r;
+
+	c->sk = nl_socket_alloc();
+	if (!c->sk) {
+		diag_set(d, "cannot allocate a netlink socket");
+		return -1;
+	}
+	r = genl_connect(c->sk);
+	if (r < 0) {
+		diag_set(d, "cannot open a generic netlink socket: %s",
+			 nl_geterror(r));
+		goto fail;
+	}
+	fd = nl_socket_get_fd(c->sk);
+	/* kernel error strings, and no echo of multi-MB requests in acks */
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	/* a 1024-atom DAG can be far bigger than the default socket buffer */
+	bufsize(fd, SO_SNDBUFFORCE, SO_SNDBUF, 8 << 20);
+	bufsize(fd, SO_RCVBUFFORCE, SO_RCVBUF, 4 << 20);
+	nl_socket_enable_msg_peek(c->sk);
+	c->family = genl_ctrl_resolve(c->sk, CLICKUP_GENL_NAME);
+	if (c->family < 0) {
+		diag_set(d, "genl family '%s' not found: is clickup.ko loaded?",
+			 CLICKUP_GENL_NAME);
+		goto fail;
+	}
+	return 0;
+fail:
+	nl_socket_free(c->sk);
+	c->sk = NULL;
+	return -1;
+}
+
+void nlc_close(struct nlctx *c)
+{
+	if (c->sk)
+		nl_socket_free(c->sk);
+	c->sk = NULL;
+}
+
+struct nl_msg *nlc_msg(struct nlctx *c, uint8_t cmd, int flags, size_t size)
+{
+	struct nl_msg *m = nlmsg_alloc_size(size + NLMSG_HDRLEN +
+					    GENL_HDRLEN + 256);
+
+	if (!m)
+		return NULL;
+	if (!genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, c->family, 0, flags,
+			 cmd, CLICKUP_GENL_VERSION)) {
+		nlmsg_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* TLVs start at byte off of h (NLM_F_ACK_TLVS says they are there). */
+static void extack(const struct nlmsghdr *h, size_t off, struct nlerr *e)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+
+	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS) || off >= h->nlmsg_len)
+		return;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)h + off),
+		      (int)(h->nlmsg_len - off), NULL) < 0)
+		return;
+	if (tb[NLMSGERR_ATTR_MSG])
+		nla_str_to(tb[NLMSGERR_ATTR_MSG], e->msg, sizeof(e->msg));
+	if (tb[NLMSGERR_ATTR_OFFS])
+		e->offs = nla_u32_or(tb[NLMSGERR_ATTR_OFFS], 0);
+	if (tb[NLMSGERR_ATTR_MISS_TYPE])
+		e->miss_type = nla_u32_or(tb[NLMSGERR_ATTR_MISS_TYPE], 0);
+}
+
+static int on_error(struct sockaddr_nl *who, struct nlmsgerr *err, void *arg)
+{
+	struct talk *t = arg;
+	/* libnl hands us nlmsg_data() of the NLMSG_ERROR message */
+	const struct nlmsghdr *h =
+		(const struct nlmsghdr *)((char *)err - NLMSG_HDRLEN);
+	size_t payload = sizeof(*err);
+
+	(void)who;
+	if (!(h->nlmsg_flags & NLM_F_CAPPED))
+		payload = sizeof(err->error) + err->msg.nlmsg_len;
+	t->e->err = err->error < 0 ? -err->error : err->error;
+	extack(h, NLMSG_ALIGN(NLMSG_HDRLEN + payload), t->e);
+	t->done = true;
+	return NL_STOP;
+}
+
+static int on_ack(struct nl_msg *msg, void *arg)
+{
+	struct talk *t = arg;
+
+	(void)msg;
+	t->done = true;
+	return NL_STOP;
+}
+
+/* NLMSG_DONE carries the dump's final errno (and extack) since 4.x. */
+static int on_finish(struct nl_msg *msg, void *arg)
+{
+	struct talk *t = arg;
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+
+	if (h->nlmsg_len >= NLMSG_HDRLEN + sizeof(int)) {
+		int err;
+
+		memcpy(&err, nlmsg_data(h), sizeof(err));
+		if (err < 0) {
+			t->e->err = -err;
+			extack(h, NLMSG_ALIGN(NLMSG_HDRLEN + sizeof(int)), t->e);
+		}
+	}
+	t->done = true;
+	return NL_STOP;
+}
+
+static int on_intr(struct nl_msg *msg, void *arg)
+{
+	struct talk *t = arg;
+
+	(void)msg;
+	t->intr = true;
+	return NL_OK;
+}
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	struct talk *t = arg;
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct genlmsghdr *gh = nlmsg_data(h);
+	struct nlattr *tb[CLICKUP_A_MAX + 1];
+	int r;
+
+	if (t->e->err)		/* already failed: drain the rest quietly */
+		return NL_SKIP;
+	if (genlmsg_parse(h, 0, tb, CLICKUP_A_MAX, NULL) < 0) {
+		t->e->err = EPROTO;
+		snprintf(t->e->msg, sizeof(t->e->msg), "malformed reply");
+		return NL_SKIP;
+	}
+	r = t->fn ? t->fn(gh->cmd, tb, t->arg) : 0;
+	if (r < 0)
+		t->e->err = -r;
+	return NL_OK;
+}
+
+static struct nl_cb *callbacks(struct talk *t)
+{
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+
+	if (!cb)
+		return NULL;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, t);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, t);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, t);
+	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_intr, t);
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, t);
+	return cb;
+}
+
+static void lib_error(struct nlerr *e, int r)
+{
+	if (e->err)
+		return;
+	e->err = r == -NLE_NOMEM ? ENOMEM : r == -NLE_MSGSIZE ? EMSGSIZE : EPROTO;
+	snprintf(e->msg, sizeof(e->msg), "%s", nl_geterror(r));
+}
+
+int nlc_talk(struct nlctx *c, struct nl_msg *msg, nl_reply_fn fn, void *arg,
+	     struct nlerr *e)
+{
+	struct talk t = { fn, arg, e, false, false };
+	struct nl_cb *cb;
+	int r;
+
+	*e = (struct nlerr){ .offs = -1, .miss_type = -1 };
+	cb = callbacks(&t);
+	if (!cb) {
+		nlmsg_free(msg);
+		e->err = ENOMEM;
+		return -1;
+	}
+	r = nl_send_auto(c->sk, msg);
+	nlmsg_free(msg);
+	if (r < 0) {
+		/* EMSGSIZE here means the DAG exceeds the socket buffer */
+		e->err = r == -NLE_MSGSIZE ? EMSGSIZE : EIO;
+		snprintf(e->msg, sizeof(e->msg), "send: %s", nl_geterror(r));
+		nl_cb_put(cb);
+		return -1;
+	}
+	while (!t.done) {
+		r = nl_recvmsgs(c->sk, cb);
+		if (r < 0 && !t.done) {
+			lib_error(e, r);
+			break;
+		}
+	}
+	nl_cb_put(cb);
+	if (e->err)
+		return -1;
+	return t.intr ? 1 : 0;
+}
+
+static int no_seq_check(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
+int nlc_listen(struct nlctx *c, const char *group, nl_reply_fn fn, void *arg,
+	       struct nlerr *e)
+{
+	struct talk t = { fn, arg, e, false, false };
+	struct nl_cb *cb;
+	int grp, r;
+
+	*e = (struct nlerr){ .offs = -1, .miss_type = -1 };
+	grp = genl_ctrl_resolve_grp(c->sk, CLICKUP_GENL_NAME, group);
+	if (grp < 0) {
+		e->err = ENOENT;
+		snprintf(e->msg, sizeof(e->msg),
+			 "multicast group '%s' not found", group);
+		return -1;
+	}
+	r = nl_socket_add_membership(c->sk, grp);
+	if (r < 0) {
+		lib_error(e, r);
+		return -1;
+	}
+	cb = callbacks(&t);
+	if (!cb) {
+		e->err = ENOMEM;
+		return -1;
+	}
+	/* events are unsolicited: no sequence numbers to match */
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
+	while (!e->err) {
+		r = nl_recvmsgs(c->sk, cb);
+		/* ENOBUFS: we were too slow and lost events; say so, go on */
+		if (r == -NLE_NOMEM) {
+			fprintf(stderr, "clickupctl: monitor: events lost (receive buffer overrun)\n");
+			continue;
+		}
+		if (r < 0)
+			lib_error(e, r);
+	}
+	nl_cb_put(cb);
+	return -1;
+}
+
+void nlerr_str(const struct nlerr *e, char *buf, size_t size)
+{
+	if (e->msg[0])
+		snprintf(buf, size, "%s: %s", strerror(e->err), e->msg);
+	else
+		snprintf(buf, size, "%s", strerror(e->err));
+}
+
+uint32_t nla_u32_or(const struct nlattr *a, uint32_t dflt)
+{
+	return a && nla_len(a) >= (int)sizeof(uint32_t) ? nla_get_u32((struct nlattr *)a) : dflt;
+}
+
+uint64_t nla_u64_or(const struct nlattr *a, uint64_t dflt)
+{
+	uint64_t v;
+
+	if (!a || nla_len(a) < (int)sizeof(v))
+		return dflt;
+	memcpy(&v, nla_data(a), sizeof(v));	/* may be unaligned */
+	return v;
+}
+
+const char *nla_str_to(const struct nlattr *a, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	if (a) {
+		const char *s = nla_data(a);
+		size_t len = (size_t)nla_len(a);
+
+		while (n < len && n + 1 < size && s[n])
+			n++;
+		memcpy(buf, s, n);
+	}
+	buf[n] = 0;
+	return buf;
+}
