@@ -55,12 +55,13 @@ for t in "${tests[@]}"; do
 	if [ -n "$kbad" ]; then
 		echo "# kernel problems during $t (exit code $rc):"
 		while IFS= read -r l; do echo "#   $l"; done <<<"$kbad"
-		rc=255
+		rc=kernel
 	fi
 	case $rc in
 	0) echo "ok $n $t"; pass=$((pass + 1)) ;;
 	4) echo "ok $n $t # SKIP"; skip=$((skip + 1)) ;;
 	124 | 137) echo "not ok $n $t # TIMEOUT $TIMEOUT seconds"; fail=$((fail + 1)) ;;
+	kernel) echo "not ok $n $t # kernel problem"; fail=$((fail + 1)) ;;
 	*) echo "not ok $n $t # exit=$rc"; fail=$((fail + 1)) ;;
 	esac
 	echo "# $t took $secs s"
