@@ -31,7 +31,7 @@ static void bufsize(int fd, int opt_force, int opt, int size)
 		setsockopt(fd, SOL_SOCKET, opt, &size, sizeof(size));
 }
 
-int nlc_open(struct nlctx *c, struct diag *d)
+int nlc_open_family(struct nlctx *c, const char *family, struct diag *d)
 {
 	int one = 1, fd, r;
 
@@ -54,10 +54,11 @@ int nlc_open(struct nlctx *c, struct diag *d)
 	bufsize(fd, SO_SNDBUFFORCE, SO_SNDBUF, 8 << 20);
 	bufsize(fd, SO_RCVBUFFORCE, SO_RCVBUF, 4 << 20);
 	nl_socket_enable_msg_peek(c->sk);
-	c->family = genl_ctrl_resolve(c->sk, CLICKUP_GENL_NAME);
+	c->family = genl_ctrl_resolve(c->sk, family);
 	if (c->family < 0) {
-		diag_set(d, "genl family '%s' not found: is clickup.ko loaded?",
-			 CLICKUP_GENL_NAME);
+		diag_set(d, "genl family '%s' not found%s", family,
+			 strcmp(family, CLICKUP_GENL_NAME) ? "" :
+			 ": is clickup.ko loaded?");
 		goto fail;
 	}
 	return 0;
@@ -65,6 +66,11 @@ fail:
 	nl_socket_free(c->sk);
 	c->sk = NULL;
 	return -1;
+}
+
+int nlc_open(struct nlctx *c, struct diag *d)
+{
+	return nlc_open_family(c, CLICKUP_GENL_NAME, d);
 }
 
 void nlc_close(struct nlctx *c)

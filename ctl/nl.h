@@ -34,6 +34,8 @@ struct nlerr {
 typedef int (*nl_reply_fn)(uint8_t cmd, struct nlattr **tb, void *arg);
 
 int nlc_open(struct nlctx *c, struct diag *d);
+/* Any genl family (the tests talk to nlctrl to exercise extack). */
+int nlc_open_family(struct nlctx *c, const char *family, struct diag *d);
 void nlc_close(struct nlctx *c);
 
 /* A request of cmd with room for size bytes of attributes. */

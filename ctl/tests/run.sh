@@ -1,0 +1,308 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Offline tests for clickupctl (TAP). Needs no kernel module: parsing,
+# validation, convert round trips, JSON, usage errors, and the netlink
+# error paths that work without clickup.ko.
+#   tests/run.sh [path/to/clickupctl]
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+CTL=$(realpath "${1:-$HERE/../clickupctl}")
+SEED=${SEED:-$HERE/../../../shared/seed/clickup-demo}
+[ -d "$SEED" ] || SEED=/work/shared/seed/clickup-demo
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 1
+
+n=0 failed=0
+ok()   { n=$((n + 1)); echo "ok $n - $1"; }
+nok()  { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+
+# expect NAME RC STDOUT-SUBSTRING STDERR-SUBSTRING -- CMD...: runs CMD,
+# compares exit code and (when non-empty) looks for the substrings.
+expect() {
+	local name=$1 rc=$2 out=$3 err=$4
+	shift 5
+	"$@" > out.txt 2> err.txt
+	local got=$?
+	if [ "$got" != "$rc" ]; then
+		nok "$name" "exit $got, want $rc" "stdout: $(head -c 300 out.txt)" "stderr: $(head -c 300 err.txt)"
+	elif [ -n "$out" ] && ! grep -qF -- "$out" out.txt; then
+		nok "$name" "stdout lacks: $out" "stdout: $(head -c 300 out.txt)"
+	elif [ -n "$err" ] && ! grep -qF -- "$err" err.txt; then
+		nok "$name" "stderr lacks: $err" "stderr: $(head -c 300 err.txt)"
+	elif [ "$rc" = 1 ] && [[ "$name" != batch* ]] && [ "$(wc -l < err.txt)" != 1 ]; then
+		nok "$name" "want exactly one line on stderr" "$(cat err.txt)"
+	else
+		ok "$name"
+	fi
+}
+
+# perr NAME FILE-CONTENT WANT: "check" must fail with exactly WANT
+# (file:line:col: message) as the first stderr line.
+perr() {
+	local name=$1 file=$2 want=$3
+	printf '%s' "$4" > "$file"
+	"$CTL" check "$file" > out.txt 2> err.txt
+	local got=$? line
+	line=$(head -n1 err.txt)
+	if [ "$got" = 1 ] && [[ "$line" == "$want"* ]] && [ "$(wc -l < err.txt)" = 1 ]; then
+		ok "error: $name"
+	else
+		nok "error: $name" "exit $got" "want: $want" "got:  $(cat err.txt)"
+	fi
+}
+
+# A canonical, name-independent text form of a DAG (via check -j).
+canon() {
+	"$CTL" check -j "$1" | jq -r '
+		(.atoms | map(.type + "(" + (.args | join(",")) + ")")) as $k |
+		(.atoms | map("atom " + .type + "(" + (.args | join(",")) + ")")),
+		(.edges | map("edge " + $k[.src] + " [\(.port)] -> [\(.dst_port)] " + $k[.dst]))
+		| .[]' | sort
+}
+
+# ---- seed files ----------------------------------------------------------
+expect "seed type_create.txt parses" 0 \
+	"type_create.txt: ok: 11 atoms, 12 edges, 2 entries" "" -- \
+	"$CTL" check "$SEED/type_create.txt"
+expect "seed type_update.txt parses" 0 \
+	"type_update.txt: ok: 12 atoms, 13 edges, 2 entries" "" -- \
+	"$CTL" check "$SEED/type_update.txt"
+
+"$CTL" check -j "$SEED/type_create.txt" > c.json
+if jq -e '.atoms[1] == {"index":1,"name":"classifier","type":"classifier","args":["12/0800","-"]}
+	  and (.atoms | map(select(.name == "checkipheader"))[0].args == [])
+	  and (.atoms | map(.name) | index("todevice@1") != null)
+	  and (.atoms | map(.name) | index("todevice@2") != null)
+	  and .nr_entries == 2' c.json > /dev/null; then
+	ok "seed: args, '-' = no args, type@N names"
+else
+	nok "seed: args, '-' = no args, type@N names" "$(cat c.json)"
+fi
+# "FromDevice - - ToDevice p1" (last line) is the most recent fromdevice: p2
+if jq -e '(.atoms | map(.name)) as $n | .edges[-1] as $e |
+	  $n[$e.src] == "fromdevice@2" and $n[$e.dst] == "todevice@2"' c.json > /dev/null; then
+	ok "seed: SRC means the most recently created instance"
+else
+	nok "seed: SRC means the most recently created instance" "$(cat c.json)"
+fi
+
+# ---- convert round trips -------------------------------------------------
+for s in type_create type_update; do
+	"$CTL" convert "$SEED/$s.txt" > c1.click && "$CTL" convert c1.click > e1.txt &&
+	"$CTL" convert e1.txt > c2.click && "$CTL" convert c2.click > e2.txt
+	if [ $? = 0 ] && cmp -s e1.txt e2.txt &&
+	   [ "$(canon "$SEED/$s.txt")" = "$(canon e1.txt)" ] &&
+	   [ "$(canon c1.click)" = "$(canon c2.click)" ]; then
+		ok "convert: $s edges -> Click -> edges is stable and equivalent"
+	else
+		nok "convert: $s edges -> Click -> edges" "$(diff e1.txt e2.txt)"
+	fi
+done
+
+cat > rt.click <<'X'
+/* a firewall-like DAG written by hand */
+in1 :: FromDevice(p1);   // entry
+out2 :: ToDevice(p2);
+in1 -> cl :: Classifier(12/0800, -)
+    -> Strip(14) -> CheckIPHeader -> [0] rs :: ReadState;
+cl [1] -> out2;
+rs [1] -> out2;
+rs [0] -> sc :: SessionCheck -> WriteState -> out2;
+sc [1] -> out2; sc [2] -> [0] Discard
+X
+if "$CTL" convert rt.click > rt.txt && "$CTL" convert rt.txt > rt2.click &&
+   [ "$(canon rt.click)" = "$(canon rt2.click)" ] && [ -n "$(canon rt.click)" ]; then
+	ok "convert: Click -> edges -> Click gives the same DAG"
+else
+	nok "convert: Click -> edges -> Click" "$(cat rt.txt)" "$(diff <(canon rt.click) <(canon rt2.click))"
+fi
+if "$CTL" check -j rt.click | jq -e '.atoms | map(.name) ==
+	["in1","out2","cl","strip@4","checkipheader@5","rs","sc","writestate@8","discard@9"]' > /dev/null; then
+	ok "Click: anonymous atoms are named type@N (N = position)"
+else
+	nok "Click: anonymous atoms are named type@N" "$("$CTL" check -j rt.click)"
+fi
+if head -n1 rt.txt | grep -qx -- '- - - fromdevice p1'; then
+	ok "convert: edge-list output starts with the entry"
+else
+	nok "convert: edge-list output starts with the entry" "$(cat rt.txt)"
+fi
+
+printf 'in1 :: FromDevice(p1);\nin1 -> c :: Classifier(a, b) -> Counter -> Discard;\nc [1] -> Counter -> Discard;\n' > amb.click
+expect "convert: refuses a DAG the edge list cannot express" 1 "" \
+	"cannot express" -- "$CTL" convert amb.click
+printf 'in1 :: FromDevice(p1);\nin1 -> Foo("a b") -> Discard;\n' > sp.click
+expect "convert: refuses an argument with spaces for the edge list" 1 "" \
+	"has spaces" -- "$CTL" convert sp.click
+printf -- '- - - FromDevice p1\nFromDevice - - Foo a,b (x\nFoo - - Discard -\n' > bad.txt
+expect "convert: refuses edge-list args that are not Click arguments" 1 "" \
+	"cannot express this DAG in the Click language" -- "$CTL" convert bad.txt
+
+# ---- Click language details ----------------------------------------------
+cat > lang.click <<'X'
+// ports, inline declarations, comments inside arguments, quotes, nesting
+src :: FromDevice(p1) -> c :: Classifier(12/0800 /* IPv4 */, 12/0806, -);
+c [2] -> [0] Discard;
+c[0]->x/y-z :: Foo( "a, (b", [1, 2], f(3, 4) , ) -> out :: ToDevice(p2);
+c [1] -> Counter() -> out
+X
+"$CTL" check -j lang.click > l.json 2> err.txt
+if jq -e '.atoms[1].args == ["12/0800","12/0806","-"]
+	  and (.atoms | map(select(.name == "x/y-z"))[0].args == ["\"a, (b\"","[1, 2]","f(3, 4)",""])
+	  and (.atoms | map(select(.type == "counter"))[0].args == [])
+	  and (.edges | map(select(.port == 2))[0].dst_port == 0)
+	  and (.edges | length) == 6' l.json > /dev/null; then
+	ok "Click: args split on top-level commas, verbatim, comments dropped"
+else
+	nok "Click: argument splitting" "$(cat l.json err.txt)"
+fi
+printf 'a::FromDevice(p1)->[3]b::Foo;a[1]->[2]b' > dense.click
+if "$CTL" check -j dense.click | jq -e '.edges == [{"src":0,"port":0,"dst":1,"dst_port":3},{"src":0,"port":1,"dst":1,"dst_port":2}]' > /dev/null; then
+	ok "Click: no whitespace needed, last ';' optional, [in]/[out] ports"
+else
+	nok "Click: dense syntax" "$("$CTL" check -j dense.click 2>&1)"
+fi
+printf 'in :: fromdevice(p1); in -> DISCARD;\n' > case.click
+if "$CTL" check -j case.click | jq -e '.atoms | map(.type) == ["fromdevice","discard"]' > /dev/null; then
+	ok "Click: type names are case-insensitive, sent lower case"
+else
+	nok "Click: type names lower-cased" "$("$CTL" check -j case.click 2>&1)"
+fi
+
+# ---- parse errors: file:line:col -----------------------------------------
+perr "syntax" s.click "s.click:3:8: expected an element, found '->'" \
+	$'// line 3 has a parse error at column 8\nin1 :: FromDevice(p1);\nin1 -> -> out2;\n'
+perr "unknown element" u.click "u.click:2:8: unknown element 'nosuch'" \
+	$'in1 :: FromDevice(p1);\nin1 -> nosuch;\n'
+perr "redeclaration" r.click "r.click:2:3: redeclaration of 'a' (first declared at 1:1)" \
+	$'a :: FromDevice(p1);\n  a :: Counter;\n'
+perr "missing ';'" m.click "m.click:1:22: expected '->' or ';', found 'b'" \
+	$'a :: FromDevice(p1)  b :: Counter;\n'
+perr "type after ::" t.click "t.click:1:6: expected a type name after '::', found '('" \
+	$'a :: (p1);\n'
+perr "invalid type name" it.click "it.click:1:6: invalid type name" \
+	$'a :: From/Device(p1);\n'
+perr "unterminated comment" uc.click "uc.click:2:1: unterminated comment" \
+	$'a :: FromDevice(p1);\n/* never closed\n'
+perr "unterminated argument list" ua.click "ua.click:1:16: unterminated argument list" \
+	$'a :: FromDevice(p1, \n'
+perr "unterminated string" us.click "us.click:1:14: unterminated string" \
+	$'a :: Foo(p1, "abc)\n'
+perr "unbalanced bracket" ub.click "ub.click:1:15: unbalanced ')' in arguments" \
+	$'a :: Foo([1, 2), 3);\n'
+perr "input port on first element" ip.click "ip.click:2:1: input port on the first element" \
+	$'a :: FromDevice(p1);\n[1] a -> Discard;\n'
+perr "output port on last element" op.click "op.click:2:19: output port on the last element" \
+	$'a :: FromDevice(p1);\na -> b :: Counter [1];\n'
+perr "port out of range" pr.click "pr.click:2:4: port number must be below 64" \
+	$'a :: FromDevice(p1);\na [64] -> Discard;\n'
+perr "name too long" nl.click "nl.click:1:1: name longer than 31 characters" \
+	"$(printf 'a%.0s' {1..32}) :: FromDevice(p1);"
+perr "type too long" tl.click "tl.click:1:6: type name longer than 31 characters" \
+	"a :: $(printf 'T%.0s' {1..32});"
+perr "argument too long" al.click "al.click:1:10: argument longer than 255 characters" \
+	"a :: Foo($(printf 'x%.0s' {1..256}));"
+perr "too many arguments" ta.click "ta.click:1:58: too many arguments (at most 16)" \
+	"a :: Foo(1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7);"
+{ echo "in :: FromDevice(p1);"; for i in $(seq 1 1024); do echo "c$i :: Counter;"; done; } > ma.click
+perr "too many atoms" ma.click "ma.click:1025:1: too many atoms (at most 1024)" "$(cat ma.click)"
+{ echo "in :: FromDevice(p1); d :: Discard;"
+  for i in $(seq 1 65); do echo "c$i :: Classifier;"; for p in $(seq 0 63); do echo "c$i [$p] -> d;"; done; done; } > me.click
+perr "too many edges" me.click "me.click:4163:9: too many edges (at most 4096)" "$(cat me.click)"
+
+perr "edges: too few fields" f.txt "f.txt:2:1: expected 'SRC SRCPORT DSTPORT DST [ARGS...]' (3 fields)" \
+	$'- - - FromDevice p1\nFromDevice - -\n'
+perr "edges: unknown source" us.txt "us.txt:2:1: no 'strip' atom exists yet" \
+	$'- - - FromDevice p1\nStrip - - Discard -\n'
+perr "edges: bad port" bp.txt "bp.txt:2:12: expected a port number or '-', found 'x'" \
+	$'- - - FromDevice p1\nFromDevice x - Discard -\n'
+perr "edges: bad entry line" be.txt "be.txt:1:3: an entry line is '- - - Type [ARGS...]'" \
+	$'- 1 - FromDevice p1\n'
+perr "edges: invalid type" bt.txt "bt.txt:2:16: invalid type name 'Dis(card' (letters, digits, _)" \
+	$'- - - FromDevice p1\nFromDevice - - Dis(card -\n'
+
+# ---- structural validation -----------------------------------------------
+perr "cycle" cy.click "cy.click:2:8: cycle through atom 'a'" \
+	$'in1 :: FromDevice(p1);\nin1 -> a :: Counter -> b :: Counter -> a;\n'
+perr "self loop" sl.click "sl.click:1:26: cycle through atom 'a'" \
+	$'in1 :: FromDevice(p1) -> a :: Counter;\na [1] -> a;\n'
+perr "no entry" ne.click "ne.click: no entry atom" $'a :: Counter -> Discard;\n'
+perr "entry with an input" ei.click "ei.click:2:3: entry atom 'b' cannot have an input edge" \
+	$'a :: FromDevice(p1); b :: FromHook(ipv4, input);\na -> b;\n'
+perr "output port used twice" ot.click "ot.click:3:3: output [0] of 'a' is already connected (at 2:3)" \
+	$'a :: FromDevice(p1);\na -> Discard;\na -> Counter -> Discard;\n'
+perr "edges: output used twice" ot.txt "ot.txt:4:1: output [1] of 'classifier' is already connected (at 3:1)" \
+	$'- - - FromDevice p1\nFromDevice - - Classifier 12/0800 -\nClassifier 1 - ToDevice p2\nClassifier 1 - Discard -\n'
+
+# ---- stdin and format detection ------------------------------------------
+expect "stdin: edge list detected" 0 "<stdin>: ok: 11 atoms, 12 edges, 2 entries" "" -- \
+	bash -c "'$CTL' check - < '$SEED/type_create.txt'"
+expect "stdin: Click detected" 0 "<stdin>: ok: 9 atoms" "" -- \
+	bash -c "'$CTL' check - < rt.click"
+expect "stdin: errors say <stdin>" 1 "" "<stdin>:3:8: expected an element, found '->'" -- \
+	bash -c "printf '// x\nin1 :: FromDevice(p1);\nin1 -> -> out2;\n' | '$CTL' check -"
+cp "$SEED/type_create.txt" noext
+expect "no extension: edge list detected by content" 0 "noext: ok: 11 atoms" "" -- \
+	"$CTL" check noext
+expect "convert from stdin" 0 "fromdevice@1 :: fromdevice(p1);" "" -- \
+	bash -c "'$CTL' convert - < '$SEED/type_create.txt'"
+expect "missing file" 1 "" "nosuch.click: No such file or directory" -- \
+	"$CTL" check nosuch.click
+
+# ---- JSON escaping -------------------------------------------------------
+printf 'in :: FromDevice(p1) -> Foo("q\\"uote", back\\slash, "tab\there", caf\xc3\xa9) -> Discard;\n' > j.click
+"$CTL" check j.click -j > j.json 2> err.txt
+if jq -e '.atoms[1].args == ["\"q\\\"uote\"", "back\\slash", "\"tab\there\"", "café"]' j.json > /dev/null &&
+   grep -qF '"\"tab\there\""' j.json; then
+	ok "JSON: quotes, backslashes, control characters escaped; UTF-8 kept"
+else
+	nok "JSON escaping" "$(cat j.json err.txt)"
+fi
+expect "-j may come before the file" 0 '"nr_entries":2' "" -- \
+	"$CTL" check -j "$SEED/type_create.txt"
+
+# ---- usage ---------------------------------------------------------------
+expect "usage: no command" 2 "" "usage:" -- "$CTL"
+expect "usage: unknown command" 2 "" "unknown command 'frob'" -- "$CTL" frob
+expect "usage: missing argument" 2 "" "usage: clickupctl create NE FILE" -- "$CTL" create fw
+expect "usage: extra argument" 2 "" "usage: clickupctl check FILE" -- "$CTL" check a b
+expect "usage: unknown option" 2 "" "unknown option '-x'" -- "$CTL" show -x
+expect "help" 0 "clickupctl upgrade NE FILE" "" -- "$CTL" --help
+
+# ---- batch (offline commands) --------------------------------------------
+printf '# comment\ncheck %s\n\ncheck rt.click\n' "$SEED/type_update.txt" > b.txt
+expect "batch: runs every line" 0 "rt.click: ok: 9 atoms" "" -- "$CTL" batch b.txt
+printf 'check rt.click\ncheck cy.click\ncheck rt.click\n' > b2.txt
+expect "batch: stops at the first failure, says where" 1 "" \
+	"clickupctl: batch: b2.txt:2: command failed" -- "$CTL" batch b2.txt
+
+# ---- netlink without clickup.ko ------------------------------------------
+if [ -d /sys/module/clickup ]; then
+	skip "no family: clear error" "clickup.ko is loaded here"
+else
+	expect "no family: create says so, exit 1" 1 "" \
+		"clickupctl: genl family 'clickup' not found: is clickup.ko loaded?" -- \
+		"$CTL" create fw "$SEED/type_create.txt"
+	expect "no family: show says so, exit 1" 1 "" \
+		"clickupctl: genl family 'clickup' not found: is clickup.ko loaded?" -- \
+		"$CTL" show -j
+fi
+expect "create validates before talking to the kernel" 1 "" \
+	"cy.click:2:8: cycle through atom 'a'" -- "$CTL" create fw cy.click
+
+# extack decoding against the running kernel's nlctrl (capped and not)
+if [ -x "$HERE/nl_extack" ]; then
+	out=$("$HERE/nl_extack" 2>&1)
+	if [ "$(echo "$out" | grep -c 'err=22 offs=20 want=20 msg=Attribute failed policy validation')" = 2 ]; then
+		ok "extack: message and offset decoded (capped and full acks)"
+	else
+		nok "extack decoding" "$out"
+	fi
+else
+	skip "extack decoding" "tests/nl_extack not built (make test builds it)"
+fi
+
+echo "1..$n"
+[ "$failed" = 0 ]
