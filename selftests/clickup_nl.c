@@ -340,6 +340,11 @@ static const struct atom plain_atoms[] = {
 };
 static const struct edge plain_edges[] = { { 0, 0, 1, 0 }, { 2, 0, 3, 0 } };
 
+static void put_name(struct nl_msg *m, const char *ne)
+{
+	nla_put_string(m, CLICKUP_A_NE_NAME, ne);
+}
+
 static void build_bridge(struct nl_msg *m, const char *ne)
 {
 	nla_put_string(m, CLICKUP_A_NE_NAME, ne);
@@ -688,6 +693,61 @@ TEST_F(ne, name_max)
 	ASSERT_STREQ(name, r.name);
 }
 
+/*
+ * The largest legal DAG: CLICKUP_MAX_ATOMS atoms in one chain,
+ * fromdevice -> 1022 counters -> todevice. Edges carry SRC and DST only
+ * (PORT and DST_PORT default to 0) so that the DAG nest stays under the
+ * 64 KiB an attribute can hold.
+ */
+static void build_max_chain(struct nl_msg *m, const char *ne)
+{
+	static struct atom a[CLICKUP_MAX_ATOMS];
+	static struct edge e[CLICKUP_MAX_ATOMS - 1];
+	static char names[CLICKUP_MAX_ATOMS][16];
+	int i, n = CLICKUP_MAX_ATOMS;
+
+	for (i = 0; i < n; i++) {
+		snprintf(names[i], sizeof(names[i]), "a%d", i);
+		a[i].name = names[i];
+		a[i].type = "counter";
+		a[i].args[0] = NULL;
+		if (i < n - 1)
+			e[i] = (struct edge){ i, NOPORT, i + 1, NOPORT };
+	}
+	a[0].type = "fromdevice";
+	a[0].args[0] = "p1";
+	a[n - 1].type = "todevice";
+	a[n - 1].args[0] = "p2";
+	put_name(m, ne);
+	put_dag(m, a, n, e, n - 1);
+}
+
+TEST_F(ne, max_atoms)
+{
+	struct reply r;
+	int e;
+
+	e = cu_ne_send(&self->cu, CLICKUP_CMD_NE_NEW, "big", build_max_chain, &r);
+	ASSERT_EQ(0, e) TH_LOG("%s: %s", strerror(-e), self->cu.ext);
+	ASSERT_EQ(CLICKUP_MAX_ATOMS, r.t_new_atoms);
+	TH_LOG("%d atoms: validate %llu us, load %llu us, instantiate %llu us, publish %llu us, total %llu us",
+	       CLICKUP_MAX_ATOMS, (unsigned long long)r.t_validate / 1000,
+	       (unsigned long long)r.t_load / 1000,
+	       (unsigned long long)r.t_instantiate / 1000,
+	       (unsigned long long)r.t_publish / 1000,
+	       (unsigned long long)r.t_total / 1000);
+	ASSERT_EQ(0, cu_ne_get(&self->cu, "big", &r));
+	ASSERT_EQ(CLICKUP_MAX_ATOMS, r.nr_atoms);
+	ASSERT_EQ(CLICKUP_MAX_ATOMS - 1, r.nr_edges);
+	/* and an upgrade of it migrates every atom */
+	e = cu_ne_send(&self->cu, CLICKUP_CMD_NE_UPGRADE, "big", build_max_chain, &r);
+	ASSERT_EQ(0, e) TH_LOG("%s: %s", strerror(-e), self->cu.ext);
+	ASSERT_EQ(2, r.generation);
+	ASSERT_EQ(0, r.t_new_atoms);
+	ASSERT_EQ(CLICKUP_MAX_ATOMS, r.t_migrated);
+	ASSERT_EQ(0, cu_ne_del(&self->cu, "big"));
+}
+
 TEST_F(ne, upgrade)
 {
 	struct reply r;
@@ -877,11 +937,6 @@ TEST_F(ne, eperm)
 }
 
 /* ---- rejected DAGs: one variant per bad input ------------------------- */
-
-static void put_name(struct nl_msg *m, const char *ne)
-{
-	nla_put_string(m, CLICKUP_A_NE_NAME, ne);
-}
 
 #define DAG(m, ne, atoms, edges)					\
 	do {								\
@@ -1164,10 +1219,19 @@ static void bad_no_entry(struct nl_msg *m, const char *ne)
 	DAG(m, ne, a, e);
 }
 
+/*
+ * libnl's nla_nest_end() strips empty nests: write the empty ATOMS and
+ * EDGES attributes by hand so the DAG is present but empty.
+ */
 static void bad_empty_dag(struct nl_msg *m, const char *ne)
 {
+	struct nlattr *dag;
+
 	put_name(m, ne);
-	put_dag(m, NULL, 0, NULL, 0);
+	dag = nla_nest_start(m, CLICKUP_A_DAG);
+	nla_put(m, CLICKUP_DAG_A_ATOMS | NLA_F_NESTED, 0, NULL);
+	nla_put(m, CLICKUP_DAG_A_EDGES | NLA_F_NESTED, 0, NULL);
+	nla_nest_end(m, dag);
 }
 
 static void bad_too_many_atoms(struct nl_msg *m, const char *ne)
@@ -1194,18 +1258,25 @@ static void bad_too_many_atoms(struct nl_msg *m, const char *ne)
 	put_dag(m, a, n, e, n - 1);
 }
 
+/*
+ * 4097 edges cannot be sent as real edges: even the shortest (SRC and DST
+ * only, 20 bytes) overflow the 16-bit nla_len of CLICKUP_DAG_A_EDGES at
+ * 3276 edges. Empty edge elements (4 bytes each) reach the count check,
+ * which comes before any edge is parsed.
+ */
 static void bad_too_many_edges(struct nl_msg *m, const char *ne)
 {
-	static struct edge e[CLICKUP_MAX_EDGES + 1];
+	struct nlattr *dag, *edges;
 	int i;
 
-	for (i = 0; i < CLICKUP_MAX_EDGES + 1; i++)
-		e[i] = (struct edge){ 3, 0, 4, 0 };
-	e[0] = (struct edge){ 0, 0, 1, 0 };
-	e[1] = (struct edge){ 1, 0, 2, 0 };
-	e[2] = (struct edge){ 4, 0, 5, 0 };
 	put_name(m, ne);
-	put_dag(m, bridge_atoms, ARRAY_SIZE(bridge_atoms), e, ARRAY_SIZE(e));
+	dag = nla_nest_start(m, CLICKUP_A_DAG);
+	put_atoms(m, bridge_atoms, ARRAY_SIZE(bridge_atoms));
+	edges = nla_nest_start(m, CLICKUP_DAG_A_EDGES);
+	for (i = 0; i < CLICKUP_MAX_EDGES + 1; i++)
+		nla_put(m, ELEM_TYPE(i) | NLA_F_NESTED, 0, NULL);
+	nla_nest_end(m, edges);
+	nla_nest_end(m, dag);
 }
 
 static void bad_too_many_args(struct nl_msg *m, const char *ne)
@@ -1340,7 +1411,7 @@ BAD(no_entry, bad_no_entry, EINVAL, 0, "entry");
 BAD(empty_dag, bad_empty_dag, EINVAL, 0, NULL);
 BAD(dup_atom_name, bad_dup_atom_name, EINVAL, EEXIST, "c12");
 BAD(too_many_atoms, bad_too_many_atoms, E2BIG, 0, "1024");
-BAD(too_many_edges, bad_too_many_edges, E2BIG, 0, "4096");
+BAD(too_many_edges, bad_too_many_edges, E2BIG, 0, "1024");
 BAD(too_many_args, bad_too_many_args, E2BIG, 0, "16");
 BAD(fromdevice_nodev, bad_fromdevice_nodev, ENODEV, 0, "nosuchdev");
 BAD(todevice_nodev, bad_todevice_nodev, ENODEV, 0, "nosuchdev");

@@ -1,0 +1,5 @@
+// bridge.click plus an atom type no module provides: must be rejected
+in1 :: FromDevice(p1); out2 :: ToDevice(p2);
+in2 :: FromDevice(p2); out1 :: ToDevice(p1);
+in1 -> c12 :: Counter -> x :: NoSuchAtomType -> out2;
+in2 -> c21 :: Counter -> out1;

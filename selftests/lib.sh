@@ -1,0 +1,285 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers of the CLICK-UP shell selftests. Source it from bash:
+#   . "$(dirname "$0")/lib.sh"
+#
+# Seed topology (setup_topology):
+#
+#   ns_cli               ns_cu (the NE, no addresses)         ns_srv
+#   c0 10.0.0.1/24 ---- p1  ==fromdevice/todevice==  p2 ---- s0 10.0.0.2/24
+#
+# Namespace names carry the test's pid so parallel runs do not collide;
+# they are in $NS_CLI, $NS_SRV, $NS_CU. IPv6 is off everywhere and the
+# neighbours are static, so nothing but the test's own packets crosses the
+# NE unless a test asks for ARP (setup_topology dynamic).
+
+ksft_pass=0
+ksft_fail=1
+ksft_skip=4
+
+SELFTESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=${CLICKUP_REPO:-$(cd "$SELFTESTS/.." && pwd)}
+CLICKUPCTL=${CLICKUPCTL:-$REPO/ctl/clickupctl}
+DAGS=$SELFTESTS/dags
+# The guest hides /root (pyenv shims); the distribution python is enough.
+PYTHON=${PYTHON:-$(command -v /usr/bin/python3 || command -v python3)}
+TEST_NAME=$(basename "$0" .sh)
+
+SFX=$$
+NS_CLI=ns_cli-$SFX
+NS_SRV=ns_srv-$SFX
+NS_CU=ns_cu-$SFX
+CLI_IP=10.0.0.1
+SRV_IP=10.0.0.2
+
+TMPD=$(mktemp -d "/tmp/clickup-$TEST_NAME.XXXXXX")
+ret=$ksft_pass
+BG_PIDS=()
+EXTRA_NS=()
+
+log()  { echo "# $*"; }
+pass() { echo "ok - $*"; }
+fail() { echo "not ok - $*"; ret=$ksft_fail; }
+# Record a failure with a reason; keep going.
+check() {	# check "what" cmd...
+	local what=$1; shift
+	if "$@"; then pass "$what"; else fail "$what"; fi
+}
+die()  { echo "not ok - $*"; exit $ksft_fail; }
+skip() { echo "ok - # SKIP $*"; exit $ksft_skip; }
+
+# ---- prerequisites ------------------------------------------------------
+
+require_root() {
+	[ "$(id -u)" = 0 ] || skip "needs root"
+}
+
+require_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || skip "needs $c"
+	done
+}
+
+# Loads clickup.ko; atoms come by autoload. Skips when it cannot load.
+require_clickup() {
+	require_root
+	require_cmd ip
+	[ -x "$CLICKUPCTL" ] || skip "no $CLICKUPCTL (build ctl/)"
+	[ -n "$PYTHON" ] || skip "needs python3"
+	if [ ! -d /sys/module/clickup ]; then
+		modprobe clickup 2>"$TMPD/modprobe.err" ||
+			skip "cannot load clickup.ko: $(head -n1 "$TMPD/modprobe.err")"
+	fi
+}
+
+# ---- cleanup ------------------------------------------------------------
+
+lib_cleanup() {
+	local pid ns
+	for pid in "${BG_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for ns in "$NS_CLI" "$NS_SRV" "$NS_CU" "${EXTRA_NS[@]}"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	wait 2>/dev/null
+	rm -rf "$TMPD"
+}
+# Tests with their own cleanup call lib_cleanup from it.
+trap lib_cleanup EXIT
+
+bg() {	# bg cmd... : run in background, killed at cleanup; pid in $BG_PID
+	"$@" &
+	BG_PID=$!
+	BG_PIDS+=("$BG_PID")
+}
+
+# ---- namespaces ---------------------------------------------------------
+
+ns_exec() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+cli() { ip netns exec "$NS_CLI" "$@"; }
+srv() { ip netns exec "$NS_SRV" "$@"; }
+cu()  { ip netns exec "$NS_CU" "$@"; }
+ctl() { ip netns exec "$NS_CU" "$CLICKUPCTL" "$@"; }
+
+new_ns() {	# new_ns NAME: lo up, no IPv6 noise
+	ip netns add "$1" || return 1
+	ip -n "$1" link set lo up
+	ns_exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 2>/dev/null
+	return 0
+}
+
+# setup_topology [dynamic]: the seed topology; "dynamic" keeps ARP on.
+setup_topology() {
+	local mode=${1:-static}
+
+	new_ns "$NS_CLI" && new_ns "$NS_SRV" && new_ns "$NS_CU" ||
+		die "cannot create namespaces"
+	ip -n "$NS_CU" link add p1 type veth peer name c0 netns "$NS_CLI" &&
+	ip -n "$NS_CU" link add p2 type veth peer name s0 netns "$NS_SRV" ||
+		die "cannot create veth pairs"
+	ip -n "$NS_CU" link set p1 up
+	ip -n "$NS_CU" link set p2 up
+	ip -n "$NS_CLI" addr add $CLI_IP/24 dev c0
+	ip -n "$NS_SRV" addr add $SRV_IP/24 dev s0
+	ip -n "$NS_CLI" link set c0 up
+	ip -n "$NS_SRV" link set s0 up
+	if [ "$mode" = static ]; then
+		local cmac smac
+		cmac=$(ip -n "$NS_CLI" -br link show c0 | awk '{print $3}')
+		smac=$(ip -n "$NS_SRV" -br link show s0 | awk '{print $3}')
+		ip -n "$NS_CLI" neigh replace $SRV_IP lladdr "$smac" dev c0 nud permanent
+		ip -n "$NS_SRV" neigh replace $CLI_IP lladdr "$cmac" dev s0 nud permanent
+	fi
+}
+
+# ---- the NE -------------------------------------------------------------
+
+# ne_create NE FILE [ctl opts]: create in $NS_CU, die on failure.
+ne_create() {
+	local out
+	out=$(ctl create "$1" "$2" 2>&1) || die "clickupctl create $1 $2: $out"
+}
+
+ne_json() {	# ne_json NE > file: `show NE -j`
+	ctl show "$1" -j
+}
+
+# jq-less JSON access: json_eval FILE 'python expression over d'
+json_eval() {
+	"$PYTHON" - "$1" "$2" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(eval(sys.argv[2]))
+EOF
+}
+
+# ne_counters NE: prints "name packets bytes drops" per atom, and
+# "generation G" first.
+ne_counters() {
+	ctl show "$1" -j > "$TMPD/show.json" || return 1
+	"$PYTHON" - "$TMPD/show.json" <<'EOF'
+import json, sys
+ne = json.load(open(sys.argv[1]))
+if isinstance(ne, list):
+    ne = ne[0]
+print("generation", ne["generation"])
+for a in ne["atoms"]:
+    print(a["name"], a["packets"], a["bytes"], a["drops"])
+EOF
+}
+
+# counter_of FILE ATOM FIELD: from ne_counters output
+counter_of() {
+	awk -v a="$2" -v f="$3" '$1 == a {
+		if (f == "packets") print $2; else if (f == "bytes") print $3;
+		else print $4 }' "$1"
+}
+
+ne_generation() {
+	ctl show "$1" -j > "$TMPD/gen.json" 2>/dev/null || { echo -1; return 1; }
+	json_eval "$TMPD/gen.json" '(d[0] if isinstance(d, list) else d)["generation"]'
+}
+
+# ---- traffic ------------------------------------------------------------
+
+ping_ok() {	# ping_ok [count]: client -> server
+	cli ping -q -c "${1:-3}" -i 0.2 -W 1 $SRV_IP >/dev/null 2>&1
+}
+
+ping_fails() {
+	! cli ping -q -c 2 -i 0.2 -W 1 $SRV_IP >/dev/null 2>&1
+}
+
+wait_for() {	# wait_for SECONDS cmd...: poll every 0.1 s
+	local t=$(( $1 * 10 )); shift
+	while [ $t -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		t=$((t - 1))
+	done
+	return 1
+}
+
+# make_blob FILE MB: random payload; prints its sha256
+make_blob() {
+	head -c "$(( $2 * 1024 * 1024 ))" /dev/urandom > "$1"
+	sha256sum "$1" | cut -d' ' -f1
+}
+
+# tcp_transfer SRCFILE DSTFILE: server sends SRCFILE to the client over
+# one TCP connection (socat), client writes DSTFILE.
+start_tcp_server() {	# start_tcp_server FILE PORT
+	bg srv socat -u "FILE:$1" "TCP-LISTEN:$2,reuseaddr"
+	wait_for 5 srv sh -c "ss -ltn | grep -q ':$2 '"
+}
+
+tcp_fetch() {	# tcp_fetch PORT DSTFILE
+	cli socat -u "TCP:$SRV_IP:$1,connect-timeout=5" "CREATE:$2"
+}
+
+# ---- modules ------------------------------------------------------------
+
+refcnt() {	# refcnt MODULE: prints -1 if not loaded
+	cat "/sys/module/$1/refcnt" 2>/dev/null || echo -1
+}
+
+clickup_modules() {	# atom modules currently loaded
+	local m
+	for m in /sys/module/clickup_atom_*; do
+		[ -d "$m" ] && basename "$m"
+	done
+}
+
+# all_refcnts_zero: clickup and every atom module at refcnt 0
+all_refcnts_zero() {
+	local m
+	for m in clickup $(clickup_modules); do
+		[ "$(refcnt "$m")" = 0 ] || return 1
+	done
+}
+
+show_refcnts() {
+	local m
+	for m in clickup $(clickup_modules); do
+		log "  $m refcnt $(refcnt "$m")"
+	done
+}
+
+# ---- dmesg --------------------------------------------------------------
+
+DMESG_BAD='WARNING:|BUG:|Oops|general protection|KASAN|UBSAN|kernel BUG|RCU.*stall|refcount_t|list_(add|del) corruption|unregister_netdevice: waiting|use-after-free|double free|Call Trace|hung_task|soft lockup'
+
+dmesg_mark() {
+	DMESG_START=$(dmesg 2>/dev/null | wc -l)
+}
+
+# dmesg_new: kernel lines since dmesg_mark
+dmesg_new() {
+	dmesg 2>/dev/null | tail -n +"$(( ${DMESG_START:-0} + 1 ))"
+}
+
+# dmesg_clean: nothing alarming since dmesg_mark (prints it otherwise)
+dmesg_clean() {
+	local bad
+	bad=$(dmesg_new | grep -E "$DMESG_BAD")
+	[ -z "$bad" ] && return 0
+	echo "$bad" | head -n 40 | sed 's/^/# dmesg: /'
+	return 1
+}
+
+# ---- statistics ---------------------------------------------------------
+
+# stats FILE: one number per line -> "n min median p99 max"
+stats() {
+	"$PYTHON" - "$1" <<'EOF'
+import sys
+v = sorted(float(x) for x in open(sys.argv[1]) if x.strip())
+if not v:
+    print("0 0 0 0 0"); sys.exit()
+q = lambda p: v[min(len(v) - 1, int(p * len(v)))]
+print(len(v), v[0], q(0.5), q(0.99), v[-1])
+EOF
+}
