@@ -5,6 +5,8 @@
  * from the DAG being replaced. Nothing here is visible to packets until
  * ne.c publishes the result.
  */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 #include <linux/hash.h>
 #include <linux/log2.h>
 #include <linux/netdevice.h>
@@ -213,6 +215,11 @@ static int clickup_dag_wire(struct clickup_dag *dag,
 		struct clickup_atom *dst = dag->atoms[se->dst];
 
 		NL_SET_BAD_ATTR(extack, se->nla);
+		if (dst->type->flags & CLICKUP_TYPE_F_ENTRY) {
+			clickup_extack_fmt(extack, "entry atom '%s' (%s) takes no input",
+					   dst->name, dst->type->name);
+			return -EINVAL;
+		}
 		if (se->port >= src->nr_outputs) {
 			clickup_extack_fmt(extack,
 					   "atom '%s' (%s) has no output port %u (%u outputs)",
@@ -253,7 +260,6 @@ static int clickup_dag_wire(struct clickup_dag *dag,
 }
 
 static int clickup_dag_find_entries(struct clickup_dag *dag,
-				    const struct clickup_spec *spec,
 				    struct netlink_ext_ack *extack)
 {
 	u32 i;
@@ -269,16 +275,6 @@ static int clickup_dag_find_entries(struct clickup_dag *dag,
 			return -E2BIG;
 		}
 		dag->entries[dag->nr_entries++].atom = atom;
-	}
-	for (i = 0; i < spec->nr_edges; i++) {
-		struct clickup_atom *dst = dag->atoms[spec->edges[i].dst];
-
-		if (dst->type->flags & CLICKUP_TYPE_F_ENTRY) {
-			clickup_extack_fmt(extack, "entry atom '%s' (%s) takes no input",
-					   dst->name, dst->type->name);
-			NL_SET_BAD_ATTR(extack, spec->edges[i].nla);
-			return -EINVAL;
-		}
 	}
 	if (!dag->nr_entries) {
 		NL_SET_ERR_MSG(extack,
@@ -363,7 +359,7 @@ struct clickup_dag *clickup_dag_build(const struct clickup_spec *spec,
 	err = clickup_dag_wire(dag, spec, extack);
 	if (err)
 		goto fail;
-	err = clickup_dag_find_entries(dag, spec, extack);
+	err = clickup_dag_find_entries(dag, extack);
 	if (err)
 		goto fail;
 	err = clickup_dag_take_over(dag, old, times, extack);

@@ -4,6 +4,8 @@
  * entry atom in the NE's current DAG and walks the DAG iteratively: no
  * allocation, no lock, no recursion.
  */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include "internal.h"

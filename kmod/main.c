@@ -3,6 +3,8 @@
  * CLICK-UP core module: Click-style network elements as DAGs of atom
  * modules on netfilter hooks, upgraded by an atomic RCU swap.
  */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 #include <linux/module.h>
 #include <net/genetlink.h>
 #include "internal.h"

@@ -7,6 +7,8 @@
  * between attaching to a device and its unregistration (our notifier runs
  * under RTNL and takes clickup_mutex, the same order).
  */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>

@@ -4,6 +4,8 @@
  * dump NEs, DAGs and atom types, and announce changes on "events".
  * Every op is strictly validated and needs CAP_NET_ADMIN in the netns.
  */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 #include <linux/ktime.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
@@ -81,6 +83,15 @@ void clickup_notify(struct net *net, u8 cmd, const char *name, u64 generation,
 					CLICKUP_MCGRP_EVENTS_IDX, GFP_KERNEL);
 }
 
+/* GENL_REQ_ATTR_CHECK, plus a text for users whose tools show only that. */
+static bool clickup_missing(struct genl_info *info, int attr, const char *what)
+{
+	if (!GENL_REQ_ATTR_CHECK(info, attr))
+		return false;
+	clickup_extack_fmt(info->extack, "missing attribute: %s", what);
+	return true;
+}
+
 /* NE_NEW and NE_UPGRADE: validate, load, instantiate, publish. */
 static int clickup_nl_swap(struct sk_buff *skb, struct genl_info *info)
 {
@@ -93,8 +104,8 @@ static int clickup_nl_swap(struct sk_buff *skb, struct genl_info *info)
 	u64 t0, t1, t2, generation = 0;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, CLICKUP_A_NE_NAME) ||
-	    GENL_REQ_ATTR_CHECK(info, CLICKUP_A_DAG))
+	if (clickup_missing(info, CLICKUP_A_NE_NAME, "network element name") ||
+	    clickup_missing(info, CLICKUP_A_DAG, "DAG"))
 		return -EINVAL;
 	name = nla_data(info->attrs[CLICKUP_A_NE_NAME]);
 	if (!*name) {
@@ -143,7 +154,7 @@ static int clickup_nl_del(struct sk_buff *skb, struct genl_info *info)
 	char name[CLICKUP_NAME_MAX];
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, CLICKUP_A_NE_NAME))
+	if (clickup_missing(info, CLICKUP_A_NE_NAME, "network element name"))
 		return -EINVAL;
 	nla_strscpy(name, info->attrs[CLICKUP_A_NE_NAME], sizeof(name));
 	err = clickup_ne_delete(net, name, info->extack);
@@ -185,7 +196,7 @@ static int clickup_nl_ne_get(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *reply;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, CLICKUP_A_NE_NAME))
+	if (clickup_missing(info, CLICKUP_A_NE_NAME, "network element name"))
 		return -EINVAL;
 	reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!reply)

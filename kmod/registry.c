@@ -4,6 +4,8 @@
  * them by name, autoloading "clickup-atom-<name>" the way nf_tables loads
  * "nft-expr-<name>". Lookups take a module reference per atom instance.
  */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 #include <linux/kmod.h>
 #include <linux/string.h>
 #include <net/genetlink.h>

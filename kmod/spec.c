@@ -4,6 +4,8 @@
  * (sizes, names, indices, acyclicity) and resolve atom types, autoloading
  * missing modules. Runs with no lock held: nothing here touches live state.
  */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <net/genetlink.h>

@@ -17,9 +17,14 @@
 #define CLICKUP_NAME_MAX	32	/* NE, atom and type names */
 #define CLICKUP_ARG_MAX		256	/* one atom argument */
 
-/* Limits enforced by the kernel (E2BIG beyond them). */
+/*
+ * Limits enforced by the kernel (E2BIG beyond them). A whole DAG travels
+ * in one nested attribute, whose length is 16 bits: 1024 edges take about
+ * 36 KiB, leaving room for the atoms; clickupctl reports a DAG that still
+ * does not fit 64 KiB before sending it.
+ */
 #define CLICKUP_MAX_ATOMS	1024
-#define CLICKUP_MAX_EDGES	4096
+#define CLICKUP_MAX_EDGES	1024
 #define CLICKUP_MAX_ARGS	16
 #define CLICKUP_MAX_PORTS	64
 #define CLICKUP_MAX_ENTRIES	16
