@@ -5,8 +5,49 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <linux/netlink.h>
 
 #include "dag.h"
+
+/* Bytes of one string attribute. */
+static size_t str_attr(const char *s)
+{
+	return NLA_HDRLEN + NLA_ALIGN(strlen(s) + 1);
+}
+
+/* The whole DAG travels in one CLICKUP_A_DAG attribute, whose length is
+ * a u16: report the first atom or edge that does not fit, exactly as
+ * nlmsg_dag.c will encode it.
+ */
+static int check_wire_size(const struct dag *g, struct diag *d)
+{
+	size_t len = 3 * NLA_HDRLEN;	/* DAG, ATOMS and EDGES nests */
+	struct loc at;
+
+	for (size_t i = 0; i < g->nr_atoms; i++) {
+		const struct atom *a = &g->atoms[i];
+
+		len += 2 * NLA_HDRLEN + str_attr(a->name) + str_attr(a->type);
+		for (unsigned int j = 0; j < a->nargs; j++)
+			len += NLA_HDRLEN + str_attr(a->args[j]);
+		if (len > 0xffff) {
+			at = a->loc;
+			goto big;
+		}
+	}
+	for (size_t i = 0; i < g->nr_edges; i++) {
+		len += NLA_HDRLEN + 4 * (NLA_HDRLEN + 4);
+		if (len > 0xffff) {
+			at = g->edges[i].loc;
+			goto big;
+		}
+	}
+	return 0;
+big:
+	diag_at(d, g->file, at,
+		"DAG too large: its netlink attribute would pass 65535 bytes here (use fewer atoms, arguments or edges)");
+	return -1;
+}
 
 /* Colours for the iterative DFS. */
 enum { WHITE, GREY, BLACK };
@@ -128,6 +169,8 @@ int dag_validate(const struct dag *g, struct diag *d)
 			CLICKUP_MAX_ENTRIES);
 		return -1;
 	}
+	if (check_wire_size(g, d) < 0)
+		return -1;
 	c = find_cycle(g);
 	if (c >= 0) {
 		diag_at(d, f, g->atoms[c].loc, "cycle through atom '%s'",

@@ -208,9 +208,15 @@ perr "too many arguments" ta.click "ta.click:1:58: too many arguments (at most 1
 	"a :: Foo(1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7);"
 { echo "in :: FromDevice(p1);"; for i in $(seq 1 1024); do echo "c$i :: Counter;"; done; } > ma.click
 perr "too many atoms" ma.click "ma.click:1025:1: too many atoms (at most 1024)" "$(cat ma.click)"
+# the limits come from the uapi header, so the tests follow it
+UAPI=$HERE/../../kmod/include/uapi/linux/clickup.h
+MAXE=$(awk '$2 == "CLICKUP_MAX_EDGES" { print $3 }' "$UAPI")
 { echo "in :: FromDevice(p1); d :: Discard;"
-  for i in $(seq 1 65); do echo "c$i :: Classifier;"; for p in $(seq 0 63); do echo "c$i [$p] -> d;"; done; done; } > me.click
-perr "too many edges" me.click "me.click:4163:9: too many edges (at most 4096)" "$(cat me.click)"
+  for i in $(seq 1 $((MAXE / 64 + 1))); do echo "c$i :: Classifier;"; for p in $(seq 0 63); do echo "c$i [$p] -> d;"; done; done; } > me.click
+perr "too many edges" me.click "me.click:$((MAXE / 64 * 65 + 3)):9: too many edges (at most $MAXE)" "$(cat me.click)"
+A=$(printf 'x%.0s' {1..200})
+{ echo "in :: FromDevice(p1);"; for i in $(seq 1 40); do echo "c$i :: Foo($A, $A, $A, $A, $A, $A, $A, $A, $A, $A);"; done; } > big.click
+perr "DAG larger than one netlink attribute" big.click "big.click:32:1: DAG too large" "$(cat big.click)"
 
 perr "edges: too few fields" f.txt "f.txt:2:1: expected 'SRC SRCPORT DSTPORT DST [ARGS...]' (3 fields)" \
 	$'- - - FromDevice p1\nFromDevice - -\n'
