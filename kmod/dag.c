@@ -128,6 +128,7 @@ void clickup_dag_free_rcu(struct clickup_dag *dag)
 
 static struct clickup_atom *clickup_atom_new(const struct clickup_spec_atom *sa,
 					     u32 index, struct net *net,
+					     const char *ne_name,
 					     struct netlink_ext_ack *extack)
 {
 	struct clickup_atom_type *type = sa->type;
@@ -153,6 +154,7 @@ static struct clickup_atom *clickup_atom_new(const struct clickup_spec_atom *sa,
 	atom->type = type;
 	atom->index = index;
 	atom->net = net;
+	atom->ne_name = ne_name;
 	atom->nr_outputs = type->outputs;
 	atom->optional_outputs = type->optional_outputs;
 	strscpy(atom->name, sa->name, sizeof(atom->name));
@@ -317,7 +319,7 @@ static int clickup_dag_take_over(struct clickup_dag *dag,
 }
 
 struct clickup_dag *clickup_dag_build(const struct clickup_spec *spec,
-				      struct net *net,
+				      struct net *net, const char *ne_name,
 				      const struct clickup_dag *old,
 				      struct clickup_swap_times *times,
 				      struct netlink_ext_ack *extack)
@@ -342,7 +344,7 @@ struct clickup_dag *clickup_dag_build(const struct clickup_spec *spec,
 	for (i = 0; i < spec->nr_atoms; i++) {
 		struct clickup_atom *atom;
 
-		atom = clickup_atom_new(&spec->atoms[i], i, net, extack);
+		atom = clickup_atom_new(&spec->atoms[i], i, net, ne_name, extack);
 		if (IS_ERR(atom)) {
 			err = PTR_ERR(atom);
 			goto fail;

@@ -92,6 +92,19 @@ struct clickup_swap_times {
 extern struct genl_family clickup_family;
 extern const struct nla_policy clickup_dag_policy[CLICKUP_DAG_A_MAX + 1];
 
+struct clickup_table {
+	struct rhashtable	ht;
+	struct list_head	list;		/* per-netns tables */
+	refcount_t		ref;		/* the list + every atom */
+	atomic_t		count;
+	u32			max;
+	atomic64_t		inserted;
+	atomic64_t		refused;	/* full or out of memory */
+	atomic64_t		expired;
+	struct delayed_work	gc;
+	char			name[CLICKUP_NAME_MAX];
+};
+
 /* Serialises every change to NEs and their hooks; taken inside RTNL. */
 extern struct mutex clickup_mutex;
 extern struct workqueue_struct *clickup_wq;
@@ -113,7 +126,7 @@ void clickup_spec_free(struct clickup_spec *spec);
 
 /* dag.c: spec -> live DAG */
 struct clickup_dag *clickup_dag_build(const struct clickup_spec *spec,
-				      struct net *net,
+				      struct net *net, const char *ne_name,
 				      const struct clickup_dag *old,
 				      struct clickup_swap_times *times,
 				      struct netlink_ext_ack *extack);
@@ -132,6 +145,13 @@ int clickup_ne_delete(struct net *net, const char *name,
 struct list_head *clickup_net_nes(struct net *net);
 int clickup_ne_init(void);
 void clickup_ne_exit(void);
+
+/* state.c */
+int clickup_state_init(void);
+void clickup_state_exit(void);
+struct clickup_table *clickup_table_find(struct net *net, const char *name);
+void clickup_table_unlink(struct clickup_table *table);
+unsigned int clickup_flow_size(void);
 
 /* datapath.c */
 unsigned int clickup_hook_fn(void *priv, struct sk_buff *skb,

@@ -21,9 +21,12 @@ static int __init clickup_init(void)
 	clickup_wq = alloc_workqueue("clickup", WQ_UNBOUND, 0);
 	if (!clickup_wq)
 		return -ENOMEM;
-	err = clickup_ne_init();
+	err = clickup_state_init();
 	if (err)
 		goto err_wq;
+	err = clickup_ne_init();
+	if (err)
+		goto err_state;
 	err = clickup_genl_init();
 	if (err)
 		goto err_ne;
@@ -31,6 +34,8 @@ static int __init clickup_init(void)
 	return 0;
 err_ne:
 	clickup_ne_exit();
+err_state:
+	clickup_state_exit();
 err_wq:
 	destroy_workqueue(clickup_wq);
 	return err;
@@ -40,6 +45,7 @@ static void __exit clickup_exit(void)
 {
 	clickup_genl_exit();
 	clickup_ne_exit();
+	clickup_state_exit();
 	destroy_workqueue(clickup_wq);
 }
 

@@ -200,7 +200,7 @@ int clickup_ne_swap(struct net *net, const char *name, bool create,
 	old = rcu_dereference_protected(ne->dag, lockdep_is_held(&clickup_mutex));
 	trace_clickup_swap_begin(ne->name, ne->generation, spec->nr_atoms);
 
-	dag = clickup_dag_build(spec, net, old, times, extack);
+	dag = clickup_dag_build(spec, net, ne->name, old, times, extack);
 	if (IS_ERR(dag)) {
 		err = PTR_ERR(dag);
 		goto fail;

@@ -11,6 +11,8 @@
 
 #include <linux/list.h>
 #include <linux/module.h>
+#include <linux/rhashtable-types.h>
+#include <linux/spinlock.h>
 #include <linux/netfilter.h>
 #include <linux/netlink.h>
 #include <linux/skbuff.h>
@@ -42,6 +44,7 @@ struct clickup_atom {
 	u64			optional_outputs; /* unconnected: drop */
 	struct clickup_stats	*stats;		/* shared with predecessor */
 	struct net		*net;
+	const char		*ne_name;	/* valid during init() only */
 	struct clickup_entry	entry;
 	struct hlist_node	name_node;
 	u32			argc;
@@ -98,6 +101,73 @@ struct clickup_atom_type {
 
 int clickup_atom_register(struct clickup_atom_type *type);
 void clickup_atom_unregister(struct clickup_atom_type *type);
+
+/*
+ * Flow state tables: named per netns, owned by the core, so they outlive
+ * DAG swaps and the atom modules that use them. Entries are found by a
+ * 5-tuple key; the whitelist normalises it (clickup_flow_key_normalise) so
+ * both directions of a connection find one entry.
+ */
+struct clickup_table;
+
+struct clickup_flow_key {
+	__be32	addr[2];	/* [0] source, [1] destination */
+	__be16	port[2];
+	u8	proto;
+	u8	pad[3];
+};
+
+/* TCP session states of the seed's whitelist; NAT mappings use GENERIC. */
+enum clickup_flow_state {
+	CLICKUP_FLOW_NONE,
+	CLICKUP_FLOW_SYN_SENT,
+	CLICKUP_FLOW_SYN_RECV,
+	CLICKUP_FLOW_ESTABLISHED,
+	CLICKUP_FLOW_FIN_WAIT,
+	CLICKUP_FLOW_TIME_WAIT,
+	CLICKUP_FLOW_CLOSE,
+	CLICKUP_FLOW_GENERIC,
+	__CLICKUP_FLOW_MAX
+};
+
+struct clickup_flow {
+	struct rhash_head	node;
+	struct clickup_flow_key	key;
+	spinlock_t		lock;		/* state transitions */
+	u8			state;		/* enum clickup_flow_state */
+	u8			init_dir;	/* direction of the first SYN */
+	u8			fin_dir;	/* direction of the first FIN */
+	u8			flags;
+	__be32			xaddr;		/* NAT: rewrite to */
+	__be16			xport;
+	unsigned long		expires;	/* jiffies */
+	struct rcu_head		rcu;
+};
+
+/* Parsed L3/L4 facts of one IPv4 packet. */
+struct clickup_l4 {
+	struct clickup_flow_key	key;		/* as seen, not normalised */
+	unsigned int		nhoff;		/* from skb->data */
+	unsigned int		thoff;		/* from skb->data */
+	u8			tcp_flags;	/* TCPHDR_* */
+};
+
+struct clickup_table *clickup_table_get(struct net *net, const char *name,
+					struct netlink_ext_ack *extack);
+void clickup_table_put(struct clickup_table *table);
+struct clickup_flow *clickup_flow_lookup(struct clickup_table *table,
+					 const struct clickup_flow_key *key);
+struct clickup_flow *clickup_flow_insert(struct clickup_table *table,
+					 const struct clickup_flow_key *key,
+					 u8 state, bool *existed);
+void clickup_flow_remove(struct clickup_table *table,
+			 struct clickup_flow *flow);
+void clickup_flow_set_state(struct clickup_table *table,
+			    struct clickup_flow *flow, u8 state);
+void clickup_flow_refresh(struct clickup_table *table,
+			  struct clickup_flow *flow);
+bool clickup_l4_parse(const struct sk_buff *skb, struct clickup_l4 *l4);
+u8 clickup_flow_key_normalise(struct clickup_flow_key *key);
 
 /* printf-style extack message; works on kernels without _FMT support. */
 __printf(2, 3)

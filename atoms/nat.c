@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nat(TABLE, ADDR[, PORTMIN-PORTMAX]): source NAT with port mapping, in the
+ * spirit of Click's IPRewriter with a single "pattern ADDR PORTS" rule.
+ * Both directions may pass through one instance: a packet addressed to
+ * ADDR is a reply and is translated back, any other TCP/UDP packet is
+ * outbound and gets ADDR and a mapped port as its source. Each mapping is
+ * two flows in the core-owned TABLE (one keyed per direction), so it
+ * outlives DAG swaps. Outputs say the direction, so one instance can
+ * serve both: 0 outbound (source translated), 1 reply (destination
+ * translated back), 2 (optional) no mapping for a reply or no free port.
+ * IPv4 that is not TCP/UDP passes unchanged to 0, or to 1 if for ADDR.
+ */
+#include <linux/inet.h>
+#include <linux/ip.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+#include <net/clickup.h>
+
+#define NAT_PORT_TRIES	64
+
+enum { NAT_OUT, NAT_REPLY, NAT_NONE };
+
+struct nat_priv {
+	struct clickup_table	*table;
+	__be32			addr;
+	u16			port_min;
+	u16			port_max;
+};
+
+static int nat_parse_ports(const char *s, u16 *lo, u16 *hi)
+{
+	char buf[16];
+	char *dash;
+
+	if (strscpy(buf, s, sizeof(buf)) < 0)
+		return -EINVAL;
+	dash = strchr(buf, '-');
+	if (!dash)
+		return -EINVAL;
+	*dash = '\0';
+	if (kstrtou16(buf, 10, lo) || kstrtou16(dash + 1, 10, hi) ||
+	    !*lo || *lo > *hi)
+		return -EINVAL;
+	return 0;
+}
+
+static int nat_init(struct clickup_atom *atom, u32 argc, char *const *argv,
+		    struct netlink_ext_ack *extack)
+{
+	struct nat_priv *priv = clickup_atom_priv(atom);
+
+	if (!in4_pton(argv[1], -1, (u8 *)&priv->addr, '\0', NULL)) {
+		clickup_extack_fmt(extack, "nat: address '%s' is not an IPv4 address",
+				   argv[1]);
+		return -EINVAL;
+	}
+	priv->port_min = 20000;
+	priv->port_max = 59999;
+	if (argc > 2 && nat_parse_ports(argv[2], &priv->port_min,
+					&priv->port_max)) {
+		clickup_extack_fmt(extack, "nat: ports '%s' are not MIN-MAX within 1-65535",
+				   argv[2]);
+		return -EINVAL;
+	}
+	priv->table = clickup_table_get(atom->net, argv[0], extack);
+	return PTR_ERR_OR_ZERO(priv->table);
+}
+
+static void nat_destroy(struct clickup_atom *atom)
+{
+	struct nat_priv *priv = clickup_atom_priv(atom);
+
+	clickup_table_put(priv->table);
+}
+
+/* Rewrites the source (or destination) address and port of the packet. */
+static int nat_rewrite(struct sk_buff *skb, const struct clickup_l4 *l4,
+		       bool src, __be32 addr, __be16 port)
+{
+	unsigned int hdrlen = l4->key.proto == IPPROTO_TCP ?
+			      sizeof(struct tcphdr) : sizeof(struct udphdr);
+	__be32 *paddr;
+	__be16 *pport;
+	__sum16 *check;
+	struct iphdr *iph;
+
+	if (skb_ensure_writable(skb, l4->thoff + hdrlen))
+		return -ENOMEM;
+	iph = (struct iphdr *)(skb->data + l4->nhoff);
+	paddr = src ? &iph->saddr : &iph->daddr;
+	if (l4->key.proto == IPPROTO_TCP) {
+		struct tcphdr *th = (struct tcphdr *)(skb->data + l4->thoff);
+
+		pport = src ? &th->source : &th->dest;
+		check = &th->check;
+	} else {
+		struct udphdr *uh = (struct udphdr *)(skb->data + l4->thoff);
+
+		pport = src ? &uh->source : &uh->dest;
+		/* A zero UDP checksum means none: keep it that way. */
+		check = uh->check || skb->ip_summed == CHECKSUM_PARTIAL ?
+			&uh->check : NULL;
+	}
+	if (check) {
+		inet_proto_csum_replace4(check, skb, *paddr, addr, true);
+		inet_proto_csum_replace2(check, skb, *pport, port, false);
+		if (l4->key.proto == IPPROTO_UDP && !*check)
+			*check = CSUM_MANGLED_0;
+	}
+	csum_replace4(&iph->check, *paddr, addr);
+	*paddr = addr;
+	*pport = port;
+	return 0;
+}
+
+/* Finds or creates the outbound mapping of @key; NULL if none can be. */
+static struct clickup_flow *nat_map(struct nat_priv *priv,
+				    const struct clickup_flow_key *key)
+{
+	u32 range = priv->port_max - priv->port_min + 1;
+	struct clickup_flow *out, *in;
+	struct clickup_flow_key rkey;
+	bool existed;
+	u32 i, start;
+
+	out = clickup_flow_lookup(priv->table, key);
+	if (out)
+		return out;
+
+	/* Reply key: from the peer to ADDR:port. Claim a free port first. */
+	rkey = *key;
+	rkey.addr[0] = key->addr[1];
+	rkey.port[0] = key->port[1];
+	rkey.addr[1] = priv->addr;
+	start = jhash(key, sizeof(*key), 0);
+	for (i = 0; i < NAT_PORT_TRIES; i++) {
+		rkey.port[1] = htons(priv->port_min + (start + i) % range);
+		in = clickup_flow_insert(priv->table, &rkey,
+					 CLICKUP_FLOW_GENERIC, &existed);
+		if (!in)
+			return NULL;
+		if (!existed)
+			break;
+	}
+	if (i == NAT_PORT_TRIES)
+		return NULL;
+	/* xaddr last: a reader that sees it also sees xport. */
+	in->xport = key->port[0];
+	smp_store_release(&in->xaddr, key->addr[0]);
+
+	out = clickup_flow_insert(priv->table, key, CLICKUP_FLOW_GENERIC,
+				  &existed);
+	if (!out || existed) {
+		/* Another CPU mapped this flow first: use its mapping. */
+		clickup_flow_remove(priv->table, in);
+		return out;
+	}
+	out->xport = rkey.port[1];
+	smp_store_release(&out->xaddr, priv->addr);
+	return out;
+}
+
+static int nat_process(struct clickup_atom *atom, struct sk_buff *skb,
+		       const struct clickup_pkt *pkt)
+{
+	struct nat_priv *priv = clickup_atom_priv(atom);
+	struct clickup_flow *flow;
+	struct clickup_l4 l4;
+	__be32 xaddr;
+	bool reply;
+
+	if (!clickup_l4_parse(skb, &l4))
+		return NAT_OUT;
+	reply = l4.key.addr[1] == priv->addr;
+	if ((l4.key.proto != IPPROTO_TCP && l4.key.proto != IPPROTO_UDP) ||
+	    !l4.key.port[1])
+		return reply ? NAT_REPLY : NAT_OUT;
+	flow = reply ? clickup_flow_lookup(priv->table, &l4.key) :
+		       nat_map(priv, &l4.key);
+	/* A mapping being set up by another CPU has no xaddr yet. */
+	xaddr = flow ? smp_load_acquire(&flow->xaddr) : 0;
+	if (!xaddr)
+		return NAT_NONE;
+	clickup_flow_refresh(priv->table, flow);
+	if (nat_rewrite(skb, &l4, !reply, xaddr, flow->xport))
+		return CLICKUP_DROP;
+	return reply ? NAT_REPLY : NAT_OUT;
+}
+
+static struct clickup_atom_type nat_type = {
+	.name			= "nat",
+	.owner			= THIS_MODULE,
+	.inputs			= 1,
+	.outputs		= 3,
+	.optional_outputs	= BIT_ULL(NAT_NONE),
+	.min_args		= 2,
+	.max_args		= 3,
+	.priv_size		= sizeof(struct nat_priv),
+	.init			= nat_init,
+	.destroy		= nat_destroy,
+	.process		= nat_process,
+};
+
+module_clickup_atom(nat_type);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("CLICK-UP atom nat: source NAT with port mapping");
+MODULE_ALIAS_CLICKUP_ATOM("nat");
