@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * todevice(DEV): transmit the frame out of DEV (Click's ToDevice); the
- * packet leaves the hook as NF_STOLEN. The device is looked up per packet
- * by ifindex, so a DAG never pins a device that is going away.
+ * packet leaves the hook as NF_STOLEN. The frame is sent from its MAC
+ * header: one that strip() pulled is put back (as the kernel's own
+ * nf_do_netdev_egress does), one that encap() wrote is used as is. The
+ * device is looked up per packet by ifindex, so a DAG never pins a device
+ * that is going away.
  */
 #include <linux/netdevice.h>
 #include <net/clickup.h>
@@ -36,6 +39,8 @@ static int todevice_process(struct clickup_atom *atom, struct sk_buff *skb,
 	dev = dev_get_by_index_rcu(pkt->net, priv->ifindex);
 	if (unlikely(!dev))
 		return CLICKUP_DROP;
+	if (skb_mac_header_was_set(skb) && skb_mac_header(skb) < skb->data)
+		__skb_push(skb, skb->data - skb_mac_header(skb));
 	skb->dev = dev;
 	skb_clear_tstamp(skb);
 	dev_queue_xmit(skb);

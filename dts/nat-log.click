@@ -1,0 +1,29 @@
+// The NAT upgrade: nat.click plus one new atom that logs replies with no
+// mapping (output 2 of nat) before dropping them. The mappings in
+// "natmap" survive the swap.
+//
+// Source NAT between p1 (inside: the client) and p2 (outside: the
+// server), as in the seed's NAT experiment. The client's TCP/UDP flows
+// leave with source 10.0.0.254 and a port from 20000-29999; replies to
+// 10.0.0.254 are translated back. The mappings live in the core-owned
+// table "natmap", so an upgrade keeps every connection.
+// Nobody answers ARP for 10.0.0.254: give the server a static neighbour
+// entry for it with the client's MAC (ip neigh add 10.0.0.254 lladdr ...).
+
+in1  :: FromDevice(p1);
+out2 :: ToDevice(p2);
+in2  :: FromDevice(p2);
+out1 :: ToDevice(p1);
+nat  :: NAT(natmap, 10.0.0.254, 20000-29999);
+ip1  :: Classifier(12/0800, -);
+ip2  :: Classifier(12/0800, -);
+
+in1 -> ip1;
+in2 -> ip2;
+ip1 [1] -> out2;
+ip2 [1] -> out1;
+ip1 [0] -> Strip(14) -> CheckIPHeader -> nat;
+ip2 [0] -> Strip(14) -> CheckIPHeader -> nat;
+nat [0] -> Unstrip(14) -> out2;
+nat [1] -> Unstrip(14) -> out1;
+nat [2] -> Log(nat-miss) -> Discard;
