@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * unstrip(N): put N bytes back at the front of the packet (Click's
+ * Unstrip), e.g. the header a strip(N) took off. The bytes are whatever
+ * the headroom holds; the header is made private (skb_cow_head) first,
+ * with room for N bytes. A packet that cannot get the room is dropped.
+ */
+#include <linux/kernel.h>
+#include <net/clickup.h>
+
+#define UNSTRIP_MAX	128
+
+struct unstrip_priv {
+	unsigned int len;
+};
+
+static int unstrip_init(struct clickup_atom *atom, u32 argc,
+			char *const *argv, struct netlink_ext_ack *extack)
+{
+	struct unstrip_priv *priv = clickup_atom_priv(atom);
+	unsigned int len;
+
+	if (kstrtouint(argv[0], 10, &len) || len > UNSTRIP_MAX) {
+		clickup_extack_fmt(extack,
+				   "unstrip: length '%s' is not a number from 0 to %u",
+				   argv[0], UNSTRIP_MAX);
+		return -EINVAL;
+	}
+	priv->len = len;
+	return 0;
+}
+
+static int unstrip_process(struct clickup_atom *atom, struct sk_buff *skb,
+			   const struct clickup_pkt *pkt)
+{
+	const struct unstrip_priv *priv = clickup_atom_priv(atom);
+
+	if (unlikely(skb_cow_head(skb, priv->len)))
+		return CLICKUP_DROP;
+	__skb_push(skb, priv->len);
+	return 0;
+}
+
+static struct clickup_atom_type unstrip_type = {
+	.name		= "unstrip",
+	.owner		= THIS_MODULE,
+	.inputs		= 1,
+	.outputs	= 1,
+	.min_args	= 1,
+	.max_args	= 1,
+	.priv_size	= sizeof(struct unstrip_priv),
+	.init		= unstrip_init,
+	.process	= unstrip_process,
+};
+
+module_clickup_atom(unstrip_type);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("CLICK-UP atom unstrip: push bytes back on the packet front");
+MODULE_ALIAS_CLICKUP_ATOM("unstrip");
