@@ -152,6 +152,19 @@ void clickup_state_exit(void);
 struct clickup_table *clickup_table_find(struct net *net, const char *name);
 void clickup_table_unlink(struct clickup_table *table);
 unsigned int clickup_flow_size(void);
+struct list_head *clickup_net_tables(struct net *net);
+
+/* state_nl.c */
+extern const struct nla_policy clickup_flow_policy[CLICKUP_FLOW_A_MAX + 1];
+int clickup_nl_table_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int clickup_nl_table_set(struct sk_buff *skb, struct genl_info *info);
+int clickup_nl_table_flush(struct sk_buff *skb, struct genl_info *info);
+int clickup_nl_table_del(struct sk_buff *skb, struct genl_info *info);
+int clickup_nl_flow_dump_start(struct netlink_callback *cb);
+int clickup_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int clickup_nl_flow_dump_done(struct netlink_callback *cb);
+int clickup_nl_flow_new(struct sk_buff *skb, struct genl_info *info);
+int clickup_nl_flow_del(struct sk_buff *skb, struct genl_info *info);
 
 /* datapath.c */
 unsigned int clickup_hook_fn(void *priv, struct sk_buff *skb,

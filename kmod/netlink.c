@@ -15,6 +15,10 @@ static const struct nla_policy clickup_policy[CLICKUP_A_MAX + 1] = {
 	[CLICKUP_A_NE_NAME]	= { .type = NLA_NUL_STRING,
 				    .len = CLICKUP_NAME_MAX - 1 },
 	[CLICKUP_A_DAG]		= NLA_POLICY_NESTED(clickup_dag_policy),
+	[CLICKUP_A_TABLE_NAME]	= { .type = NLA_NUL_STRING,
+				    .len = CLICKUP_NAME_MAX - 1 },
+	[CLICKUP_A_FLOW]	= NLA_POLICY_NESTED(clickup_flow_policy),
+	[CLICKUP_A_TABLE_MAX]	= NLA_POLICY_MIN(NLA_U32, 1),
 };
 
 enum clickup_mcgrp { CLICKUP_MCGRP_EVENTS_IDX };
@@ -379,6 +383,43 @@ static const struct genl_ops clickup_ops[] = {
 		.dumpit	= clickup_nl_dag_dump,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd	= CLICKUP_CMD_TABLE_GET,
+		.dumpit	= clickup_nl_table_dump,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= CLICKUP_CMD_TABLE_SET,
+		.doit	= clickup_nl_table_set,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= CLICKUP_CMD_TABLE_FLUSH,
+		.doit	= clickup_nl_table_flush,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= CLICKUP_CMD_TABLE_DEL,
+		.doit	= clickup_nl_table_del,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= CLICKUP_CMD_FLOW_GET,
+		.start	= clickup_nl_flow_dump_start,
+		.dumpit	= clickup_nl_flow_dump,
+		.done	= clickup_nl_flow_dump_done,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= CLICKUP_CMD_FLOW_NEW,
+		.doit	= clickup_nl_flow_new,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= CLICKUP_CMD_FLOW_DEL,
+		.doit	= clickup_nl_flow_del,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
 };
 
 struct genl_family clickup_family __ro_after_init = {
@@ -392,7 +433,7 @@ struct genl_family clickup_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= clickup_ops,
 	.n_ops		= ARRAY_SIZE(clickup_ops),
-	.resv_start_op	= CLICKUP_CMD_DAG_GET + 1,
+	.resv_start_op	= CLICKUP_CMD_FLOW_DEL + 1,
 	.mcgrps		= clickup_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(clickup_mcgrps),
 };

@@ -46,7 +46,7 @@ struct clickup_table_net {
 	struct list_head	tables;
 };
 
-static struct list_head *clickup_net_tables(struct net *net)
+struct list_head *clickup_net_tables(struct net *net)
 {
 	struct clickup_table_net *tn = net_generic(net, clickup_table_net_id);
 

@@ -37,6 +37,13 @@ enum clickup_cmd {
 	CLICKUP_CMD_NE_DEL,	/* delete NE */
 	CLICKUP_CMD_NE_GET,	/* doit (by name) or dump: NE summaries */
 	CLICKUP_CMD_DAG_GET,	/* dump: one message per atom of one NE */
+	CLICKUP_CMD_TABLE_GET,	/* dump: state tables of the netns */
+	CLICKUP_CMD_TABLE_SET,	/* create a table if missing; set its MAX */
+	CLICKUP_CMD_TABLE_FLUSH, /* remove every flow of a table */
+	CLICKUP_CMD_TABLE_DEL,	/* forget a table (freed when unused) */
+	CLICKUP_CMD_FLOW_GET,	/* dump: the flows of one table */
+	CLICKUP_CMD_FLOW_NEW,	/* insert flows (restore): CLICKUP_A_FLOW... */
+	CLICKUP_CMD_FLOW_DEL,	/* remove one flow, by its key */
 	__CLICKUP_CMD_MAX,
 };
 #define CLICKUP_CMD_MAX (__CLICKUP_CMD_MAX - 1)
@@ -54,6 +61,13 @@ enum clickup_attr {
 	CLICKUP_A_NR_ATOMS,	/* u32 */
 	CLICKUP_A_NR_EDGES,	/* u32 */
 	CLICKUP_A_NR_ENTRIES,	/* u32: hooks the NE is attached to */
+	CLICKUP_A_TABLE_NAME,	/* NUL string, < CLICKUP_NAME_MAX */
+	CLICKUP_A_TABLE,	/* nest: enum clickup_table_attr (dump) */
+	CLICKUP_A_FLOW,		/* nest: enum clickup_flow_attr; FLOW_NEW
+				 * takes it repeated at the top level
+				 */
+	CLICKUP_A_TABLE_MAX,	/* u32: entry limit (TABLE_SET) */
+	CLICKUP_A_COUNT,	/* u32: flows inserted/skipped (reply) */
 	__CLICKUP_A_MAX,
 };
 #define CLICKUP_A_MAX (__CLICKUP_A_MAX - 1)
@@ -135,6 +149,58 @@ enum clickup_type_attr {
 	__CLICKUP_TYPE_A_MAX,
 };
 #define CLICKUP_TYPE_A_MAX (__CLICKUP_TYPE_A_MAX - 1)
+
+/* CLICKUP_A_TABLE: one state table. */
+enum clickup_table_attr {
+	CLICKUP_TABLE_A_UNSPEC,
+	CLICKUP_TABLE_A_PAD,
+	CLICKUP_TABLE_A_NAME,		/* NUL string */
+	CLICKUP_TABLE_A_ENTRIES,	/* u32: flows now */
+	CLICKUP_TABLE_A_MAX,		/* u32: limit; new flows refused past it */
+	CLICKUP_TABLE_A_INSERTED,	/* u64 */
+	CLICKUP_TABLE_A_REFUSED,	/* u64: table full or no memory */
+	CLICKUP_TABLE_A_EXPIRED,	/* u64: removed by timeout */
+	CLICKUP_TABLE_A_ENTRY_SIZE,	/* u32: bytes of one flow object */
+	CLICKUP_TABLE_A_MEMORY,		/* u64: flows + hash buckets, bytes */
+	CLICKUP_TABLE_A_USERS,		/* u32: atoms using the table */
+	__CLICKUP_TABLE_A_MAX,
+};
+#define CLICKUP_TABLE_A_MAX (__CLICKUP_TABLE_A_MAX - 1)
+
+/*
+ * CLICKUP_A_FLOW: one flow (a whitelisted TCP session, one direction of a
+ * NAT mapping). The key is PROTO, SADDR, DADDR, SPORT, DPORT as stored
+ * (the whitelist stores it normalised: lower address first).
+ */
+enum clickup_flow_attr {
+	CLICKUP_FLOW_A_UNSPEC,
+	CLICKUP_FLOW_A_PROTO,		/* u8 */
+	CLICKUP_FLOW_A_SADDR,		/* be32 */
+	CLICKUP_FLOW_A_DADDR,		/* be32 */
+	CLICKUP_FLOW_A_SPORT,		/* be16 */
+	CLICKUP_FLOW_A_DPORT,		/* be16 */
+	CLICKUP_FLOW_A_STATE,		/* u8: enum clickup_flow_state_uapi */
+	CLICKUP_FLOW_A_INIT_DIR,	/* u8: 0/1, side that sent the SYN */
+	CLICKUP_FLOW_A_FIN_DIR,		/* u8: 0/1, side that sent a FIN */
+	CLICKUP_FLOW_A_XADDR,		/* be32: NAT rewrite address */
+	CLICKUP_FLOW_A_XPORT,		/* be16: NAT rewrite port */
+	CLICKUP_FLOW_A_TIMEOUT,		/* u32: ms until it expires */
+	__CLICKUP_FLOW_A_MAX,
+};
+#define CLICKUP_FLOW_A_MAX (__CLICKUP_FLOW_A_MAX - 1)
+
+/* Values of CLICKUP_FLOW_A_STATE. */
+enum clickup_flow_state_uapi {
+	CLICKUP_FLOW_S_NONE,
+	CLICKUP_FLOW_S_SYN_SENT,
+	CLICKUP_FLOW_S_SYN_RECV,
+	CLICKUP_FLOW_S_ESTABLISHED,
+	CLICKUP_FLOW_S_FIN_WAIT,
+	CLICKUP_FLOW_S_TIME_WAIT,
+	CLICKUP_FLOW_S_CLOSE,
+	CLICKUP_FLOW_S_GENERIC,		/* NAT mapping */
+	__CLICKUP_FLOW_S_MAX,
+};
 
 #define CLICKUP_TYPE_F_ENTRY	(1U << 0)	/* attaches to a hook */
 #define CLICKUP_TYPE_F_TERMINAL	(1U << 1)	/* has no outputs */
