@@ -65,7 +65,7 @@ static int nat_init(struct clickup_atom *atom, u32 argc, char *const *argv,
 				   argv[2]);
 		return -EINVAL;
 	}
-	priv->table = clickup_table_get(atom->net, argv[0], extack);
+	priv->table = clickup_table_get(atom, argv[0], extack);
 	return PTR_ERR_OR_ZERO(priv->table);
 }
 

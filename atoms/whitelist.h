@@ -19,7 +19,7 @@ static inline int whitelist_init(struct clickup_atom *atom, u32 argc,
 	struct whitelist_priv *priv = clickup_atom_priv(atom);
 	const char *name = argc ? argv[0] : atom->ne_name;
 
-	priv->table = clickup_table_get(atom->net, name, extack);
+	priv->table = clickup_table_get(atom, name, extack);
 	return PTR_ERR_OR_ZERO(priv->table);
 }
 

@@ -150,6 +150,8 @@ void clickup_ne_exit(void);
 int clickup_state_init(void);
 void clickup_state_exit(void);
 struct clickup_table *clickup_table_find(struct net *net, const char *name);
+struct clickup_table *clickup_table_get_net(struct net *net, const char *name,
+					    struct netlink_ext_ack *extack);
 void clickup_table_unlink(struct clickup_table *table);
 unsigned int clickup_flow_size(void);
 struct list_head *clickup_net_tables(struct net *net);

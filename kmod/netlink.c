@@ -264,7 +264,9 @@ static int clickup_put_atom(struct sk_buff *skb, const struct clickup_atom *atom
 	    nla_put_u64_64bit(skb, CLICKUP_ATOM_A_BYTES, bytes,
 			      CLICKUP_ATOM_A_PAD) ||
 	    nla_put_u64_64bit(skb, CLICKUP_ATOM_A_DROPS, drops,
-			      CLICKUP_ATOM_A_PAD))
+			      CLICKUP_ATOM_A_PAD) ||
+	    (atom->table[0] &&
+	     nla_put_string(skb, CLICKUP_ATOM_A_TABLE, atom->table)))
 		return -EMSGSIZE;
 	list = nla_nest_start(skb, CLICKUP_ATOM_A_ARGS);
 	if (!list)

@@ -253,9 +253,9 @@ struct clickup_table *clickup_table_find(struct net *net, const char *name)
 	return NULL;
 }
 
-/* Called from atom init() with clickup_mutex held. */
-struct clickup_table *clickup_table_get(struct net *net, const char *name,
-					struct netlink_ext_ack *extack)
+/* With clickup_mutex held: find @name in @net, or create it. */
+struct clickup_table *clickup_table_get_net(struct net *net, const char *name,
+					    struct netlink_ext_ack *extack)
 {
 	struct clickup_table *table;
 	int err;
@@ -288,6 +288,19 @@ struct clickup_table *clickup_table_get(struct net *net, const char *name,
 	queue_delayed_work(system_power_efficient_wq, &table->gc,
 			   CLICKUP_GC_INTERVAL);
 	pr_debug("table %s created\n", name);
+	return table;
+}
+
+/* From an atom's init(): also records the table's name on the atom. */
+struct clickup_table *clickup_table_get(struct clickup_atom *atom,
+					const char *name,
+					struct netlink_ext_ack *extack)
+{
+	struct clickup_table *table = clickup_table_get_net(atom->net, name,
+							    extack);
+
+	if (!IS_ERR(table))
+		strscpy(atom->table, name, sizeof(atom->table));
 	return table;
 }
 EXPORT_SYMBOL_GPL(clickup_table_get);

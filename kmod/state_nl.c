@@ -122,7 +122,7 @@ int clickup_nl_table_set(struct sk_buff *skb, struct genl_info *info)
 	if (!name)
 		return -EINVAL;
 	mutex_lock(&clickup_mutex);
-	table = clickup_table_get(net, name, info->extack);
+	table = clickup_table_get_net(net, name, info->extack);
 	if (!IS_ERR(table)) {
 		if (info->attrs[CLICKUP_A_TABLE_MAX])
 			WRITE_ONCE(table->max,
@@ -387,7 +387,7 @@ int clickup_nl_flow_new(struct sk_buff *skb, struct genl_info *info)
 		n++;
 	}
 	mutex_lock(&clickup_mutex);
-	table = clickup_table_get(genl_info_net(info), name, info->extack);
+	table = clickup_table_get_net(genl_info_net(info), name, info->extack);
 	if (IS_ERR(table)) {
 		mutex_unlock(&clickup_mutex);
 		return PTR_ERR(table);

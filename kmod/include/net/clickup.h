@@ -45,6 +45,7 @@ struct clickup_atom {
 	struct clickup_stats	*stats;		/* shared with predecessor */
 	struct net		*net;
 	const char		*ne_name;	/* valid during init() only */
+	char			table[CLICKUP_NAME_MAX]; /* set by table_get */
 	struct clickup_entry	entry;
 	struct hlist_node	name_node;
 	u32			argc;
@@ -152,7 +153,8 @@ struct clickup_l4 {
 	u8			tcp_flags;	/* TCPHDR_* */
 };
 
-struct clickup_table *clickup_table_get(struct net *net, const char *name,
+struct clickup_table *clickup_table_get(struct clickup_atom *atom,
+					const char *name,
 					struct netlink_ext_ack *extack);
 void clickup_table_put(struct clickup_table *table);
 struct clickup_flow *clickup_flow_lookup(struct clickup_table *table,

@@ -98,6 +98,7 @@ enum clickup_atom_attr {
 	CLICKUP_ATOM_A_EDGES,	/* nest array of clickup_edge_attr (dump,
 				 * this atom's out-edges, SRC omitted)
 				 */
+	CLICKUP_ATOM_A_TABLE,	/* NUL string (dump): state table it uses */
 	__CLICKUP_ATOM_A_MAX,
 };
 #define CLICKUP_ATOM_A_MAX (__CLICKUP_ATOM_A_MAX - 1)
