@@ -20,7 +20,7 @@ endif
 KVER ?= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 export KDIR KVER
 
-.PHONY: all modules ctl selftests check vm-shell deps clean
+.PHONY: all modules ctl selftests check vm-shell deps clean demo
 
 all: modules ctl selftests
 
@@ -41,6 +41,12 @@ deps:
 check: deps
 	$(MAKE) all
 	./selftests/vm/run-vm.sh ./selftests/vm/guest-run-tests.sh
+
+# The seed walkthrough in the VM (VM=0: on this host, as root), tables,
+# PNGs in docs/img/ and the demo section of docs/results.md.
+demo: deps
+	$(MAKE) all
+	./demo/run.sh
 
 vm-shell: all
 	./selftests/vm/run-vm.sh --shell

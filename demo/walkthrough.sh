@@ -1,0 +1,189 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The seed's walkthrough, measured (`make demo` runs it in the VM; on a Linux
+# host with module support run it as root: see docs/demo.md).
+#
+# Topology (selftests/lib.sh): client ns -- p1 [NE] p2 -- server ns.
+# 1. Firewall: 50 parallel HTTP downloads through the firewall element,
+#    three runs: (a) no upgrade, (b) CLICK-UP upgrade at DEMO_AT of the
+#    bytes, (c) the native manner at the same point (delete the element and
+#    its state, rmmod/modprobe every atom module, create it again).
+# 2. NAT: one large download through the NAT element, upgraded at 40 % and
+#    50 %: CLICK-UP (state kept) versus native (state lost), and native with
+#    1 s / 5 s of upgrade delay at 50 %.
+# Results (JSON per run, tables.txt) go to $CLICKUP_OUT/demo or build/demo.
+#
+# Knobs (environment): DEMO_FILES (50), DEMO_SIZE (bytes per file),
+# DEMO_BIG (bytes of the NAT transfer), DEMO_AT (0.4), DEMO_STALL (client
+# stall timeout before a retry, 5 s), DEMO_PARTS ("fw nat"),
+# DEMO_FW_DAG/DEMO_FW_UP/DEMO_NAT_DAG/DEMO_NAT_UP (DAG files; default the
+# dts/ files, or the bridge stand-ins in demo/dags/ while those are missing).
+
+DEMO=$(cd "$(dirname "$0")" && pwd)
+. "$DEMO/../selftests/lib.sh"
+
+FILES=${DEMO_FILES:-50}
+SIZE=${DEMO_SIZE:-5000000}
+BIG=${DEMO_BIG:-500000000}
+AT=${DEMO_AT:-0.4}
+STALL=${DEMO_STALL:-5}
+PARTS=${DEMO_PARTS:-fw nat}
+PORT=8080
+OUTDIR=${DEMO_OUT:-${CLICKUP_OUT:-$REPO/build}/demo}
+NE=fw
+NAT_IP=${DEMO_NAT_IP:-}
+
+pick() {	# pick ENVVALUE PREFERRED FALLBACK
+	if [ -n "$1" ]; then echo "$1"
+	elif [ -e "$REPO/$2" ]; then echo "$REPO/$2"
+	else echo "$DEMO/dags/$3"; fi
+}
+FW_DAG=$(pick "${DEMO_FW_DAG:-}" dts/firewall.click bridge.click)
+FW_UP=$(pick "${DEMO_FW_UP:-}" dts/firewall-log.click bridge-up.click)
+NAT_DAG=$(pick "${DEMO_NAT_DAG:-}" dts/nat.click bridge.click)
+NAT_UP=$(pick "${DEMO_NAT_UP:-}" dts/nat-log.click bridge-up.click)
+
+banner() { echo; echo "### $*"; }
+hard_fail() {	# loud, then exit 1
+	echo
+	echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
+	echo "!!! demo FAILED: $*"
+	echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
+	ctl show 2>&1 | sed 's/^/# /'
+	exit 1
+}
+
+require_clickup
+require_cmd curl timeout modprobe rmmod
+if [ ! -d /sys/module/clickup ]; then
+	hard_fail "clickup.ko is not loaded"
+fi
+
+rm -rf "$OUTDIR"
+mkdir -p "$OUTDIR" || die "cannot create $OUTDIR"
+
+# Atom modules a DAG needs: clickup_atom_<type>, from `clickupctl check -j`.
+dag_modules() {
+	"$CLICKUPCTL" check -j "$1" | "$PYTHON" -c '
+import json, sys
+d = json.load(sys.stdin)
+print(" ".join(sorted({"clickup_atom_" + a["type"] for a in d["atoms"]})))'
+}
+# The tables the state atoms of a DAG name, for `clickupctl state flush`.
+flush_state() {
+	ctl state list >/dev/null 2>&1 || return 0
+	local tb
+	for tb in $(ctl state list 2>/dev/null | awk '$1 !~ /^(TABLE|NAME)$/ {print $1}'); do
+		ctl state flush "$tb" >/dev/null 2>&1
+	done
+}
+fresh_ne() {	# fresh_ne DAG: (re)create the element from DAG, empty state
+	ctl delete $NE >/dev/null 2>&1
+	flush_state
+	local out
+	out=$(ctl create $NE "$1" 2>&1) || hard_fail "clickupctl create $NE $1: $out"
+}
+
+for f in "$FW_DAG" "$FW_UP" "$NAT_DAG" "$NAT_UP"; do
+	out=$("$CLICKUPCTL" check "$f" 2>&1) || hard_fail "DAG $f: $out"
+done
+
+setup_topology
+# The MACs dts/firewall.click's encap writes (the seed's hosts).
+ip -n "$NS_CLI" link set c0 address fa:fe:ca:5d:97:6c
+ip -n "$NS_SRV" link set s0 address ee:43:35:3d:55:7c
+ip -n "$NS_CLI" neigh replace $SRV_IP lladdr ee:43:35:3d:55:7c dev c0 nud permanent
+ip -n "$NS_SRV" neigh replace $CLI_IP lladdr fa:fe:ca:5d:97:6c dev s0 nud permanent
+CMAC=$(ip -n "$NS_CLI" -br link show c0 | awk '{print $3}')
+NAT_IP=${NAT_IP:-$(sed -n 's/.*NAT_IP[ =:]*\([0-9.]*\).*/\1/p' "$NAT_DAG" | head -n1)}
+NAT_IP=${NAT_IP:-10.0.0.254}
+# Nobody answers ARP for the NAT address: the server reaches it through the
+# NE with the client's MAC (the NE translates the IP back).
+ip -n "$NS_SRV" neigh replace "$NAT_IP" lladdr "$CMAC" dev s0 nud permanent
+
+# Files are generated before the server listens (tmpfs: ~50 * SIZE + BIG).
+mkdir -p "$TMPD/www"
+nbig=0
+case " $PARTS " in *" nat "*) nbig=$BIG ;; esac
+bg srv "$PYTHON" "$DEMO/httpserver.py" --dir "$TMPD/www" --port $PORT \
+	--files "$FILES" --size "$SIZE" --big "$nbig"
+wait_for 120 test -e "$TMPD/www/.ready" || hard_fail "HTTP server did not start in 120 s"
+
+cat >"$OUTDIR/meta.json" <<EOF
+{"kernel": "$(uname -r)", "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+ "cpus": $(nproc), "vm": $([ -n "${CLICKUP_OUT:-}" ] && echo true || echo false),
+ "files": $FILES, "size": $SIZE, "big": $BIG, "at": $AT, "stall": $STALL,
+ "fw_dag": "${FW_DAG#"$REPO"/}", "fw_up": "${FW_UP#"$REPO"/}",
+ "nat_dag": "${NAT_DAG#"$REPO"/}", "nat_up": "${NAT_UP#"$REPO"/}",
+ "nat_ip": "$NAT_IP", "token": "${DEMO_TOKEN:-}"}
+EOF
+
+UPGRADE_CU="ip netns exec $NS_CU $CLICKUPCTL upgrade $NE"
+# The state tables that exist now (empty while the core has none).
+state_tables() {
+	ctl state list >/dev/null 2>&1 || return 0
+	ctl state list 2>/dev/null | awk '$1 !~ /^(TABLE|NAME)$/ {print $1}' | xargs
+}
+native_hook() {	# native_hook DAG DELAY
+	local env="NATIVE_TABLES='$(state_tables)'"
+	ctl state list >/dev/null 2>&1 || env="NATIVE_CORE=1"
+	echo "$env $DEMO/native-restart.sh $NS_CU $NE $1 $2 $(dag_modules "$1")"
+}
+
+client() {	# client LABEL URL N SIZE [--at F --hook CMD]: one run, bounded
+	local label=$1 url=$2 n=$3 size=$4
+	shift 4
+	timeout -k 5 $((DEADLINE + 60)) ip netns exec "$NS_CLI" "$PYTHON" \
+		"$DEMO/client.py" --label "$label" --url "$url" -n "$n" \
+		--size "$size" --stall "$STALL" --deadline "$DEADLINE" \
+		--out "$OUTDIR/$label.json" "$@"
+}
+
+# ---- 1. the firewall, 50 parallel downloads ---------------------------------
+if [[ " $PARTS " = *" fw "* ]]; then
+	DEADLINE=${DEMO_DEADLINE:-300}
+	URL="http://$SRV_IP:$PORT/f%d"
+	banner "firewall: ${FW_DAG#"$REPO"/} -> ${FW_UP#"$REPO"/}, $FILES downloads of $SIZE bytes"
+
+	fresh_ne "$FW_DAG"
+	# One request first: a firewall that blocks traffic is a wrong DAG.
+	timeout 20 ip netns exec "$NS_CLI" curl -s -o /dev/null --max-time 15 \
+		"http://$SRV_IP:$PORT/f0" ||
+		hard_fail "a single HTTP download through ${FW_DAG#"$REPO"/} fails: the firewall blocks legal traffic"
+
+	fresh_ne "$FW_DAG"
+	client fw-a "$URL" "$FILES" "$SIZE"
+	json_eval "$OUTDIR/fw-a.json" 'd["failed"] == 0 and d["restarted"] == 0' | grep -qx True ||
+		hard_fail "run (a), no upgrade: downloads failed or restarted: the firewall DAG drops legal traffic"
+
+	fresh_ne "$FW_DAG"
+	client fw-b "$URL" "$FILES" "$SIZE" --at "$AT" --hook "$UPGRADE_CU $FW_UP"
+
+	fresh_ne "$FW_DAG"
+	client fw-c "$URL" "$FILES" "$SIZE" --at "$AT" --hook "$(native_hook "$FW_UP" 0)"
+	ctl show $NE >"$OUTDIR/fw-final-show.txt" 2>&1
+fi
+
+# ---- 2. NAT, one large transfer ---------------------------------------------
+if [[ " $PARTS " = *" nat "* ]]; then
+	DEADLINE=${DEMO_NAT_DEADLINE:-240}
+	URL="http://$SRV_IP:$PORT/big"
+	banner "NAT: ${NAT_DAG#"$REPO"/} -> ${NAT_UP#"$REPO"/}, one download of $BIG bytes (server sees $NAT_IP)"
+	nat() {	# nat LABEL [client args]
+		fresh_ne "$NAT_DAG"
+		client "$@" || echo "# $1: the transfer did not complete"
+	}
+	nat nat-none "$URL" 1 "$BIG"
+	nat nat-cu-40 "$URL" 1 "$BIG" --at 0.4 --hook "$UPGRADE_CU $NAT_UP"
+	nat nat-cu-50 "$URL" 1 "$BIG" --at 0.5 --hook "$UPGRADE_CU $NAT_UP"
+	nat nat-native-40 "$URL" 1 "$BIG" --at 0.4 --hook "$(native_hook "$NAT_UP" 0)"
+	nat nat-native-50 "$URL" 1 "$BIG" --at 0.5 --hook "$(native_hook "$NAT_UP" 0)"
+	nat nat-native-50-d1 "$URL" 1 "$BIG" --at 0.5 --hook "$(native_hook "$NAT_UP" 1)"
+	nat nat-native-50-d5 "$URL" 1 "$BIG" --at 0.5 --hook "$(native_hook "$NAT_UP" 5)"
+fi
+
+banner "results"
+"$PYTHON" "$DEMO/report.py" tables "$OUTDIR" | tee "$OUTDIR/tables.txt"
+check "dmesg clean" dmesg_clean
+exit $ret
