@@ -13,7 +13,10 @@
 # CLICKUP_EXTRA_MODULES (glob(s) of extra .ko files to install in the guest),
 # VM_MEM (default 2G).
 # Output: the serial console streams to stdout and is saved to
-# build/vm/serial.log; the last line is "N passed, N failed, N skipped".
+# build/vm/serial.log; the last line is "N passed, N failed, N skipped"
+# (TAP ok/not ok lines, +1 failed for a crash/timeout/kernel warning).
+# Guest results (rc, dmesg.txt, tap.txt, $CLICKUP_OUT files): build/vm/out/.
+# See docs/testing.md.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
