@@ -71,7 +71,7 @@ static int clickup_table_fill(struct sk_buff *skb, struct netlink_callback *cb,
 	if (!nest ||
 	    nla_put_string(skb, CLICKUP_TABLE_A_NAME, table->name) ||
 	    nla_put_u32(skb, CLICKUP_TABLE_A_ENTRIES, atomic_read(&table->count)) ||
-	    nla_put_u32(skb, CLICKUP_TABLE_A_MAX, table->max) ||
+	    nla_put_u32(skb, CLICKUP_TABLE_A_LIMIT, table->max) ||
 	    nla_put_u64_64bit(skb, CLICKUP_TABLE_A_INSERTED,
 			      atomic64_read(&table->inserted), CLICKUP_TABLE_A_PAD) ||
 	    nla_put_u64_64bit(skb, CLICKUP_TABLE_A_REFUSED,

@@ -157,7 +157,10 @@ enum clickup_table_attr {
 	CLICKUP_TABLE_A_PAD,
 	CLICKUP_TABLE_A_NAME,		/* NUL string */
 	CLICKUP_TABLE_A_ENTRIES,	/* u32: flows now */
-	CLICKUP_TABLE_A_MAX,		/* u32: limit; new flows refused past it */
+	CLICKUP_TABLE_A_LIMIT,		/* u32: max entries; new flows refused
+					 * past it (not _A_MAX: that name is
+					 * the highest attribute, below)
+					 */
 	CLICKUP_TABLE_A_INSERTED,	/* u64 */
 	CLICKUP_TABLE_A_REFUSED,	/* u64: table full or no memory */
 	CLICKUP_TABLE_A_EXPIRED,	/* u64: removed by timeout */
