@@ -25,6 +25,7 @@ int cmd_create(struct ctx *c, int argc, char **argv);	/* and upgrade */
 int cmd_delete(struct ctx *c, int argc, char **argv);
 int cmd_show(struct ctx *c, int argc, char **argv);
 int cmd_monitor(struct ctx *c, int argc, char **argv);
+int cmd_state(struct ctx *c, int argc, char **argv);	/* cmd_state.c */
 
 /* Shared by create/upgrade replies and monitor events: prints
  * "<verb> NAME: generation G in ..." or one JSON object.

@@ -22,6 +22,7 @@ static const char usage_text[] =
 	"       clickupctl convert FILE\n"
 	"       clickupctl monitor [-j]\n"
 	"       clickupctl batch [FILE]\n"
+	"       clickupctl state [list|show|flush|delete|set|save|restore|check] ...\n"
 	"FILE may be '-' for stdin; see docs/dag-language.md.\n";
 
 int fail(const char *what, const char *fmt, ...)
@@ -158,6 +159,7 @@ static const struct command {
 	{ "convert", cmd_convert, 1, 1, "convert FILE" },
 	{ "monitor", cmd_monitor, 0, 0, "monitor [-j]" },
 	{ "batch", cmd_batch, 0, 1, "batch [FILE]" },
+	{ "state", cmd_state, 0, 5, "state [list|show|flush|delete|set|save|restore|check] ..." },
 };
 
 /* Runs argv[0] with its arguments; -j/--json may appear anywhere. */

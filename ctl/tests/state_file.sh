@@ -1,0 +1,153 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Offline tests of the state save file (TAP): a file written by an
+# independent Python implementation of docs/state.md must be accepted by
+# `clickupctl state check`, and every kind of damage must be refused with
+# a clear one-line error before anything is sent to the kernel.
+#   tests/state_file.sh [path/to/clickupctl]
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+CTL=$(realpath "${1:-$HERE/../clickupctl}")
+PY=$(command -v /usr/bin/python3 || command -v python3)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 1
+
+n=0 failed=0
+ok()  { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+
+# expect NAME RC STDERR-SUBSTRING -- CMD...
+expect() {
+	local name=$1 rc=$2 err=$3
+	shift 4
+	"$@" > out.txt 2> err.txt
+	local got=$?
+	if [ "$got" != "$rc" ]; then
+		nok "$name" "exit $got, want $rc" "stderr: $(head -c 300 err.txt)"
+	elif [ -n "$err" ] && ! grep -qF -- "$err" err.txt; then
+		nok "$name" "stderr lacks: $err" "stderr: $(head -c 300 err.txt)"
+	elif [ "$rc" = 1 ] && [ "$(wc -l < err.txt)" != 1 ]; then
+		nok "$name" "want exactly one line on stderr" "$(cat err.txt)"
+	else
+		ok "$name"
+	fi
+}
+
+# mk.py OUT [mutation]: writes the reference file, optionally damaged in
+# a way that keeps the checksum right (so the structural checks speak).
+cat > mk.py <<'X'
+import socket, struct, sys, zlib
+out = sys.argv[1]
+mut = sys.argv[2] if len(sys.argv) > 2 else ""
+def rec(proto, st, idir, fdir, sa, da, sp, dp, xa="0.0.0.0", xp=0, tmo=0):
+    return (struct.pack("<BBBB", proto, st, idir, fdir) +
+            socket.inet_aton(sa) + socket.inet_aton(da) +
+            struct.pack("!HH", sp, dp) + socket.inet_aton(xa) +
+            struct.pack("!H", xp) + b"\0\0" + struct.pack("<I", tmo) + b"\0" * 4)
+tables = [
+    (b"fw", 1000, [rec(6, 3, 0, 0, "10.0.0.1", "10.0.0.2", 40000, 5001, tmo=431999000),
+                   rec(6, 6, 1, 0, "10.0.0.1", "10.0.0.2", 40001, 5001, tmo=9000)]),
+    (b"nat", 1 << 20, [rec(17, 7, 0, 0, "192.168.1.5", "8.8.8.8", 5353, 53,
+                           "203.0.113.1", 61000, 300000)]),
+]
+if mut == "state":
+    tables[0][2][0] = tables[0][2][0][:1] + b"\x09" + tables[0][2][0][2:]
+if mut == "dup":
+    tables[1] = (b"fw",) + tables[1][1:]
+body = b""
+for name, mx, recs in tables:
+    cnt = len(recs) + (1 if mut == "count" and name == b"nat" else 0)
+    body += name.ljust(32, b"\0") + struct.pack("<II", mx, cnt) + b"".join(recs)
+ver = 2 if mut == "version" else 1
+size = 96 + len(body) + 4
+hdr = (b"CLICKUP-STATE".ljust(16, b"\0") +
+       struct.pack("<IIIIII", ver, 96, 40, 32, len(tables), 0) +
+       struct.pack("<QQ", size, 1700000000) + b"fw".ljust(32, b"\0") + b"\0" * 8)
+assert len(hdr) == 96
+data = hdr + body
+data += struct.pack("<I", zlib.crc32(data) & 0xffffffff)
+open(out, "wb").write(data)
+X
+"$PY" mk.py good.state || { echo "Bail out! cannot run python"; exit 1; }
+size=$(stat -c %s good.state)
+
+expect "a file written from the documented layout is valid" 0 "" -- \
+	"$CTL" state check good.state
+if grep -qF "good.state: ok: version 1, NE fw, saved 2023-11-14T22:13:20Z, 2 tables, 3 flows" out.txt &&
+   grep -qx "table nat: max 1048576, 1 flow" out.txt; then
+	ok "check: summary line and tables"
+else
+	nok "check: summary line and tables" "$(cat out.txt)"
+fi
+"$CTL" state check -j good.state > g.json
+if jq -e '.tables[0].name == "fw" and .tables[0].max == 1000 and
+	  .tables[0].flows[0] == {"proto":"tcp","proto_num":6,"saddr":"10.0.0.1","sport":40000,
+		"daddr":"10.0.0.2","dport":5001,"state":"established","init_dir":0,"fin_dir":0,
+		"xaddr":"0.0.0.0","xport":0,"expires_ms":431999000} and
+	  .tables[0].flows[1].state == "close" and .tables[0].flows[1].init_dir == 1 and
+	  .tables[1].flows[0].xaddr == "203.0.113.1" and .tables[1].flows[0].xport == 61000 and
+	  .tables[1].flows[0].proto == "udp" and .tables[1].flows[0].state == "generic"' g.json > /dev/null; then
+	ok "check -j: every field decoded (network-order addresses and ports)"
+else
+	nok "check -j: fields" "$(cat g.json)"
+fi
+
+# ---- damage ------------------------------------------------------------------
+cp good.state flip.state
+printf '\x5a' | dd of=flip.state bs=1 seek=$((96 + 40 + 5)) conv=notrunc status=none
+expect "one flipped byte: checksum mismatch" 1 \
+	"clickupctl: state check: flip.state: checksum mismatch (stored crc32" -- \
+	"$CTL" state check flip.state
+head -c $((size - 10)) good.state > trunc.state
+expect "truncated file: truncated at byte N" 1 \
+	"trunc.state: truncated at byte $((size - 10)) (the header says $size bytes)" -- \
+	"$CTL" state check trunc.state
+head -c 50 good.state > trunc2.state
+expect "truncated inside the header" 1 "trunc2.state: truncated at byte 50" -- \
+	"$CTL" state check trunc2.state
+: > empty.state
+expect "empty file: truncated at byte 0" 1 "empty.state: truncated at byte 0" -- \
+	"$CTL" state check empty.state
+{ cat good.state; printf 'junk'; } > junk.state
+expect "trailing junk" 1 "junk.state: trailing junk after byte $size" -- \
+	"$CTL" state check junk.state
+{ printf 'CLICKUP-STATF'; tail -c +14 good.state; } > magic.state
+expect "bad magic" 1 "magic.state: bad magic: not a clickupctl state file" -- \
+	"$CTL" state check magic.state
+"$PY" mk.py version.state version
+expect "another format version" 1 \
+	"version.state: unsupported format version 2 (this clickupctl reads 1)" -- \
+	"$CTL" state check version.state
+"$PY" mk.py count.state count
+expect "a count that does not match the records" 1 "count.state: table sections end past the checksum" -- \
+	"$CTL" state check count.state
+"$PY" mk.py state.state state
+expect "an out-of-range flow state" 1 "state.state: table 'fw', flow 0 at byte 136: bad record" -- \
+	"$CTL" state check state.state
+"$PY" mk.py dup.state dup
+expect "a table twice" 1 "dup.state: table 'fw' appears twice" -- \
+	"$CTL" state check dup.state
+expect "stdin is read as '<stdin>'" 1 "<stdin>: checksum mismatch" -- \
+	bash -c "'$CTL' state check - < flip.state"
+# restore checks the file before it opens the netlink socket
+expect "restore refuses a damaged file before talking to the kernel" 1 \
+	"clickupctl: state restore fw: flip.state: checksum mismatch" -- \
+	"$CTL" state restore fw flip.state
+expect "restore: missing file" 1 "nosuch.state: No such file or directory" -- \
+	"$CTL" state restore fw nosuch.state
+
+# ---- usage -------------------------------------------------------------------
+expect "usage: set needs 'max N'" 2 "usage: clickupctl state" -- "$CTL" state set fw 3
+expect "usage: bad limit" 2 "bad limit 'x'" -- "$CTL" state set fw max x
+expect "usage: bad protocol" 2 "bad protocol 'sctpx'" -- \
+	"$CTL" state delete fw sctpx 1.2.3.4:1 1.2.3.5:2
+expect "usage: bad endpoint" 2 "bad endpoint '1.2.3.4:70000'" -- \
+	"$CTL" state delete fw tcp 1.2.3.4:70000 1.2.3.5:2
+expect "usage: delete with a partial key" 2 "wrong number of arguments" -- \
+	"$CTL" state delete fw tcp 1.2.3.4:1
+expect "usage: unknown subcommand" 2 "unknown subcommand 'frob'" -- "$CTL" state frob
+expect "usage: save needs NE FILE" 2 "save: want NE FILE" -- "$CTL" state save fw
+
+echo "1..$n"
+[ "$failed" = 0 ]
