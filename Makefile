@@ -9,15 +9,21 @@
 # newest installed Debian linux-headers-*-amd64.
 
 KVER_RUNNING := $(shell uname -r)
-ifeq ($(origin KDIR),undefined)
+# Recomputed when empty too: `make check` installs the headers first and
+# its sub-make must see them.
+ifeq ($(strip $(KDIR)),)
   ifneq ($(wildcard /lib/modules/$(KVER_RUNNING)/build/Makefile),)
     KDIR := /lib/modules/$(KVER_RUNNING)/build
   else
     KDIR := $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64)))
   endif
 endif
-# The kernel release the modules are built for (and the VM boots).
-KVER ?= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+# The kernel release the modules are built for (and the VM boots). Debian's
+# include/config/kernel.release holds the upstream version, not the package
+# release that names /boot/vmlinuz-*, so read utsrelease.h.
+ifeq ($(strip $(KVER)),)
+  KVER := $(shell sed -n 's/.*UTS_RELEASE "\(.*\)".*/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+endif
 export KDIR KVER
 
 .PHONY: all modules ctl selftests check vm-shell deps clean demo
