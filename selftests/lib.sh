@@ -24,6 +24,9 @@ DAGS=$SELFTESTS/dags
 PYTHON=${PYTHON:-$(command -v /usr/bin/python3 || command -v python3)}
 TEST_NAME=$(basename "$0" .sh)
 
+# V=1 (passed into the VM by run-vm.sh): trace every command
+[ "${V:-0}" = 1 ] && set -x
+
 SFX=$$
 NS_CLI=ns_cli-$SFX
 NS_SRV=ns_srv-$SFX
@@ -189,18 +192,23 @@ ping_ok() {	# ping_ok [count]: client -> server
 	cli ping -q -c "${1:-3}" -i 0.2 -W 1 $SRV_IP >/dev/null 2>&1
 }
 
+pingq() {	# pingq COUNT: quiet, 0.1 s apart; prints the summary on failure
+	cli ping -q -c "$1" -i 0.1 -W 2 $SRV_IP > "$TMPD/ping.out" 2>&1 && return 0
+	sed 's/^/# /' "$TMPD/ping.out"
+	return 1
+}
+
 ping_fails() {
 	! cli ping -q -c 2 -i 0.2 -W 1 $SRV_IP >/dev/null 2>&1
 }
 
-wait_for() {	# wait_for SECONDS cmd...: poll every 0.1 s
-	local t=$(( $1 * 10 )); shift
-	while [ $t -gt 0 ]; do
+wait_for() {	# wait_for SECONDS cmd...: poll every 0.1 s, wall-clock bound
+	local deadline=$(( ${EPOCHREALTIME/./} + $1 * 1000000 )); shift
+	while :; do
 		"$@" && return 0
+		[ "${EPOCHREALTIME/./}" -lt "$deadline" ] || return 1
 		sleep 0.1
-		t=$((t - 1))
 	done
-	return 1
 }
 
 # make_blob FILE MB: random payload; prints its sha256
@@ -233,12 +241,16 @@ clickup_modules() {	# atom modules currently loaded
 	done
 }
 
-# all_refcnts_zero: clickup and every atom module at refcnt 0
+# all_refcnts_zero: no atom module in use, and clickup used by nothing
+# but the atom modules linked against it (each loaded atom module holds
+# one reference on clickup: /sys/module/clickup/holders).
 all_refcnts_zero() {
-	local m
-	for m in clickup $(clickup_modules); do
+	local m holders
+	for m in $(clickup_modules); do
 		[ "$(refcnt "$m")" = 0 ] || return 1
 	done
+	holders=$(ls /sys/module/clickup/holders 2>/dev/null | wc -l)
+	[ "$(refcnt clickup)" = "$holders" ]
 }
 
 show_refcnts() {
@@ -246,6 +258,7 @@ show_refcnts() {
 	for m in clickup $(clickup_modules); do
 		log "  $m refcnt $(refcnt "$m")"
 	done
+	log "  clickup holders: $(ls /sys/module/clickup/holders 2>/dev/null | tr '\n' ' ')"
 }
 
 # ---- dmesg --------------------------------------------------------------

@@ -79,21 +79,30 @@ bg cli bash "$TMPD/pinger.sh"
 PING_PID=$BG_PID
 sleep 1
 
-# ---- the swaps: one clickupctl process per swap, loop inside ns_cu ----------
+# ---- the swaps ---------------------------------------------------------------
+# SWAP_MODE=batch (default): one `clickupctl batch` process, one netlink
+# socket, so the wall time is the swaps' and not the emulator's process
+# starts; SWAP_MODE=exec: one clickupctl process per swap.
+SWAP_MODE=${SWAP_MODE:-batch}
 : > "$TMPD/times.json"
-cat > "$TMPD/swapper.sh" <<EOF
-fail=0
-for i in \$(seq 1 $N_SWAPS); do
-	if [ \$((i % 2)) = 1 ]; then f="$DAGS/bridge_plain.click"; else f="$DAGS/bridge.click"; fi
-	if ! "$CLICKUPCTL" upgrade $NE "\$f" -j >> "$TMPD/times.json" 2>> "$TMPD/swap.err"; then
-		fail=\$((fail + 1))
-	fi
-done
-echo \$fail > "$TMPD/swap.failed"
+for i in $(seq 1 "$N_SWAPS"); do
+	if [ $((i % 2)) = 1 ]; then f=bridge_plain; else f=bridge; fi
+	echo "upgrade $NE $DAGS/$f.click -j"
+done > "$TMPD/swaps.batch"
+if [ "$SWAP_MODE" = batch ]; then
+	swap_cmd=(ctl batch "$TMPD/swaps.batch")
+else
+	cat > "$TMPD/swapper.sh" <<EOF
+while read -r cmd ne f j; do
+	"$CLICKUPCTL" \$cmd \$ne \$f \$j || exit 1
+done < "$TMPD/swaps.batch"
 EOF
-log "swapping $N_SWAPS times under load..."
+	swap_cmd=(cu bash "$TMPD/swapper.sh")
+fi
+log "swapping $N_SWAPS times under load ($SWAP_MODE mode)..."
 t0=$(date +%s.%N)
-cu bash "$TMPD/swapper.sh"
+"${swap_cmd[@]}" >> "$TMPD/times.json" 2> "$TMPD/swap.err"
+swap_rc=$?
 t1=$(date +%s.%N)
 sleep 1
 touch "$TMPD/stop"
@@ -105,11 +114,10 @@ wait_for 10 test -s "$TMPD/sent" || fail "stream server did not finish"
 
 # ---- verdicts ---------------------------------------------------------------
 secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-failed=$(cat "$TMPD/swap.failed" 2>/dev/null || echo "?")
-if [ "$failed" = 0 ]; then
+if [ "$swap_rc" = 0 ]; then
 	pass "$N_SWAPS upgrades succeeded"
 else
-	fail "$failed of $N_SWAPS upgrades failed: $(sort "$TMPD/swap.err" | uniq -c | head -n 3)"
+	fail "upgrades stopped (rc $swap_rc): $(head -n 3 "$TMPD/swap.err")"
 fi
 
 gen=$(ne_generation $NE)
@@ -138,8 +146,8 @@ fi
 check "dmesg clean" dmesg_clean
 
 # ---- figures ----------------------------------------------------------------
-log "swap-under-load figures (TCG guest, one clickupctl process per swap):"
-log "  swaps:         $N_SWAPS in $secs s ($(awk -v n="$N_SWAPS" -v s="$secs" 'BEGIN { printf "%.1f", s > 0 ? n / s : 0 }') swaps/s, process start included)"
+log "swap-under-load figures (TCG guest, $SWAP_MODE mode):"
+log "  swaps:         $N_SWAPS in $secs s ($(awk -v n="$N_SWAPS" -v s="$secs" 'BEGIN { printf "%.1f", (s > 0) ? n / s : 0 }') swaps/s wall clock, ctl parsing included)"
 log "  pings:         $sent sent, $lost lost (interval $PING_INTERVAL s)"
 log "  TCP stream:    ${bytes:-?} bytes across all swaps"
 "$PYTHON" - "$TMPD/times.json" <<'EOF'
@@ -157,7 +165,17 @@ while True:
         print("#   cannot parse upgrade -j output at %d: %s" % (i, e))
         break
     docs.append(d)
-ts = [d.get("times", d) for d in docs]
+# The brief said {"times": {"validate": ns, ...}}; ctl prints the flat
+# {"validate_ns": ..., "loaded": ...}. Accept both.
+def norm(d):
+    t = dict(d.get("times", {}))
+    for k, v in d.items():
+        if k.endswith("_ns"):
+            t[k[:-3]] = v
+        elif k in ("loaded", "new_atoms", "migrated"):
+            t[k] = v
+    return t
+ts = [norm(d) for d in docs]
 print("#   kernel swap times from 'upgrade -j' (%d swaps), microseconds:" % len(ts))
 print("#     %-12s %10s %10s %10s" % ("phase", "median", "p99", "max"))
 for k in ("validate", "load", "instantiate", "publish", "total"):

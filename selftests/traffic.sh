@@ -37,7 +37,7 @@ check "no NE: ping fails" ping_fails
 # ---- create, ping, exact counters -------------------------------------------
 ne_create $NE "$DAGS/bridge.click"
 N=10
-check "NE created: ping -c $N passes" cli ping -q -c $N -i 0.1 -W 2 $SRV_IP
+check "NE created: ping -c $N passes" pingq $N
 snap "$TMPD/c1"
 expect_eq "generation after create" 1 "$(awk '$1=="generation"{print $2}' "$TMPD/c1")"
 for a in in1 c12 out2; do
@@ -96,7 +96,7 @@ for a in in1 c12 out2 in2 c21 out1; do
 		"$(counter_of "$TMPD/c3" $a packets)"
 done
 M=5
-check "after upgrade: ping -c $M passes" cli ping -q -c $M -i 0.1 -W 2 $SRV_IP
+check "after upgrade: ping -c $M passes" pingq $M
 snap "$TMPD/c4"
 expect_eq "c12 packets after upgrade + ping" $((req + M)) "$(counter_of "$TMPD/c4" c12 packets)"
 expect_eq "c21 packets after upgrade + ping" $((rep + M)) "$(counter_of "$TMPD/c4" c21 packets)"
@@ -106,7 +106,7 @@ out=$(ctl delete $NE 2>&1) || fail "delete: $out"
 check "NE deleted: show fails" bash -c "! ip netns exec $NS_CU $CLICKUPCTL show $NE >/dev/null 2>&1"
 check "NE deleted: ping fails" ping_fails
 ne_create $NE "$DAGS/bridge.click"
-check "NE recreated: ping passes" cli ping -q -c 3 -i 0.1 -W 2 $SRV_IP
+check "NE recreated: ping passes" pingq 3
 snap "$TMPD/c5"
 expect_eq "recreated: generation" 1 "$(awk '$1=="generation"{print $2}' "$TMPD/c5")"
 expect_eq "recreated: c12 counts from zero" 3 "$(counter_of "$TMPD/c5" c12 packets)"
