@@ -131,6 +131,10 @@ def write_dat(d, pd):
         if r is None:
             continue
         tl = r["timeline"]
+        # Cut the samples taken after the last download ended (joins).
+        last = r.get("last_end")
+        if last is not None:
+            tl = [x for x in tl if x[0] <= last + 0.1] or tl
         with open(os.path.join(pd, name + ".dat"), "w") as f:
             f.write("# t delivered_MB completed throughput_MBps\n")
             # Throughput over a 250 ms sliding window.
@@ -141,6 +145,12 @@ def write_dat(d, pd):
                 dt = t - tl[j][0]
                 thr = (b - tl[j][1]) / dt / 1e6 if dt > 0 else 0
                 f.write("%.3f %.3f %d %.3f\n" % (t, b / 1e6, c, thr))
+        # Completion steps from the exact end times (the sampler can starve).
+        ends = sorted(x["end"] for x in r["downloads"] if x["end"] is not None)
+        with open(os.path.join(pd, name + "-done.dat"), "w") as f:
+            f.write("0 0\n")
+            for k, e in enumerate(ends):
+                f.write("%.3f %d\n" % (e, k + 1))
         h = r.get("hook") or {}
         if h.get("start") is not None:
             marks[name] = (h["start"], h["end"])
@@ -174,18 +184,19 @@ def plot(d, imgdir):
         g += ("set title 'Firewall: %d parallel HTTP downloads, upgrade at %d %% of the bytes' font ',13'\n"
               % (n, 100 * m.get("at", 0.4)))
         g += "set xlabel 'time since the downloads started (s)'\nset ylabel 'downloads completed'\n"
-        g += "set key left top box opaque\nset yrange [0:%d]\n" % (n + 2)
+        g += "set key right bottom box opaque\nset yrange [0:%d]\nset xrange [0:*]\n" % (n + 2)
         i = 2
         for name in ("fw-b", "fw-c"):
             if name in marks:
                 s = marks[name][0]
                 g += ("set arrow %d from %.3f, graph 0 to %.3f, graph 1 nohead dt 2 lw 1.5 lc rgb '%s'\n"
                       % (i, s, s, colors[name]))
-                g += ("set label %d '%s upgrade' at %.3f, graph 0.97 right offset -0.5,0 tc rgb '%s'\n"
-                      % (i, "CLICK-UP" if name == "fw-b" else "native", s, colors[name]))
+                g += ("set label %d '%s upgrade' at %.3f, graph %.2f left offset 0.5,0 tc rgb '%s'\n"
+                      % (i, "CLICK-UP" if name == "fw-b" else "native", s,
+                         0.55 if name == "fw-b" else 0.45, colors[name]))
                 i += 1
-        plots = ["'%s' u 1:3 w steps lw 2.5 lc rgb '%s' t '%s'" % (
-            os.path.join(pd, name + ".dat"), colors[name], labels[name])
+        plots = ["'%s' u 1:2 w steps lw 2.5 lc rgb '%s' t '%s'" % (
+            os.path.join(pd, name + "-done.dat"), colors[name], labels[name])
             for name, _ in FW_RUNS if os.path.exists(os.path.join(pd, name + ".dat"))]
         g += "plot " + ", \\\n     ".join(plots) + "\n"
         scripts["fw-completion"] = g
@@ -232,7 +243,7 @@ def plot(d, imgdir):
         g += ("set title 'NAT: one %.0f MB download, total transfer time by upgrade scenario' font ',13'\n"
               % (m.get("big", 0) / 1e6))
         g += "set ylabel 'total transfer time (s)'\nset yrange [0:%.1f]\nset xrange [-0.6:%.1f]\n" % (tmax * 1.2, len(rows) - 0.4)
-        g += "set style fill solid 0.85 noborder\nset boxwidth 0.6\nunset key\nset grid noxtics\nset xtics scale 0 font ',9'\n"
+        g += "set style fill solid 0.85 noborder\nset boxwidth 0.6\nunset key\nset grid noxtics\nset xtics scale 0 font ',9'\nset bmargin 5\n"
         base = rows[0][1]
         g += "set arrow 1 from -0.6, %.3f to %.1f, %.3f nohead dt 2 lc rgb '#555555'\n" % (base, len(rows) - 0.4, base)
         g += ("plot '%s' u 1:3:4:xtic(2) w boxes lc rgb variable, "

@@ -24,7 +24,7 @@ DEMO=$(cd "$(dirname "$0")" && pwd)
 . "$DEMO/../selftests/lib.sh"
 
 FILES=${DEMO_FILES:-50}
-SIZE=${DEMO_SIZE:-5000000}
+SIZE=${DEMO_SIZE:-20000000}
 BIG=${DEMO_BIG:-500000000}
 AT=${DEMO_AT:-0.4}
 STALL=${DEMO_STALL:-5}
@@ -119,7 +119,11 @@ cat >"$OUTDIR/meta.json" <<EOF
  "nat_ip": "$NAT_IP", "token": "${DEMO_TOKEN:-}"}
 EOF
 
-UPGRADE_CU="ip netns exec $NS_CU $CLICKUPCTL upgrade $NE"
+# CLICK-UP: a `clickupctl batch` started with the client, fed the upgrade
+# line at the trigger (see client.py --hook-batch).
+cu_hook() {	# cu_hook DAG: client options in CU[@]
+	CU=(--hook-batch "ip netns exec $NS_CU $CLICKUPCTL batch -" --hook "upgrade $NE $1")
+}
 # The state tables that exist now (empty while the core has none).
 state_tables() {
 	ctl state list >/dev/null 2>&1 || return 0
@@ -152,13 +156,17 @@ if [[ " $PARTS " = *" fw "* ]]; then
 		"http://$SRV_IP:$PORT/f0" ||
 		hard_fail "a single HTTP download through ${FW_DAG#"$REPO"/} fails: the firewall blocks legal traffic"
 
+	fresh_ne "$FW_DAG"	# warm-up (page cache, python, TCP), not reported
+	client fw-warmup "$URL" "$FILES" "$((SIZE / 5))" >/dev/null
+
 	fresh_ne "$FW_DAG"
 	client fw-a "$URL" "$FILES" "$SIZE"
 	json_eval "$OUTDIR/fw-a.json" 'd["failed"] == 0 and d["restarted"] == 0' | grep -qx True ||
 		hard_fail "run (a), no upgrade: downloads failed or restarted: the firewall DAG drops legal traffic"
 
 	fresh_ne "$FW_DAG"
-	client fw-b "$URL" "$FILES" "$SIZE" --at "$AT" --hook "$UPGRADE_CU $FW_UP"
+	cu_hook "$FW_UP"
+	client fw-b "$URL" "$FILES" "$SIZE" --at "$AT" "${CU[@]}"
 
 	fresh_ne "$FW_DAG"
 	client fw-c "$URL" "$FILES" "$SIZE" --at "$AT" --hook "$(native_hook "$FW_UP" 0)"
@@ -174,9 +182,11 @@ if [[ " $PARTS " = *" nat "* ]]; then
 		fresh_ne "$NAT_DAG"
 		client "$@" || echo "# $1: the transfer did not complete"
 	}
+	nat nat-warmup "$URL" 1 "$BIG" >/dev/null	# not reported
 	nat nat-none "$URL" 1 "$BIG"
-	nat nat-cu-40 "$URL" 1 "$BIG" --at 0.4 --hook "$UPGRADE_CU $NAT_UP"
-	nat nat-cu-50 "$URL" 1 "$BIG" --at 0.5 --hook "$UPGRADE_CU $NAT_UP"
+	cu_hook "$NAT_UP"
+	nat nat-cu-40 "$URL" 1 "$BIG" --at 0.4 "${CU[@]}"
+	nat nat-cu-50 "$URL" 1 "$BIG" --at 0.5 "${CU[@]}"
 	nat nat-native-40 "$URL" 1 "$BIG" --at 0.4 --hook "$(native_hook "$NAT_UP" 0)"
 	nat nat-native-50 "$URL" 1 "$BIG" --at 0.5 --hook "$(native_hook "$NAT_UP" 0)"
 	nat nat-native-50-d1 "$URL" 1 "$BIG" --at 0.5 --hook "$(native_hook "$NAT_UP" 1)"
