@@ -26,9 +26,9 @@ ifeq ($(strip $(KVER)),)
 endif
 export KDIR KVER
 
-.PHONY: all modules ctl selftests check vm-shell deps clean demo
+.PHONY: all modules ctl selftests example-atom check vm-shell deps clean demo
 
-all: modules ctl selftests
+all: modules ctl selftests example-atom
 
 modules:
 	@test -n "$(KDIR)" || { echo "no kernel headers: run 'make deps' or set KDIR" >&2; exit 1; }
@@ -36,6 +36,10 @@ modules:
 
 ctl:
 	$(MAKE) -C ctl
+
+# docs/writing-an-atom.md's example, built out of tree against this tree.
+example-atom: modules
+	$(MAKE) -C docs/example-atom KDIR=$(KDIR)
 
 selftests: ctl
 	$(MAKE) -C selftests
@@ -59,5 +63,6 @@ vm-shell: all
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	-$(MAKE) -C docs/example-atom KDIR=$(KDIR) clean
 	-$(MAKE) -C ctl clean
 	-$(MAKE) -C selftests clean
