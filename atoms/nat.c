@@ -147,8 +147,8 @@ static struct clickup_flow *nat_map(struct nat_priv *priv,
 	}
 	if (i == NAT_PORT_TRIES)
 		return NULL;
-	/* xaddr last: a reader that sees it also sees xport. */
 	in->xport = key->port[0];
+	/* Pairs with nat_process()'s acquire: xaddr set means xport is. */
 	smp_store_release(&in->xaddr, key->addr[0]);
 
 	out = clickup_flow_insert(priv->table, key, CLICKUP_FLOW_GENERIC,
@@ -159,6 +159,7 @@ static struct clickup_flow *nat_map(struct nat_priv *priv,
 		return out;
 	}
 	out->xport = rkey.port[1];
+	/* Pairs with nat_process()'s acquire: xaddr set means xport is. */
 	smp_store_release(&out->xaddr, priv->addr);
 	return out;
 }

@@ -140,7 +140,7 @@ struct clickup_ne *clickup_ne_find(struct net *net, const char *name);
 int clickup_ne_swap(struct net *net, const char *name, bool create,
 		    struct clickup_spec *spec, struct clickup_swap_times *times,
 		    u64 *generation, struct netlink_ext_ack *extack);
-int clickup_ne_delete(struct net *net, const char *name,
+int clickup_ne_delete(struct net *net, const char *name, u64 *generation,
 		      struct netlink_ext_ack *extack);
 struct list_head *clickup_net_nes(struct net *net);
 int clickup_ne_init(void);

@@ -262,7 +262,7 @@ static void clickup_wait_frees(void)
 	flush_workqueue(clickup_wq);
 }
 
-int clickup_ne_delete(struct net *net, const char *name,
+int clickup_ne_delete(struct net *net, const char *name, u64 *generation,
 		      struct netlink_ext_ack *extack)
 {
 	struct clickup_ne *ne;
@@ -276,6 +276,7 @@ int clickup_ne_delete(struct net *net, const char *name,
 		clickup_extack_fmt(extack, "no network element '%s'", name);
 		return -ENOENT;
 	}
+	*generation = ne->generation;
 	__clickup_ne_delete(ne);
 	mutex_unlock(&clickup_mutex);
 	rtnl_unlock();

@@ -156,16 +156,18 @@ static int clickup_nl_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	char name[CLICKUP_NAME_MAX];
+	u64 generation;
 	int err;
 
 	if (clickup_missing(info, CLICKUP_A_NE_NAME, "network element name"))
 		return -EINVAL;
 	nla_strscpy(name, info->attrs[CLICKUP_A_NE_NAME], sizeof(name));
-	err = clickup_ne_delete(net, name, info->extack);
+	err = clickup_ne_delete(net, name, &generation, info->extack);
 	if (err)
 		return err;
-	pr_info("ne %s deleted, netns %u\n", name, net->ns.inum);
-	clickup_notify(net, CLICKUP_CMD_NE_DEL, name, 0, NULL);
+	pr_info("ne %s deleted at generation %llu, netns %u\n", name,
+		generation, net->ns.inum);
+	clickup_notify(net, CLICKUP_CMD_NE_DEL, name, generation, NULL);
 	return 0;
 }
 
@@ -303,6 +305,27 @@ static int clickup_put_atom(struct sk_buff *skb, const struct clickup_atom *atom
  * mid-dump restarts nothing but flags NLM_F_DUMP_INTR (cb->seq is the
  * generation) so the reader retries.
  */
+static int clickup_nl_dag_dump_start(struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	const struct nlattr *nla = info->attrs[CLICKUP_A_NE_NAME];
+	int err = 0;
+
+	if (!nla) {
+		NL_SET_ERR_MSG(cb->extack,
+			       "missing attribute: network element name");
+		return -EINVAL;
+	}
+	mutex_lock(&clickup_mutex);
+	if (!clickup_ne_find(sock_net(cb->skb->sk), nla_data(nla))) {
+		clickup_extack_fmt(cb->extack, "no network element '%s'",
+				   (char *)nla_data(nla));
+		err = -ENOENT;
+	}
+	mutex_unlock(&clickup_mutex);
+	return err;
+}
+
 static int clickup_nl_dag_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
@@ -313,10 +336,6 @@ static int clickup_nl_dag_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	u32 i;
 	int err = 0;
 
-	if (!nla) {
-		NL_SET_ERR_MSG(cb->extack, "DAG dump needs a network element name");
-		return -EINVAL;
-	}
 	mutex_lock(&clickup_mutex);
 	ne = clickup_ne_find(net, nla_data(nla));
 	if (!ne) {
@@ -382,6 +401,7 @@ static const struct genl_ops clickup_ops[] = {
 	},
 	{
 		.cmd	= CLICKUP_CMD_DAG_GET,
+		.start	= clickup_nl_dag_dump_start,
 		.dumpit	= clickup_nl_dag_dump,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
