@@ -423,10 +423,12 @@ int clickup_nl_flow_new(struct sk_buff *skb, struct genl_info *info)
 			flow->fin_dir = nla_get_u8(tb[CLICKUP_FLOW_A_FIN_DIR]);
 		if (tb[CLICKUP_FLOW_A_XPORT])
 			flow->xport = nla_get_be16(tb[CLICKUP_FLOW_A_XPORT]);
-		/* Pairs with nat's acquire: xaddr set means xport is. */
-		if (tb[CLICKUP_FLOW_A_XADDR])
-			smp_store_release(&flow->xaddr,
-					  nla_get_be32(tb[CLICKUP_FLOW_A_XADDR]));
+		if (tb[CLICKUP_FLOW_A_XADDR]) {
+			__be32 xaddr = nla_get_be32(tb[CLICKUP_FLOW_A_XADDR]);
+
+			/* Pairs with nat's acquire: xaddr set means xport is. */
+			smp_store_release(&flow->xaddr, xaddr);
+		}
 		added++;
 	}
 	clickup_table_put(table);
