@@ -48,7 +48,7 @@ struct ipc_prim {
 	u8	proto;
 	u8	flag;
 	u8	icmp_type;
-	__be16	port;
+	u16	port;
 	__be32	addr;
 	__be32	mask;
 };
@@ -194,7 +194,7 @@ static int ipc_port(struct ipc_parser *p, struct ipc_prim *prim)
 	if (ipc_number(p, "port", 65535, &v))
 		return -EINVAL;
 	prim->kind = IPC_PORT;
-	prim->port = htons(v);
+	prim->port = v;
 	return 0;
 }
 
@@ -469,9 +469,9 @@ static bool ipc_match(const struct ipc_prim *prim, const struct ipc_pkt *k)
 		if (!k->th || k->thlen < 4)
 			return false;
 		m = (prim->dir & IPC_SRC) &&
-		    *(const __be16 *)k->th == prim->port;
+		    (k->th[0] << 8 | k->th[1]) == prim->port;
 		return m || ((prim->dir & IPC_DST) &&
-			     *(const __be16 *)(k->th + 2) == prim->port);
+			     (k->th[2] << 8 | k->th[3]) == prim->port);
 	case IPC_TCPFLAG:
 		return iph->protocol == IPPROTO_TCP && k->th && k->thlen >= 14 &&
 		       (k->th[13] & prim->flag);

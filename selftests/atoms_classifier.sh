@@ -74,7 +74,6 @@ snap cl
 want nonip packets 1
 want c drops 3
 
-log "traffic done at $SECONDS s"
 # ---- invalid arguments ---------------------------------------------------
 d() { echo "FromHook(ipv4, forward) -> Classifier($1) -> Discard;"; }
 rejects "$(d '12/08zz')" "Invalid argument: classifier: pattern 1 term '12/08zz': bad hex value '08zz'"
@@ -95,6 +94,5 @@ rejects "FromHook(ipv4, forward) -> Classifier -> Discard;" "classifier: no patt
 rejects "FromHook(ipv4, forward) -> c :: Classifier(12/0800, -) -> Discard;" \
 	"atom 'c': output port 1 is not connected"
 
-log "rejects done at $SECONDS s"
 check "dmesg clean" dmesg_clean
 exit $ret
