@@ -89,7 +89,9 @@ enum clickup_atom_attr {
 	CLICKUP_ATOM_A_PAD,
 	CLICKUP_ATOM_A_NAME,	/* NUL string, unique in the DAG */
 	CLICKUP_ATOM_A_TYPE,	/* NUL string, case-insensitive */
-	CLICKUP_ATOM_A_ARGS,	/* nest array of CLICKUP_ARG_A_VALUE */
+	CLICKUP_ATOM_A_ARGS,	/* nest array: one nest per argument, in
+				 * order, each holding CLICKUP_ARG_A_VALUE
+				 */
 	CLICKUP_ATOM_A_INDEX,	/* u32 (dump) */
 	CLICKUP_ATOM_A_NR_OUTPUTS, /* u32 (dump) */
 	CLICKUP_ATOM_A_PACKETS,	/* u64 (dump) */
