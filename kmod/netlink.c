@@ -305,27 +305,6 @@ static int clickup_put_atom(struct sk_buff *skb, const struct clickup_atom *atom
  * mid-dump restarts nothing but flags NLM_F_DUMP_INTR (cb->seq is the
  * generation) so the reader retries.
  */
-static int clickup_nl_dag_dump_start(struct netlink_callback *cb)
-{
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	const struct nlattr *nla = info->attrs[CLICKUP_A_NE_NAME];
-	int err = 0;
-
-	if (!nla) {
-		NL_SET_ERR_MSG(cb->extack,
-			       "missing attribute: network element name");
-		return -EINVAL;
-	}
-	mutex_lock(&clickup_mutex);
-	if (!clickup_ne_find(sock_net(cb->skb->sk), nla_data(nla))) {
-		clickup_extack_fmt(cb->extack, "no network element '%s'",
-				   (char *)nla_data(nla));
-		err = -ENOENT;
-	}
-	mutex_unlock(&clickup_mutex);
-	return err;
-}
-
 static int clickup_nl_dag_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
@@ -336,6 +315,12 @@ static int clickup_nl_dag_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	u32 i;
 	int err = 0;
 
+	/* Checked here, not in .start: 6.1 gives .start no extack. */
+	if (!nla) {
+		NL_SET_ERR_MSG(cb->extack,
+			       "missing attribute: network element name");
+		return -EINVAL;
+	}
 	mutex_lock(&clickup_mutex);
 	ne = clickup_ne_find(net, nla_data(nla));
 	if (!ne) {
@@ -401,7 +386,6 @@ static const struct genl_ops clickup_ops[] = {
 	},
 	{
 		.cmd	= CLICKUP_CMD_DAG_GET,
-		.start	= clickup_nl_dag_dump_start,
 		.dumpit	= clickup_nl_dag_dump,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},

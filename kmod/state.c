@@ -81,6 +81,16 @@ struct clickup_flow *clickup_flow_insert(struct clickup_table *table,
 {
 	struct clickup_flow *flow, *old;
 
+	/*
+	 * An existing flow is returned without touching the count: in a full
+	 * table, writestate must still be able to promote a flow it already
+	 * has (else the handshake ACK of the last admitted flow is dropped).
+	 */
+	old = rhashtable_lookup_fast(&table->ht, key, clickup_flow_params);
+	if (old) {
+		*existed = true;
+		return old;
+	}
 	*existed = false;
 	if (atomic_inc_return(&table->count) > table->max) {
 		atomic_dec(&table->count);

@@ -218,6 +218,10 @@ struct clickup_flow_dump {
 	struct clickup_table	*table;
 };
 
+/*
+ * Takes a reference on the table for the whole dump. Errors are reported
+ * from the first dumpit call: 6.1 hands .start no extack for its text.
+ */
 int clickup_nl_flow_dump_start(struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
@@ -225,22 +229,19 @@ int clickup_nl_flow_dump_start(struct netlink_callback *cb)
 	struct clickup_flow_dump *d;
 	struct clickup_table *table;
 
-	if (!nla) {
-		NL_SET_ERR_MSG(cb->extack, "missing attribute: table name");
-		return -EINVAL;
-	}
-	d = kzalloc(sizeof(*d), GFP_KERNEL);
-	if (!d)
-		return -ENOMEM;
+	if (!nla)
+		return 0;
 	mutex_lock(&clickup_mutex);
-	table = clickup_table_lookup(sock_net(cb->skb->sk), nla_data(nla),
-				     cb->extack);
+	table = clickup_table_find(sock_net(cb->skb->sk), nla_data(nla));
 	if (table)
 		refcount_inc(&table->ref);
 	mutex_unlock(&clickup_mutex);
-	if (!table) {
-		kfree(d);
-		return -ENOENT;
+	if (!table)
+		return 0;
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d) {
+		clickup_table_put(table);
+		return -ENOMEM;
 	}
 	d->table = table;
 	rhashtable_walk_enter(&table->ht, &d->iter);
@@ -268,6 +269,18 @@ int clickup_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	void *hdr;
 	int n = 0;
 
+	if (!d) {
+		const struct nlattr *nla =
+			genl_dumpit_info(cb)->attrs[CLICKUP_A_TABLE_NAME];
+
+		if (!nla) {
+			NL_SET_ERR_MSG(cb->extack, "missing attribute: table name");
+			return -EINVAL;
+		}
+		clickup_extack_fmt(cb->extack, "no state table '%s'",
+				   (char *)nla_data(nla));
+		return -ENOENT;
+	}
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 			  &clickup_family, NLM_F_MULTI, CLICKUP_CMD_FLOW_GET);
 	if (!hdr)
