@@ -38,7 +38,9 @@ state = {
     "last_rx": None,
     "max_gap": 0.0,
     "gap_start": None,
-}
+    "bins": {},          # 100 ms bin -> bytes: exact, unlike a sampler
+}                        # thread that the GIL can starve for seconds
+go = threading.Event()
 T0 = time.monotonic()
 stop = threading.Event()
 trigger = threading.Event()
@@ -52,6 +54,8 @@ def account(n):
     t = now()
     with lock:
         state["delivered"] += n
+        b = int(t * 10)
+        state["bins"][b] = state["bins"].get(b, 0) + n
         last = state["last_rx"]
         if last is not None and t - last > state["max_gap"]:
             state["max_gap"] = t - last
@@ -117,6 +121,7 @@ def download(i, a, host, port, path, expected_total, rec):
         if a.at is not None and d >= a.at * expected_total:
             trigger.set()
 
+    go.wait()               # all threads exist before any download starts
     rec["start"] = now()
     while not stop.is_set():
         at = {"start": now()}
@@ -220,6 +225,7 @@ def main():
         threads.append(t)
         t.start()
 
+    go.set()
     deadline = a.deadline
     while True:
         t = now()
@@ -260,6 +266,7 @@ def main():
         "hook": hook,
         "downloads": recs,
         "timeline": timeline,
+        "bins_100ms": sorted(state["bins"].items()),
     }
     with open(a.out, "w") as f:
         json.dump(report, f)

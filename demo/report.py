@@ -135,6 +135,15 @@ def write_dat(d, pd):
         last = r.get("last_end")
         if last is not None:
             tl = [x for x in tl if x[0] <= last + 0.1] or tl
+        if r.get("bins_100ms"):
+            # Exact per-100 ms byte counts from the receiving threads.
+            bins = dict(r["bins_100ms"])
+            hi = max(bins) if bins else 0
+            tot, c = 0, 0
+            tl = []
+            for b in range(0, hi + 2):
+                tot += bins.get(b, 0)
+                tl.append([b / 10 + 0.1, tot, 0])
         with open(os.path.join(pd, name + ".dat"), "w") as f:
             f.write("# t delivered_MB completed throughput_MBps\n")
             # Throughput over a 250 ms sliding window.
