@@ -13,6 +13,7 @@
  */
 #include <linux/inet.h>
 #include <linux/ip.h>
+#include <linux/random.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <net/checksum.h>
@@ -135,7 +136,8 @@ static struct clickup_flow *nat_map(struct nat_priv *priv,
 	rkey.addr[0] = key->addr[1];
 	rkey.port[0] = key->port[1];
 	rkey.addr[1] = priv->addr;
-	start = jhash(key, sizeof(*key), 0);
+	/* Random like nf_nat: a lost mapping does not come back the same. */
+	start = get_random_u32();
 	for (i = 0; i < NAT_PORT_TRIES; i++) {
 		rkey.port[1] = htons(priv->port_min + (start + i) % range);
 		in = clickup_flow_insert(priv->table, &rkey,
