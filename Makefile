@@ -4,9 +4,18 @@
 #   make check      install missing deps, build, run selftests in a qemu VM
 #   make vm-shell   interactive shell in the same VM (modules installed)
 #   make C=1        sparse over the kernel sources
+#   make ARCH=arm64 / ARCH=arm   cross-build into build/$ARCH/ (check,
+#                   vm-shell too): selftests/vm/arm/arm.mk, docs/raspberry-pi.md
+#   make compile-test-6.12   build against Debian trixie's 6.12 headers
 #
 # KDIR defaults to the running kernel's build dir when it exists, else the
 # newest installed Debian linux-headers-*-amd64.
+
+# ARM (Raspberry Pi class) cross builds and VM tests live in their own file;
+# the amd64 build below is unchanged.
+ifneq ($(filter arm64 arm,$(ARCH)),)
+include selftests/vm/arm/arm.mk
+else
 
 KVER_RUNNING := $(shell uname -r)
 # Recomputed when empty too: `make check` installs the headers first and
@@ -66,3 +75,11 @@ clean:
 	-$(MAKE) -C docs/example-atom KDIR=$(KDIR) clean
 	-$(MAKE) -C ctl clean
 	-$(MAKE) -C selftests clean
+
+# Warning-free build of the modules against a newer kernel series than the
+# VM's 6.1: Debian trixie's 6.12 amd64 headers, downloaded under build/
+.PHONY: compile-test-6.12
+compile-test-6.12:
+	./selftests/vm/arm/compile-test.sh 6.12
+
+endif

@@ -1,0 +1,92 @@
+# Cross builds and ARM VM tests, included by the top-level Makefile when
+# ARCH=arm64 or ARCH=arm (docs/raspberry-pi.md, docs/testing.md).
+#
+#   make ARCH=arm64 | ARCH=arm     modules, static clickupctl, clickup_nl,
+#                                  example atom, all under build/$(ARCH)/out
+#   make check ARCH=arm64          boot Debian's arm64 kernel in qemu and run
+#                                  selftests/tests.list (TESTS=... works)
+#   make vm-shell ARCH=arm64       a shell in that VM
+#
+# Nothing is written into the source tree: the sources are copied (with
+# their mtimes, so rebuilds are incremental) to build/$(ARCH)/src and built
+# there (kbuild of 6.1 has no separate output dir for external modules).
+# The kernel headers, libnl and the guest root come from
+# selftests/vm/arm/deps-arm.sh (downloaded and extracted, never installed).
+
+ARM_B       := $(CURDIR)/build/$(ARCH)
+ARM_SRC     := $(ARM_B)/src
+ARM_OUT     := $(ARM_B)/out
+ARM_DEPS    := $(CURDIR)/selftests/vm/arm/deps-arm.sh
+# Sources to copy (relative to the repo): kbuild tree, ctl, clickup_nl,
+# the example atom, the kselftest headers that clickup_nl includes.
+ARM_COPY    := Kbuild kmod atoms ctl selftests/Makefile selftests/clickup_nl.c \
+	       docs/example-atom build/ksrc/tools/testing/selftests
+
+-include $(ARM_B)/env.mk
+
+ARM_CROSS   := $(ARM_TRIPLET)-
+ARM_PKGCFG  := PKG_CONFIG_SYSROOT_DIR=$(ARM_SYSROOT) \
+	       PKG_CONFIG_LIBDIR=$(ARM_SYSROOT)/usr/lib/$(ARM_TRIPLET)/pkgconfig
+ARM_KMAKE   := $(MAKE) -C $(ARM_KDIR) ARCH=$(ARCH) CROSS_COMPILE=$(ARM_CROSS)
+
+.PHONY: all deps arm-src modules ctl selftests example-atom check vm-shell clean
+
+all: modules ctl selftests example-atom
+	@echo "$(ARCH) build in build/$(ARCH)/out: kernel $(ARM_KVER)"
+
+# deps-arm.sh also runs the amd64 deps.sh (kselftest headers, kbuild tools).
+deps:
+	$(ARM_DEPS) $(ARCH)
+
+# Copy sources (tar keeps mtimes; build products are left out). Runs deps
+# first and re-reads env.mk through a sub-make when it was missing.
+arm-src: deps
+	@mkdir -p $(ARM_SRC) $(ARM_OUT)
+	@tar -C $(CURDIR) -c --exclude='*.o' --exclude='*.ko' --exclude='*.mod*' \
+		--exclude='*.cmd' --exclude='.*.d' --exclude='*.d' \
+		--exclude='Module.symvers' --exclude='modules.order' \
+		--exclude=ctl/clickupctl --exclude='ctl/tests/nl_extack' \
+		$(ARM_COPY) | tar -C $(ARM_SRC) -x
+
+ifeq ($(strip $(ARM_KDIR)),)
+# First run: env.mk is written by deps; build in a sub-make that reads it.
+modules ctl selftests example-atom: arm-src
+	$(MAKE) ARCH=$(ARCH) $@
+else
+modules: arm-src
+	$(ARM_KMAKE) M=$(ARM_SRC) modules
+	@mkdir -p $(ARM_OUT)/modules
+	cp $(ARM_SRC)/kmod/*.ko $(ARM_SRC)/atoms/*.ko $(ARM_OUT)/modules/
+
+ctl: arm-src
+	$(ARM_PKGCFG) $(MAKE) -C $(ARM_SRC)/ctl STATIC=1 CC=$(ARM_CROSS)gcc clickupctl
+	@mkdir -p $(ARM_OUT)/ctl
+	cp $(ARM_SRC)/ctl/clickupctl $(ARM_OUT)/ctl/
+
+# clickup_nl, statically linked (the guest root has no libnl).
+selftests: arm-src
+	$(ARM_PKGCFG) $(MAKE) -C $(ARM_SRC)/selftests CC=$(ARM_CROSS)gcc \
+		KSFT_DIR=$(ARM_SRC)/build/ksrc/tools/testing/selftests \
+		LDFLAGS=-static \
+		NL_LIBS="$$($(ARM_PKGCFG) pkg-config --static --libs libnl-genl-3.0)" \
+		clickup_nl
+	@mkdir -p $(ARM_OUT)/selftests
+	cp $(ARM_SRC)/selftests/clickup_nl $(ARM_OUT)/selftests/
+
+example-atom: modules
+	$(MAKE) -C $(ARM_SRC)/docs/example-atom KDIR=$(ARM_KDIR) \
+		ARCH=$(ARCH) CROSS_COMPILE=$(ARM_CROSS) CLICKUP_DIR=$(ARM_SRC)
+	@mkdir -p $(ARM_OUT)/docs/example-atom
+	cp $(ARM_SRC)/docs/example-atom/clickup_atom_sampler.ko $(ARM_OUT)/docs/example-atom/
+endif
+
+# The VM overlays build/$(ARCH)/out on the repo, so the tests find the ARM
+# binaries at their usual paths (ctl/clickupctl, selftests/clickup_nl...).
+check: all
+	./selftests/vm/arm/run-vm-arm.sh $(ARCH) ./selftests/vm/guest-run-tests.sh
+
+vm-shell: all
+	./selftests/vm/arm/run-vm-arm.sh $(ARCH) --shell
+
+clean:
+	rm -rf $(ARM_SRC) $(ARM_OUT)
