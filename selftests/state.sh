@@ -421,6 +421,29 @@ for t in flip trunc; do
 	done
 done
 
+# a big file: many FLOW_NEW messages in, a multi-message dump out
+"$PYTHON" - "$TMPD/bulk.state" 5000 <<'EOF'
+import socket, struct, sys, zlib
+n = int(sys.argv[2])
+recs = b"".join(struct.pack("<BBBB", 6, 3, 0, 0) + socket.inet_aton("10.1.%d.%d" % (i >> 8, i & 255)) +
+                socket.inet_aton("10.2.0.1") + struct.pack("!HH", 1024 + i, 80) + b"\0" * 16
+                for i in range(n))
+body = b"bulk".ljust(32, b"\0") + struct.pack("<II", 1 << 20, n) + recs
+hdr = (b"CLICKUP-STATE".ljust(16, b"\0") + struct.pack("<IIIIII", 1, 96, 40, 32, 1, 0) +
+       struct.pack("<QQ", 96 + len(body) + 4, 0) + b"gen".ljust(32, b"\0") + b"\0" * 8)
+data = hdr + body
+open(sys.argv[1], "wb").write(data + struct.pack("<I", zlib.crc32(data)))
+EOF
+out=$(ctl state restore $NE "$TMPD/bulk.state")
+ctl state show bulk -j > "$TMPD/bulk.json"
+nb=$(json_eval "$TMPD/bulk.json" 'len(set((f["saddr"], f["sport"]) for f in d if f["state"] == "established"))')
+if [ "$out" = "table bulk: 5000 flows restored (not used by $NE)" ] && [ "$nb" = 5000 ]; then
+	pass "5: 5000 flows restored in several messages and dumped back: $out"
+else
+	fail "5: bulk restore: '$out', show -j has $nb distinct established flows"
+fi
+ctl state delete bulk || fail "5: state delete bulk"
+
 # ==== 6. clickup.ko upgrade with a paused transfer ===========================
 log "6. clickup.ko upgrade with a paused transfer (at ${SECONDS} s)"
 BLOB_SUM=$(make_blob "$TMPD/blob" 16)
