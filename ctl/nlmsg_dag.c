@@ -107,17 +107,19 @@ void dag_map_free(struct dag_map *map)
 void describe_offset(const struct dag *g, const struct dag_map *map,
 		     long offs, char *buf, size_t size)
 {
+	unsigned long o = (unsigned long)offs;	/* long is 32 bits on armhf */
+
 	buf[0] = 0;
 	if (offs < 0 || !map->atom_start)
 		return;
 	for (size_t i = 0; i < g->nr_atoms; i++)
-		if (offs >= map->atom_start[i] && offs < map->atom_end[i]) {
+		if (o >= map->atom_start[i] && o < map->atom_end[i]) {
 			snprintf(buf, size, " (atom %zu '%s', %s:%d)", i,
 				 g->atoms[i].name, g->file, g->atoms[i].loc.line);
 			return;
 		}
 	for (size_t i = 0; i < g->nr_edges; i++)
-		if (offs >= map->edge_start[i] && offs < map->edge_end[i]) {
+		if (o >= map->edge_start[i] && o < map->edge_end[i]) {
 			const struct edge *e = &g->edges[i];
 
 			snprintf(buf, size, " (edge %s [%u] -> [%u] %s, %s:%d)",
