@@ -37,7 +37,7 @@ esac
 B=$REPO/build/$ARCH
 STAMP=$B/deps.stamp
 # Bump when this script's output changes so caches are rebuilt.
-RECIPE=4
+RECIPE=5
 
 # 1. Host packages.
 "$REPO/selftests/vm/deps.sh"
@@ -109,6 +109,10 @@ KDIR=$B/sysroot/usr/src/linux-headers-$KVER
 	echo "deps-arm.sh: no $KDIR/Makefile" >&2
 	exit 1
 }
+# The flavour's Makefile includes the -common one by absolute path: make
+# it the sysroot's (else a host with the same amd64 headers installed would
+# silently use those, and others fail).
+sed -i "s|^include /usr/src/|include $B/sysroot/usr/src/|" "$KDIR/Makefile"
 # Absolute symlinks inside the packages (e.g. scripts -> /usr/lib/...)
 # must point into the sysroot. Debian's are relative; check anyway.
 find "$B/sysroot" -type l -lname '/*' -print | while read -r l; do

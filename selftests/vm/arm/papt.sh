@@ -72,10 +72,23 @@ papt_init() {
 		[ "${PAPT_UPDATE:-0}" = 1 ] || [ ! -e "$PAPT_DIR/state/updated" ]; then
 		mv "$PAPT_DIR/sources.list.new" "$PAPT_DIR/sources.list"
 		echo "papt: apt-get update in $PAPT_DIR ($suites; $PAPT_ARCHES)"
-		papt apt-get update >"$PAPT_DIR/update.log" 2>&1 || {
-			cat "$PAPT_DIR/update.log" >&2
-			return 1
-		}
+		# A mirror in mid-sync answers "File has unexpected size": retry.
+		local try
+		for try in 1 2 3; do
+			papt apt-get update >"$PAPT_DIR/update.log" 2>&1 &&
+				! grep -q '^E:' "$PAPT_DIR/update.log" && break
+			if [ "$try" = 3 ]; then
+				# Go on with what came (apt ignores the failed index)
+				# if anything did: a newer kernel in a failing suite
+				# is not worth failing the build for.
+				grep '^E:' "$PAPT_DIR/update.log" >&2
+				ls "$PAPT_DIR"/state/lists/*Packages* >/dev/null 2>&1 || return 1
+				echo "papt: WARNING: going on without the index(es) above" >&2
+				break
+			fi
+			echo "papt: apt-get update failed (try $try), retrying in $((try * 10)) s"
+			sleep $((try * 10))
+		done
 		touch "$PAPT_DIR/state/updated"
 	else
 		rm -f "$PAPT_DIR/sources.list.new"
