@@ -9,6 +9,7 @@
 #include <linux/ktime.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
+#include "compat.h"
 #include "internal.h"
 
 static const struct nla_policy clickup_policy[CLICKUP_A_MAX + 1] = {
@@ -307,9 +308,8 @@ static int clickup_put_atom(struct sk_buff *skb, const struct clickup_atom *atom
  */
 static int clickup_nl_dag_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	struct net *net = sock_net(skb->sk);
-	const struct nlattr *nla = info->attrs[CLICKUP_A_NE_NAME];
+	const struct nlattr *nla = clickup_dumpit_attrs(cb)[CLICKUP_A_NE_NAME];
 	const struct clickup_dag *dag;
 	const struct clickup_ne *ne;
 	u32 i;

@@ -9,6 +9,7 @@
 #include <linux/rhashtable.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
+#include "compat.h"
 #include "internal.h"
 
 const struct nla_policy clickup_flow_policy[CLICKUP_FLOW_A_MAX + 1] = {
@@ -224,8 +225,7 @@ struct clickup_flow_dump {
  */
 int clickup_nl_flow_dump_start(struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	const struct nlattr *nla = info->attrs[CLICKUP_A_TABLE_NAME];
+	const struct nlattr *nla = clickup_dumpit_attrs(cb)[CLICKUP_A_TABLE_NAME];
 	struct clickup_flow_dump *d;
 	struct clickup_table *table;
 
@@ -271,7 +271,7 @@ int clickup_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 	if (!d) {
 		const struct nlattr *nla =
-			genl_dumpit_info(cb)->attrs[CLICKUP_A_TABLE_NAME];
+			clickup_dumpit_attrs(cb)[CLICKUP_A_TABLE_NAME];
 
 		if (!nla) {
 			NL_SET_ERR_MSG(cb->extack, "missing attribute: table name");

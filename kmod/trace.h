@@ -7,6 +7,7 @@
 
 #include <linux/tracepoint.h>
 #include <net/clickup.h>
+#include "compat.h"
 
 TRACE_EVENT(clickup_swap_begin,
 	TP_PROTO(const char *ne, u64 generation, u32 nr_atoms),
@@ -17,7 +18,7 @@ TRACE_EVENT(clickup_swap_begin,
 		__field(u32, nr_atoms)
 	),
 	TP_fast_assign(
-		__assign_str(ne, ne);
+		clickup_assign_str(ne, ne);
 		__entry->generation = generation;
 		__entry->nr_atoms = nr_atoms;
 	),
@@ -35,7 +36,7 @@ TRACE_EVENT(clickup_swap_end,
 		__field(u64, ns)
 	),
 	TP_fast_assign(
-		__assign_str(ne, ne);
+		clickup_assign_str(ne, ne);
 		__entry->generation = generation;
 		__entry->err = err;
 		__entry->ns = ns;
@@ -55,8 +56,8 @@ TRACE_EVENT(clickup_atom,
 		__field(unsigned int, len)
 	),
 	TP_fast_assign(
-		__assign_str(atom, atom->name);
-		__assign_str(type, atom->type->name);
+		clickup_assign_str(atom, atom->name);
+		clickup_assign_str(type, atom->type->name);
 		__entry->port = port;
 		__entry->len = len;
 	),
