@@ -3,7 +3,7 @@
 """The demo's HTTP client: N parallel downloads, as the seed's wgetTest.py.
 
     client.py --url http://10.0.0.2:8080/f%d -n 50 --out run.json
-              [--at 0.4 --hook 'CMD'] [--stall 5] [--deadline 300]
+              [--at 0.4 --hook 'CMD'] [--stall 15] [--deadline 300]
 
 Each download is one thread that GETs its file over a fresh TCP connection
 (HTTP/1.0).  A download whose connection fails, is reset, or delivers
@@ -72,6 +72,7 @@ def attempt(host, port, path, stall, connect_timeout, rec, on_bytes):
     except OSError as e:
         return False, 0, "connect: %s" % (e.strerror or e.__class__.__name__)
     try:
+        rec["port"] = s.getsockname()[1]
         s.settimeout(stall)
         s.sendall(("GET %s HTTP/1.0\r\nHost: %s\r\n\r\n" % (path, host)).encode())
         head = b""
@@ -126,7 +127,9 @@ def download(i, a, host, port, path, expected_total, rec):
     while not stop.is_set():
         at = {"start": now()}
         ok, n, err = attempt(host, port, path, a.stall, a.connect_timeout,
-                             rec, on_bytes)
+                             at, on_bytes)
+        if "length" in at:
+            rec["length"] = at.pop("length")
         at.update(end=now(), bytes=n, ok=ok)
         if err:
             at["error"] = err
@@ -141,14 +144,25 @@ def download(i, a, host, port, path, expected_total, rec):
     rec["end"] = None
 
 
-def run_hook(a, out):
-    batch = None
-    if a.hook_batch:
-        # Started now, fed at the trigger: no process start (0.1-5 s under
-        # a loaded TCG guest) between the trigger and the upgrade.
-        batch = subprocess.Popen(a.hook_batch, shell=True, text=True,
-                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                 stderr=subprocess.STDOUT)
+def start_batch(a):
+    """--hook-batch: started before the downloads, fed at the trigger: no
+    process start (0.1-5 s under a loaded TCG guest) between the trigger
+    and the upgrade.  With --hook-warm, that line is run and its one
+    output line awaited first, so the process is up (exec'd, socket open)
+    before the downloads start and does not compete with them."""
+    if not a.hook_batch:
+        return None
+    batch = subprocess.Popen(a.hook_batch, shell=True, text=True,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT)
+    if a.hook_warm:
+        batch.stdin.write(a.hook_warm + "\n")
+        batch.stdin.flush()
+        batch.stdout.readline()
+    return batch
+
+
+def run_hook(a, out, batch):
     if not trigger.wait():
         return
     if stop.is_set():
@@ -193,14 +207,19 @@ def main():
     ap.add_argument("--hook", help="sh -c command, or a line for --hook-batch")
     ap.add_argument("--hook-batch",
                     help="command started at once; --hook is written to its stdin at the trigger")
+    ap.add_argument("--hook-warm",
+                    help="a line for --hook-batch run before the downloads start")
     ap.add_argument("--hook-timeout", type=float, default=120)
-    ap.add_argument("--stall", type=float, default=5.0)
-    ap.add_argument("--connect-timeout", type=float, default=5.0)
+    ap.add_argument("--stall", type=float, default=15.0)
+    ap.add_argument("--connect-timeout", type=float,
+                    help="default: --stall")
     ap.add_argument("--retry-wait", type=float, default=0.1)
     ap.add_argument("--sample", type=float, default=0.05)
     ap.add_argument("--deadline", type=float, default=300)
     ap.add_argument("--label", default="")
     a = ap.parse_args()
+    if a.connect_timeout is None:
+        a.connect_timeout = a.stall
 
     u = urlsplit(a.url)
     host, port = u.hostname, u.port or 80
@@ -212,7 +231,8 @@ def main():
 
     ht = None
     if a.hook and a.at is not None:
-        ht = threading.Thread(target=run_hook, args=(a, hook), daemon=True)
+        batch = start_batch(a)
+        ht = threading.Thread(target=run_hook, args=(a, hook, batch), daemon=True)
         ht.start()
 
     wall0 = time.time()
@@ -225,6 +245,9 @@ def main():
         threads.append(t)
         t.start()
 
+    # Time 0 is when every thread exists and the downloads start.
+    global T0
+    T0 = time.monotonic()
     go.set()
     deadline = a.deadline
     while True:

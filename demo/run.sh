@@ -25,7 +25,7 @@ if [ "${1:-}" != --report ]; then
 	if [ "${VM:-1}" != 0 ]; then
 		# build/vm/out/ is shared by every run-vm.sh of this checkout: take
 		# our results right away and check they are ours.
-		VM_TIMEOUT=${VM_TIMEOUT:-1800} ./selftests/vm/run-vm.sh \
+		VM_TIMEOUT=${VM_TIMEOUT:-2400} ./selftests/vm/run-vm.sh \
 			env "${knobs[@]}" DEMO_TOKEN="$token" ./demo/walkthrough.sh || rc=$?
 		rm -rf "$RES.new"
 		cp -r build/vm/out/demo "$RES.new" 2>/dev/null || true

@@ -12,11 +12,17 @@
 # 2. NAT: one large download through the NAT element, upgraded at 40 % and
 #    50 %: CLICK-UP (state kept) versus native (state lost), and native with
 #    1 s / 5 s of upgrade delay at 50 %.
+# The server's egress (s0, in its namespace) is shaped with tbf to
+# DEMO_MBIT (40) Mbit/s: the network, not the emulator's CPU, sets the pace,
+# so runs are comparable and the native manner's cost (bytes sent twice /
+# rate + downtime) shows. Sizes default to ~DEMO_SECS (20) s of transfer at
+# that rate. Each scenario runs DEMO_REPEAT (3) times, interleaved.
 # Results (JSON per run, tables.txt) go to $CLICKUP_OUT/demo or build/demo.
 #
-# Knobs (environment): DEMO_FILES (50), DEMO_SIZE (bytes per file),
-# DEMO_BIG (bytes of the NAT transfer), DEMO_AT (0.4), DEMO_STALL (client
-# stall timeout before a retry, 5 s), DEMO_PARTS ("fw nat"),
+# Knobs (environment): DEMO_FILES (50), DEMO_MBIT (40; 0 = no shaping),
+# DEMO_SECS (20), DEMO_SIZE (bytes per file), DEMO_BIG (bytes of the NAT
+# transfer), DEMO_REPEAT (3), DEMO_AT (0.4), DEMO_STALL (client stall
+# timeout before a retry, 15 s), DEMO_PARTS ("fw nat"),
 # DEMO_FW_DAG/DEMO_FW_UP/DEMO_NAT_DAG/DEMO_NAT_UP (DAG files; default the
 # dts/ files, or the bridge stand-ins in demo/dags/ while those are missing).
 
@@ -24,10 +30,19 @@ DEMO=$(cd "$(dirname "$0")" && pwd)
 . "$DEMO/../selftests/lib.sh"
 
 FILES=${DEMO_FILES:-50}
-SIZE=${DEMO_SIZE:-20000000}
-BIG=${DEMO_BIG:-500000000}
+MBIT=${DEMO_MBIT:-40}
+SECS=${DEMO_SECS:-20}
+# Bytes that take SECS at MBIT (at 0: the sizes of an unshaped VM run).
+if [ "$MBIT" -gt 0 ]; then
+	bytes=$((MBIT * 1000000 / 8 * SECS))
+else
+	bytes=400000000
+fi
+SIZE=${DEMO_SIZE:-$((bytes / FILES / 1000 * 1000))}
+BIG=${DEMO_BIG:-$((bytes / 1000000 * 1000000))}
+REPEAT=${DEMO_REPEAT:-3}
 AT=${DEMO_AT:-0.4}
-STALL=${DEMO_STALL:-5}
+STALL=${DEMO_STALL:-15}
 PARTS=${DEMO_PARTS:-fw nat}
 PORT=8080
 OUTDIR=${DEMO_OUT:-${CLICKUP_OUT:-$REPO/build}/demo}
@@ -70,19 +85,37 @@ import json, sys
 d = json.load(sys.stdin)
 print(" ".join(sorted({"clickup_atom_" + a["type"] for a in d["atoms"]})))'
 }
-# The tables the state atoms of a DAG name, for `clickupctl state flush`.
-flush_state() {
-	ctl state list >/dev/null 2>&1 || return 0
-	local tb
-	for tb in $(ctl state list 2>/dev/null | awk '$1 !~ /^(TABLE|NAME)$/ {print $1}'); do
-		ctl state flush "$tb" >/dev/null 2>&1
+# Every state table of the netns (the core keeps them after an NE is
+# deleted: docs/state.md).
+state_tables() {
+	ctl state list 2>/dev/null | awk 'NR > 1 {print $1}' | xargs
+}
+# Connections left over from the previous run (a native run abandons its
+# broken ones; the server retransmits to them for minutes and the client's
+# orphaned sockets answer) would cross the next run's element, be dropped
+# as illegal and blur its counters: kill them on both ends first.
+kill_old_conns() {
+	local ns
+	for ns in "$NS_SRV" "$NS_CLI"; do
+		ip netns exec "$ns" ss -K -tn state all exclude listening \
+			"( sport = :$PORT or dport = :$PORT )" >/dev/null 2>&1
 	done
 }
-fresh_ne() {	# fresh_ne DAG: (re)create the element from DAG, empty state
+fresh_ne() {	# fresh_ne DAG: (re)create the element from DAG, no state left
+	local out tb
+	kill_old_conns
 	ctl delete $NE >/dev/null 2>&1
-	flush_state
-	local out
+	for tb in $(state_tables); do
+		ctl state delete "$tb" >/dev/null 2>&1
+	done
 	out=$(ctl create $NE "$1" 2>&1) || hard_fail "clickupctl create $NE $1: $out"
+}
+loud() {	# a failure banner; the walkthrough goes on and exits 1
+	echo
+	echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
+	echo "!!! demo FAILED: $*"
+	echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
+	ret=1
 }
 
 for f in "$FW_DAG" "$FW_UP" "$NAT_DAG" "$NAT_UP"; do
@@ -101,6 +134,12 @@ NAT_IP=${NAT_IP:-10.0.0.254}
 # Nobody answers ARP for the NAT address: the server reaches it through the
 # NE with the client's MAC (the NE translates the IP back).
 ip -n "$NS_SRV" neigh replace "$NAT_IP" lladdr "$CMAC" dev s0 nud permanent
+# The network sets the pace: the server's egress is a DEMO_MBIT link.
+if [ "$MBIT" -gt 0 ]; then
+	out=$(ip netns exec "$NS_SRV" tc qdisc replace dev s0 root tbf \
+		rate "${MBIT}mbit" burst 128kb latency 100ms 2>&1) ||
+		hard_fail "tc tbf on s0: $out"
+fi
 
 # Files are generated before the server listens (tmpfs: ~50 * SIZE + BIG).
 mkdir -p "$TMPD/www"
@@ -114,6 +153,7 @@ cat >"$OUTDIR/meta.json" <<EOF
 {"kernel": "$(uname -r)", "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
  "cpus": $(nproc), "vm": $([ -n "${CLICKUP_OUT:-}" ] && echo true || echo false),
  "files": $FILES, "size": $SIZE, "big": $BIG, "at": $AT, "stall": $STALL,
+ "mbit": $MBIT, "repeat": $REPEAT,
  "fw_dag": "${FW_DAG#"$REPO"/}", "fw_up": "${FW_UP#"$REPO"/}",
  "nat_dag": "${NAT_DAG#"$REPO"/}", "nat_up": "${NAT_UP#"$REPO"/}",
  "nat_ip": "$NAT_IP", "token": "${DEMO_TOKEN:-}"}
@@ -122,75 +162,80 @@ EOF
 # CLICK-UP: a `clickupctl batch` started with the client, fed the upgrade
 # line at the trigger (see client.py --hook-batch).
 cu_hook() {	# cu_hook DAG: client options in CU[@]
-	CU=(--hook-batch "ip netns exec $NS_CU $CLICKUPCTL batch -" --hook "upgrade $NE $1")
+	CU=(--hook-batch "ip netns exec $NS_CU $CLICKUPCTL batch -" --hook-warm "check $1"
+	    --hook "upgrade $NE $1")
 }
-# The state tables that exist now (empty while the core has none).
-state_tables() {
-	ctl state list >/dev/null 2>&1 || return 0
-	ctl state list 2>/dev/null | awk '$1 !~ /^(TABLE|NAME)$/ {print $1}' | xargs
-}
-native_hook() {	# native_hook DAG DELAY
-	local env="NATIVE_TABLES='$(state_tables)'"
-	ctl state list >/dev/null 2>&1 || env="NATIVE_CORE=1"
-	echo "$env $DEMO/native-restart.sh $NS_CU $NE $1 $2 $(dag_modules "$1")"
+native_hook() {	# native_hook LABEL DAG DELAY: the native manner, see native-restart.sh
+	echo "NATIVE_SHOW=$OUTDIR/$1-before.json $DEMO/native-restart.sh $NS_CU $NE $2 $3 $(dag_modules "$2")"
 }
 
 client() {	# client LABEL URL N SIZE [--at F --hook CMD]: one run, bounded
-	local label=$1 url=$2 n=$3 size=$4
+	local label=$1 url=$2 n=$3 size=$4 rc=0 l0
 	shift 4
+	l0=$(dmesg | wc -l)
 	timeout -k 5 $((DEADLINE + 60)) ip netns exec "$NS_CLI" "$PYTHON" \
 		"$DEMO/client.py" --label "$label" --url "$url" -n "$n" \
 		--size "$size" --stall "$STALL" --deadline "$DEADLINE" \
-		--out "$OUTDIR/$label.json" "$@"
+		--out "$OUTDIR/$label.json" "$@" || rc=$?
+	# What the element counted (every atom's drops, the discard atoms'
+	# packets) and what its log atoms said, before the next fresh_ne.
+	ctl show $NE -j >"$OUTDIR/$label-show.json" 2>/dev/null
+	dmesg | tail -n +$((l0 + 1)) | grep -E 'fw-drop|nat-miss|clickup' >"$OUTDIR/$label-dmesg.txt"
+	return $rc
 }
 
 # ---- 1. the firewall, 50 parallel downloads ---------------------------------
 if [[ " $PARTS " = *" fw "* ]]; then
-	DEADLINE=${DEMO_DEADLINE:-300}
+	DEADLINE=${DEMO_DEADLINE:-$((SECS * 6 + 60))}
 	URL="http://$SRV_IP:$PORT/f%d"
-	banner "firewall: ${FW_DAG#"$REPO"/} -> ${FW_UP#"$REPO"/}, $FILES downloads of $SIZE bytes"
+	banner "firewall: ${FW_DAG#"$REPO"/} -> ${FW_UP#"$REPO"/}, $FILES downloads of $SIZE bytes, $REPEAT rounds"
 
 	fresh_ne "$FW_DAG"
 	# One request first: a firewall that blocks traffic is a wrong DAG.
-	timeout 20 ip netns exec "$NS_CLI" curl -s -o /dev/null --max-time 15 \
+	timeout 60 ip netns exec "$NS_CLI" curl -s -o /dev/null --max-time 50 \
 		"http://$SRV_IP:$PORT/f0" ||
 		hard_fail "a single HTTP download through ${FW_DAG#"$REPO"/} fails: the firewall blocks legal traffic"
 
 	fresh_ne "$FW_DAG"	# warm-up (page cache, python, TCP), not reported
 	client fw-warmup "$URL" "$FILES" "$((SIZE / 5))" >/dev/null
 
-	fresh_ne "$FW_DAG"
-	client fw-a "$URL" "$FILES" "$SIZE"
-	json_eval "$OUTDIR/fw-a.json" 'd["failed"] == 0 and d["restarted"] == 0' | grep -qx True ||
-		hard_fail "run (a), no upgrade: downloads failed or restarted: the firewall DAG drops legal traffic"
+	# Rounds of (a), (b), (c): a slow phase of the host hits all three.
+	for ((i = 1; i <= REPEAT; i++)); do
+		fresh_ne "$FW_DAG"
+		client fw-a-$i "$URL" "$FILES" "$SIZE"
+		json_eval "$OUTDIR/fw-a-$i.json" 'd["failed"] == 0 and d["restarted"] == 0' | grep -qx True ||
+			loud "run (a) $i, no upgrade: downloads failed or restarted (the firewall dropped legal traffic, or the client starved)"
 
-	fresh_ne "$FW_DAG"
-	cu_hook "$FW_UP"
-	client fw-b "$URL" "$FILES" "$SIZE" --at "$AT" "${CU[@]}"
+		fresh_ne "$FW_DAG"
+		cu_hook "$FW_UP"
+		client fw-b-$i "$URL" "$FILES" "$SIZE" --at "$AT" "${CU[@]}"
 
-	fresh_ne "$FW_DAG"
-	client fw-c "$URL" "$FILES" "$SIZE" --at "$AT" --hook "$(native_hook "$FW_UP" 0)"
+		fresh_ne "$FW_DAG"
+		client fw-c-$i "$URL" "$FILES" "$SIZE" --at "$AT" --hook "$(native_hook fw-c-$i "$FW_UP" 0)"
+	done
 	ctl show $NE >"$OUTDIR/fw-final-show.txt" 2>&1
 fi
 
 # ---- 2. NAT, one large transfer ---------------------------------------------
 if [[ " $PARTS " = *" nat "* ]]; then
-	DEADLINE=${DEMO_NAT_DEADLINE:-240}
+	DEADLINE=${DEMO_NAT_DEADLINE:-$((SECS * 6 + 60))}
 	URL="http://$SRV_IP:$PORT/big"
-	banner "NAT: ${NAT_DAG#"$REPO"/} -> ${NAT_UP#"$REPO"/}, one download of $BIG bytes (server sees $NAT_IP)"
+	banner "NAT: ${NAT_DAG#"$REPO"/} -> ${NAT_UP#"$REPO"/}, one download of $BIG bytes (server sees $NAT_IP), $REPEAT rounds"
 	nat() {	# nat LABEL [client args]
 		fresh_ne "$NAT_DAG"
 		client "$@" || echo "# $1: the transfer did not complete"
 	}
-	nat nat-warmup "$URL" 1 "$BIG" >/dev/null	# not reported
-	nat nat-none "$URL" 1 "$BIG"
+	nat nat-warmup "$URL" 1 "$((BIG / 5))" >/dev/null	# not reported
 	cu_hook "$NAT_UP"
-	nat nat-cu-40 "$URL" 1 "$BIG" --at 0.4 "${CU[@]}"
-	nat nat-cu-50 "$URL" 1 "$BIG" --at 0.5 "${CU[@]}"
-	nat nat-native-40 "$URL" 1 "$BIG" --at 0.4 --hook "$(native_hook "$NAT_UP" 0)"
-	nat nat-native-50 "$URL" 1 "$BIG" --at 0.5 --hook "$(native_hook "$NAT_UP" 0)"
-	nat nat-native-50-d1 "$URL" 1 "$BIG" --at 0.5 --hook "$(native_hook "$NAT_UP" 1)"
-	nat nat-native-50-d5 "$URL" 1 "$BIG" --at 0.5 --hook "$(native_hook "$NAT_UP" 5)"
+	for ((i = 1; i <= REPEAT; i++)); do
+		nat nat-none-$i "$URL" 1 "$BIG"
+		nat nat-cu-40-$i "$URL" 1 "$BIG" --at 0.4 "${CU[@]}"
+		nat nat-cu-50-$i "$URL" 1 "$BIG" --at 0.5 "${CU[@]}"
+		nat nat-native-40-$i "$URL" 1 "$BIG" --at 0.4 --hook "$(native_hook nat-native-40-$i "$NAT_UP" 0)"
+		nat nat-native-50-$i "$URL" 1 "$BIG" --at 0.5 --hook "$(native_hook nat-native-50-$i "$NAT_UP" 0)"
+		nat nat-native-50-d1-$i "$URL" 1 "$BIG" --at 0.5 --hook "$(native_hook nat-native-50-d1-$i "$NAT_UP" 1)"
+		nat nat-native-50-d5-$i "$URL" 1 "$BIG" --at 0.5 --hook "$(native_hook nat-native-50-d5-$i "$NAT_UP" 5)"
+	done
 fi
 
 banner "results"
