@@ -37,7 +37,7 @@ esac
 B=$REPO/build/$ARCH
 STAMP=$B/deps.stamp
 # Bump when this script's output changes so caches are rebuilt.
-RECIPE=5
+RECIPE=6
 
 # 1. Host packages.
 "$REPO/selftests/vm/deps.sh"
@@ -144,6 +144,12 @@ cp "$ROOT/usr/share/base-passwd/group.master" "$ROOT/etc/group"
 [ -e "$ROOT/usr/bin/sh" ] || ln -s dash "$ROOT/usr/bin/sh"
 [ -e "$ROOT/usr/bin/awk" ] || ln -s gawk "$ROOT/usr/bin/awk"
 [ -e "$ROOT/usr/bin/which" ] || ln -s which.debianutils "$ROOT/usr/bin/which"
+# base-files' postinst makes these links; `ip netns` uses /run/netns and
+# pkt.py opens /var/run/netns/NAME.
+rm -rf "$ROOT/var/run" "$ROOT/var/lock"
+ln -s /run "$ROOT/var/run"
+ln -s /run/lock "$ROOT/var/lock"
+mkdir -p "$ROOT/run"
 printf '127.0.0.1\tlocalhost\n' >"$ROOT/etc/hosts"
 echo clickup-vm >"$ROOT/etc/hostname"
 : >"$ROOT/etc/fstab"
