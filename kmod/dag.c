@@ -155,6 +155,7 @@ static struct clickup_atom *clickup_atom_new(const struct clickup_spec_atom *sa,
 	atom->index = index;
 	atom->net = net;
 	atom->ne_name = ne_name;
+	atom->fd = sa->fd;
 	atom->nr_outputs = type->outputs;
 	atom->optional_outputs = type->optional_outputs;
 	strscpy(atom->name, sa->name, sizeof(atom->name));
@@ -185,6 +186,7 @@ static int clickup_atom_init(struct clickup_atom *atom,
 
 	if (type->init) {
 		err = type->init(atom, atom->argc, atom->argv, extack);
+		atom->fd = -1;	/* the sender's descriptor: init() only */
 		if (err) {
 			NL_SET_BAD_ATTR(extack, sa->nla);
 			return err;

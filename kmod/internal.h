@@ -68,6 +68,7 @@ struct clickup_spec_atom {
 	const char			*type_name;
 	u32				argc;
 	char				*argv[CLICKUP_MAX_ARGS];
+	int				fd;	/* CLICKUP_ATOM_A_FD or -1 */
 	const struct nlattr		*nla;
 	struct clickup_atom_type	*type;	/* holds a module ref */
 };

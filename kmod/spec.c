@@ -22,6 +22,7 @@ static const struct nla_policy clickup_atom_policy[CLICKUP_ATOM_A_MAX + 1] = {
 	[CLICKUP_ATOM_A_TYPE]	= { .type = NLA_NUL_STRING,
 				    .len = CLICKUP_NAME_MAX - 1 },
 	[CLICKUP_ATOM_A_ARGS]	= NLA_POLICY_NESTED_ARRAY(clickup_arg_policy),
+	[CLICKUP_ATOM_A_FD]	= { .type = NLA_U32 },
 };
 
 static const struct nla_policy clickup_edge_policy[CLICKUP_EDGE_A_MAX + 1] = {
@@ -62,6 +63,17 @@ static int clickup_spec_parse_atom(struct clickup_spec_atom *sa,
 	if (err)
 		return err;
 	sa->nla = nla;
+	sa->fd = -1;
+	if (tb[CLICKUP_ATOM_A_FD]) {
+		u32 fd = nla_get_u32(tb[CLICKUP_ATOM_A_FD]);
+
+		if (fd > INT_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[CLICKUP_ATOM_A_FD],
+					    "atom descriptor out of range");
+			return -EBADF;
+		}
+		sa->fd = fd;
+	}
 	if (NL_REQ_ATTR_CHECK(extack, nla, tb, CLICKUP_ATOM_A_NAME) ||
 	    NL_REQ_ATTR_CHECK(extack, nla, tb, CLICKUP_ATOM_A_TYPE)) {
 		NL_SET_ERR_MSG(extack, "atom needs a name and a type");

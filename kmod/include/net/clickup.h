@@ -45,6 +45,12 @@ struct clickup_atom {
 	struct clickup_stats	*stats;		/* shared with predecessor */
 	struct net		*net;
 	const char		*ne_name;	/* valid during init() only */
+	/*
+	 * Valid during init() only: a descriptor in the requesting process
+	 * (CLICKUP_ATOM_A_FD; init() runs in that process's context), -1
+	 * when the request carried none.
+	 */
+	int			fd;
 	char			table[CLICKUP_NAME_MAX]; /* set by table_get */
 	struct clickup_entry	entry;
 	struct hlist_node	name_node;

@@ -83,7 +83,7 @@ enum clickup_dag_attr {
 };
 #define CLICKUP_DAG_A_MAX (__CLICKUP_DAG_A_MAX - 1)
 
-/* One atom: in requests (NAME, TYPE, ARGS) and in DAG dumps (all). */
+/* One atom: in requests (NAME, TYPE, ARGS, FD) and in DAG dumps (the rest). */
 enum clickup_atom_attr {
 	CLICKUP_ATOM_A_UNSPEC,
 	CLICKUP_ATOM_A_PAD,
@@ -101,6 +101,10 @@ enum clickup_atom_attr {
 				 * this atom's out-edges, SRC omitted)
 				 */
 	CLICKUP_ATOM_A_TABLE,	/* NUL string (dump): state table it uses */
+	CLICKUP_ATOM_A_FD,	/* u32 (request): a file descriptor in the
+				 * sending process, for the atom's init()
+				 * (bpf: the program's fd); never dumped
+				 */
 	__CLICKUP_ATOM_A_MAX,
 };
 #define CLICKUP_ATOM_A_MAX (__CLICKUP_ATOM_A_MAX - 1)
