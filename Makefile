@@ -1,6 +1,7 @@
 # CLICK-UP top-level build.
 #
-#   make            kernel modules (kmod/, atoms/), ctl/clickupctl, selftests
+#   make            kernel modules (kmod/, atoms/), ctl/clickupctl, selftests,
+#                   BPF programs (dts/bpf/, selftests/bpf/) when clang is there
 #   make check      install missing deps, build, run selftests in a qemu VM
 #   make vm-shell   interactive shell in the same VM (modules installed)
 #   make C=1        sparse over the kernel sources
@@ -35,9 +36,13 @@ ifeq ($(strip $(KVER)),)
 endif
 export KDIR KVER
 
-.PHONY: all modules ctl selftests example-atom check vm-shell deps clean demo
+.PHONY: all modules ctl selftests example-atom bpf-progs check vm-shell deps clean demo
 
-all: modules ctl selftests example-atom
+# BPF programs (dts/bpf/, selftests/bpf/) need clang -target bpf: built by
+# `all` only when clang is installed (deps.sh installs it).
+CLANG ?= $(shell command -v clang 2>/dev/null)
+
+all: modules ctl selftests example-atom $(if $(CLANG),bpf-progs)
 
 modules:
 	@test -n "$(KDIR)" || { echo "no kernel headers: run 'make deps' or set KDIR" >&2; exit 1; }
@@ -52,6 +57,11 @@ example-atom: modules
 
 selftests: ctl
 	$(MAKE) -C selftests
+
+bpf-progs:
+	@test -n "$(CLANG)" || { echo "bpf-progs: no clang (make deps)" >&2; exit 1; }
+	$(MAKE) -C dts/bpf CLANG=$(CLANG)
+	$(MAKE) -C selftests bpf CLANG=$(CLANG)
 
 deps:
 	./selftests/vm/deps.sh
@@ -75,6 +85,7 @@ clean:
 	-$(MAKE) -C docs/example-atom KDIR=$(KDIR) clean
 	-$(MAKE) -C ctl clean
 	-$(MAKE) -C selftests clean
+	-$(MAKE) -C dts/bpf clean
 
 # Warning-free build of the modules against a newer kernel series than the
 # VM's 6.1: Debian trixie's 6.12 amd64 headers, downloaded under build/

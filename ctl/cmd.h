@@ -44,4 +44,12 @@ void dag_map_free(struct dag_map *map);
 void describe_offset(const struct dag *g, const struct dag_map *map,
 		     long offs, char *buf, size_t size);
 
+/*
+ * bpf atoms (bpf.c): load the program of every bpf atom of g (libbpf, or a
+ * pinned program) and keep its descriptor in atom->fd for put_dag(). On
+ * failure prints one error line (fail(what, ...)) and returns -1.
+ */
+int bpf_atoms_load(struct dag *g, const char *what);
+void bpf_atoms_close(struct dag *g);
+
 #endif

@@ -129,7 +129,7 @@ int cmd_create(struct ctx *c, int argc, char **argv)
 		goto out;
 	}
 	nl = ctx_nl(c);
-	if (!nl)
+	if (!nl || bpf_atoms_load(&g, what) < 0)
 		goto out;
 	m = nlc_msg(nl, up ? CLICKUP_CMD_NE_UPGRADE : CLICKUP_CMD_NE_NEW,
 		    NLM_F_ACK, dag_msg_size(&g));
@@ -158,6 +158,7 @@ int cmd_create(struct ctx *c, int argc, char **argv)
 		print_result(c, r.event, tb);
 	}
 out:
+	bpf_atoms_close(&g);
 	dag_map_free(&map);
 	dag_free(&g);
 	return ret;

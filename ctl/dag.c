@@ -82,6 +82,7 @@ int dag_add_atom(struct dag *g, const char *name, const char *type,
 		strcpy(a->name, name);
 	a->anon = !name;
 	a->loc = loc;
+	a->fd = -1;
 	return (int)g->nr_atoms++;
 }
 

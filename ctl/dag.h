@@ -21,6 +21,9 @@ struct atom {
 	unsigned int nargs;
 	struct loc loc;			/* where it was declared */
 	bool anon;			/* name still to be generated */
+	int fd;				/* sent as CLICKUP_ATOM_A_FD, -1: none
+					 * (bpf atoms: bpf.c)
+					 */
 };
 
 struct edge {

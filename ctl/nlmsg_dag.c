@@ -15,7 +15,7 @@ size_t dag_msg_size(const struct dag *g)
 	for (size_t i = 0; i < g->nr_atoms; i++) {
 		const struct atom *a = &g->atoms[i];
 
-		n += 4 * NLA_HDRLEN + NLA_ALIGN(strlen(a->name) + 1) +
+		n += 5 * NLA_HDRLEN + 4 + NLA_ALIGN(strlen(a->name) + 1) +
 		     NLA_ALIGN(strlen(a->type) + 1);
 		for (unsigned int j = 0; j < a->nargs; j++)
 			n += 2 * NLA_HDRLEN + NLA_ALIGN(strlen(a->args[j]) + 1);
@@ -46,6 +46,8 @@ static int put_atom(struct nl_msg *m, const struct atom *a)
 		nla_nest_end(m, arg);
 	}
 	nla_nest_end(m, args);
+	if (a->fd >= 0 && nla_put_u32(m, CLICKUP_ATOM_A_FD, (uint32_t)a->fd) < 0)
+		return -1;
 	return 0;
 }
 

@@ -13,6 +13,7 @@ PKGS=(
 	libnl-3-dev libnl-genl-3-dev libbpf-dev pkg-config
 	iproute2 nftables iputils-ping curl python3 socat sparse
 	linux-source-6.1 xz-utils gnuplot-nox procps util-linux
+	clang llvm
 )
 
 SUDO=()
