@@ -125,6 +125,10 @@ def fmt_s(v):
     return "DNF" if v is None or v == INF else "%.2f" % v
 
 
+def num(v):
+    return "%g" % v
+
+
 def mb(v):
     return "%.1f MB" % (v / 1e6) if v else "0"
 
@@ -157,11 +161,11 @@ def row_stats(rs, base):
         "total": spread(totals, fmt_s, n),
         "rel": rel,
         "downtime": spread([r["max_gap"] for r in rs], lambda x: "%.2f" % x, n),
-        "failed": spread([r["failed"] for r in rs], str, n) + "/%d" % rs[0]["n"],
-        "restarted": spread([r["restarted"] for r in rs], str, n),
-        "restarts": spread([sum(len(x["attempts"]) - 1 for x in r["downloads"]) for r in rs], str, n),
+        "failed": spread([r["failed"] for r in rs], num, n) + "/%d" % rs[0]["n"],
+        "restarted": spread([r["restarted"] for r in rs], num, n),
+        "restarts": spread([sum(len(x["attempts"]) - 1 for x in r["downloads"]) for r in rs], num, n),
         "twice": spread([r["bytes_twice"] for r in rs], mb, n),
-        "drops": spread([r["_drops"]["total"] for r in rs], str, n),
+        "drops": spread([r["_drops"]["total"] for r in rs], num, n),
         "up": up_cell(rs),
         "median_total": m,
     }
@@ -354,11 +358,13 @@ def plot_fw(d, pd, imgdir, m):
             if not line.startswith("#"):
                 ymax = max(ymax, float(line.split()[2]))
     ytop = max(ymax, mbit) * 1.45
-    g = HEAD % (270 * len(reps) + 110, os.path.join(imgdir, "fw-throughput.png"))
-    g += ("set multiplot layout %d,1 title \"Firewall: throughput delivered to the %d clients "
-          "(%.1f s average), %s; shaded = upgrade running\" font ',13'\n"
+    g = HEAD % (270 * len(reps) + 130, os.path.join(imgdir, "fw-throughput.png"))
+    g += ("set multiplot layout %d,1 title \"Firewall: throughput received by the %d downloads "
+          "(%.1f s average), %s\\nred line = upgrade starts, shaded = upgrade running\" font ',13'\n"
           % (len(reps), n, WINDOW, which))
-    g += "set xrange [0:%.1f]\nset yrange [0:%.0f]\nset ylabel 'Mbit/s'\nset key right top opaque\n" % (xmax, ytop)
+    step = 10 if ytop <= 120 else 50
+    g += "set xrange [0:%.1f]\nset yrange [0:%.0f]\nset ytics 0, %d, %d\nset ylabel 'Mbit/s'\nset key right top opaque\n" % (
+        xmax, ytop, step, int(ytop * 0.8 / step) * step)
     g += "set tmargin 1.5\nset bmargin 2.5\nset lmargin 9\n"
     for k, (s, label, r) in enumerate(reps):
         g += "unset object 1\nunset arrow 1\nunset arrow 2\n"
