@@ -269,6 +269,7 @@ rejects "$(d "$PROGS, xdp_pass")" "Invalid argument: bpf: program is not a socke
 [ -e "$BPFFS/by_port" ] &&
 	rejects "$(d "$BPFFS/by_port, by_port")" "a pinned program takes no PROGRAM"
 rejects "$(d "$PROGS, bad_ctx")" "$PROGS: verifier rejected program 'bad_ctx': "
+log "$("$CLICKUPCTL" create "bad-$SFX" "$TMPD/bad.click" 2>&1)"
 rejects "$(d "$PROGS, bad_ctx")" "invalid bpf_context access"
 rejects "$(d "$OBJ, -, 0")" "Invalid argument: bpf: NOUTPUTS '0' is not a number from 1 to 64"
 rejects "$(d "$OBJ, -, 65")" "bpf: NOUTPUTS '65' is not a number from 1 to 64"
