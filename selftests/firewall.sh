@@ -26,21 +26,11 @@ ip -n "$NS_SRV" link set s0 address $SMAC up
 ip -n "$NS_CLI" neigh replace $SRV_IP lladdr $SMAC dev c0 nud permanent
 ip -n "$NS_SRV" neigh replace $CLI_IP lladdr $CMAC dev s0 nud permanent
 
-mkdir -p "$TMPD/www"
-SUM=$(make_blob "$TMPD/www/blob" 4)
-bg srv "$PYTHON" -m http.server 8080 --bind $SRV_IP --directory "$TMPD/www"
-wait_for 10 srv sh -c "ss -ltn | grep -q ':8080 '" || die "http server did not start"
-
-# fetch DST [curl opts]: download the blob through the element
-fetch() {
-	local dst=$1; shift
-	cli curl -s -o "$dst" "$@" "http://$SRV_IP:8080/blob"
-}
-same_blob() { [ "$(sha256sum < "$1" | cut -d' ' -f1)" = "$SUM" ]; }
+start_http_server 4
 
 ne_create fw "$DTS/firewall.click"
-check "HTTP download through the firewall" fetch "$TMPD/got1"
-check "download intact" same_blob "$TMPD/got1"
+check "HTTP download through the firewall" http_fetch "$TMPD/got1"
+check "download intact" blob_ok "$TMPD/got1"
 ne_counters fw > "$TMPD/c1"
 check "handshakes were whitelisted (writestate saw packets)" \
 	test "$(counter_of "$TMPD/c1" ws packets)" -ge 1
@@ -59,12 +49,12 @@ check "...and the server never answered it" \
 srv tc qdisc add dev s0 root tbf rate 12mbit burst 32kb latency 400ms ||
 	die "cannot rate-limit s0"
 
-fetch "$TMPD/got2" --max-time 60 & FETCH=$!
+http_fetch "$TMPD/got2" --max-time 60 & FETCH=$!
 sleep 1
 out=$(ctl upgrade fw "$DTS/firewall-log.click" -j) || fail "upgrade: $out"
 log "upgrade: $out"
 wait $FETCH
-check "download across a CLICK-UP upgrade completes" same_blob "$TMPD/got2"
+check "download across a CLICK-UP upgrade completes" blob_ok "$TMPD/got2"
 check "generation is 2" test "$(ne_generation fw)" = 2
 ne_counters fw > "$TMPD/c3"
 check "counters carried over the upgrade" \
@@ -74,10 +64,10 @@ check "no segment of the live session dropped" \
 
 # The native manner: delete the element and its state (tables outlive
 # their NE, so the whitelist must go explicitly), create it again.
-fetch "$TMPD/got3" --max-time 8 & FETCH=$!
+http_fetch "$TMPD/got3" --max-time 8 & FETCH=$!
 sleep 1
 ctl delete fw && ctl state delete fw && ne_create fw "$DTS/firewall.click"
-if wait $FETCH && same_blob "$TMPD/got3"; then
+if wait $FETCH && blob_ok "$TMPD/got3"; then
 	fail "download survived a native restart (state should be lost)"
 else
 	pass "native restart (state lost) breaks the live download"
@@ -89,13 +79,13 @@ check "the orphaned session's segments are dropped as illegal" \
 # The original demo files, unchanged.
 ctl delete fw
 ne_create fw "$DTS/type_create.txt"
-check "download through the original type_create.txt" fetch "$TMPD/got4" --max-time 60
-check "download intact" same_blob "$TMPD/got4"
-fetch "$TMPD/got5" --max-time 60 & FETCH=$!
+check "download through the original type_create.txt" http_fetch "$TMPD/got4" --max-time 60
+check "download intact" blob_ok "$TMPD/got4"
+http_fetch "$TMPD/got5" --max-time 60 & FETCH=$!
 sleep 1
 out=$(ctl upgrade fw "$DTS/type_update.txt") || fail "upgrade to type_update.txt: $out"
 wait $FETCH
-check "download across the original upgrade completes" same_blob "$TMPD/got5"
+check "download across the original upgrade completes" blob_ok "$TMPD/got5"
 ctl delete fw
 
 exit $ret

@@ -228,6 +228,26 @@ tcp_fetch() {	# tcp_fetch PORT DSTFILE
 	cli socat -u "TCP:$SRV_IP:$1,connect-timeout=5" "CREATE:$2"
 }
 
+# start_http_server MB: a $MB MiB random blob served over HTTP on
+# $SRV_IP:8080 from the server ns; request log in $TMPD/http.log; sets
+# BLOB_SUM. http_fetch DST [curl opts] downloads it from the client ns;
+# blob_ok FILE compares a download with it.
+start_http_server() {
+	mkdir -p "$TMPD/www"
+	BLOB_SUM=$(make_blob "$TMPD/www/blob" "$1")
+	bg srv "$PYTHON" -m http.server 8080 --bind $SRV_IP \
+		--directory "$TMPD/www" 2> "$TMPD/http.log"
+	wait_for 10 srv sh -c "ss -ltn | grep -q ':8080 '" ||
+		die "http server did not start"
+}
+
+http_fetch() {
+	local dst=$1; shift
+	cli curl -s -o "$dst" "$@" "http://$SRV_IP:8080/blob"
+}
+
+blob_ok() { [ "$(sha256sum < "$1" | cut -d' ' -f1)" = "$BLOB_SUM" ]; }
+
 # ---- modules ------------------------------------------------------------
 
 refcnt() {	# refcnt MODULE: prints -1 if not loaded

@@ -21,21 +21,11 @@ CMAC=$(ip -n "$NS_CLI" -br link show c0 | awk '{print $3}')
 # Nobody answers ARP for the NAT address: the server is told.
 ip -n "$NS_SRV" neigh replace $NAT_IP lladdr "$CMAC" dev s0 nud permanent
 
-mkdir -p "$TMPD/www"
-SUM=$(make_blob "$TMPD/www/blob" 4)
-bg srv "$PYTHON" -m http.server 8080 --bind $SRV_IP --directory "$TMPD/www" \
-	2> "$TMPD/http.log"
-wait_for 10 srv sh -c "ss -ltn | grep -q ':8080 '" || die "http server did not start"
-
-fetch() {
-	local dst=$1; shift
-	cli curl -s -o "$dst" "$@" "http://$SRV_IP:8080/blob"
-}
-same_blob() { [ "$(sha256sum < "$1" | cut -d' ' -f1)" = "$SUM" ]; }
+start_http_server 4
 
 ne_create nat "$DTS/nat.click"
-check "HTTP download through the NAT" fetch "$TMPD/got1" --max-time 60
-check "download intact" same_blob "$TMPD/got1"
+check "HTTP download through the NAT" http_fetch "$TMPD/got1" --max-time 60
+check "download intact" blob_ok "$TMPD/got1"
 check "the server saw the NAT address, not the client's" \
 	grep -q "^$NAT_IP " "$TMPD/http.log"
 check "...and never the client's own" \
@@ -49,12 +39,12 @@ check "two flows per mapping in natmap" \
 # A transfer across the upgrade: 4 MiB at 12 Mbit/s.
 srv tc qdisc add dev s0 root tbf rate 12mbit burst 32kb latency 400ms ||
 	die "cannot rate-limit s0"
-fetch "$TMPD/got2" --max-time 60 & FETCH=$!
+http_fetch "$TMPD/got2" --max-time 60 & FETCH=$!
 sleep 1
 out=$(ctl upgrade nat "$DTS/nat-log.click" -j) || fail "upgrade: $out"
 log "upgrade: $out"
 wait $FETCH
-check "download across a CLICK-UP upgrade of the NAT completes" same_blob "$TMPD/got2"
+check "download across a CLICK-UP upgrade of the NAT completes" blob_ok "$TMPD/got2"
 
 # A reply to the NAT address with no mapping: logged, then dropped.
 dmesg -C
