@@ -37,6 +37,8 @@ PIN=$SELFTESTS/bpf_pin
 for f in "$OBJ" "$OBJ_9090" "$PROGS" "$XDP_ONLY"; do
 	[ -r "$f" ] || skip "no $f (needs clang: make bpf-progs)"
 done
+# clickupctl built without libbpf (the ARM cross builds) refuses bpf atoms
+grep -aq bpf_object__open_file "$CLICKUPCTL" || skip "$CLICKUPCTL was built without libbpf"
 [ -x "$PIN" ] || skip "no $PIN (needs libbpf-dev: make -C selftests)"
 modinfo -n clickup_atom_bpf >/dev/null 2>&1 || skip "clickup_atom_bpf not built"
 
