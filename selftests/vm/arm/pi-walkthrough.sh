@@ -21,7 +21,11 @@ W=$(mktemp -d)
 cd "$W" || exit 1
 
 run() {	# run CMD...: echo it like a shell prompt, then run it
-	echo "\$ $*"
+	if [ "$1" = sh ] && [ "$2" = -c ]; then
+		echo "\$ $3"
+	else
+		echo "\$ ${*/#$REPO\//}"
+	fi
 	"$@"
 }
 quiet() { "$@" >/dev/null 2>&1; }
@@ -58,6 +62,7 @@ done
 echo "## 1. load"
 run uname -rm
 run modprobe clickup
+sleep 0.2
 run sh -c 'dmesg | grep -i clickup'
 run sh -c 'lsmod | grep clickup'
 
@@ -92,7 +97,7 @@ run sh -c 'modprobe -r $(lsmod | awk "/^clickup_atom_/ {print \$1}") && modprobe
 run sh -c 'dmesg | grep -i clickup | tail -n 3'
 
 kill "$srv" 2>/dev/null
-wait 2>/dev/null
+wait "$srv" 2>/dev/null
 ip link del eth0
 ip link del eth1
 ip netns del client
