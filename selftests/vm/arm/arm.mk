@@ -32,7 +32,7 @@ ARM_KMAKE   := $(MAKE) -C $(ARM_KDIR) ARCH=$(ARCH) CROSS_COMPILE=$(ARM_CROSS)
 .PHONY: all deps arm-src modules ctl selftests example-atom check vm-shell clean
 
 all: modules ctl selftests example-atom
-	@echo "$(ARCH) build in build/$(ARCH)/out: kernel $(ARM_KVER)"
+	@echo "$(ARCH) build in build/$(ARCH)/out: kernel $$(sed -n 's/^ARM_KVER := //p' $(ARM_B)/env.mk)"
 
 # deps-arm.sh also runs the amd64 deps.sh (kselftest headers, kbuild tools).
 deps:
