@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `make bench`: generate the state files, run bench/inside.sh in the qemu
+# VM (one boot), keep its results in build/bench/results/, then print the
+# tables, draw docs/img/bench-*.png and rewrite the bench section of
+# docs/results.md (bench/report.py).
+#
+#   bench/run.sh             the whole thing
+#   bench/run.sh --report    only redraw tables/plots/docs from build/bench/results
+# Knobs (passed into the VM): BENCH_RUNS (50), NATIVE_RUNS (= BENCH_RUNS),
+# BENCH_SECS (5), BENCH_ROUNDS (3), BENCH_PPS (5000), BENCH_PARTS.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+cd "$REPO"
+RES=$REPO/build/bench/results
+PY=/usr/bin/python3
+rc=0
+
+if [ "${1:-}" != --report ]; then
+	mkdir -p build/bench
+	for n in 100000 1000000; do
+		[ -s "build/bench/state-$n.bin" ] || "$PY" bench/bench.py mkstate "build/bench/state-$n.bin" "$n"
+	done
+	mapfile -t knobs < <(env | grep -E '^(BENCH_|NATIVE_RUNS=)' | grep -v '^BENCH_TOKEN=' || true)
+	token=$$.$RANDOM
+	# build/vm/out/ is shared by every run-vm.sh of this checkout: take our
+	# results right away and check they are ours.
+	VM_MEM=${VM_MEM:-2G} VM_TIMEOUT=${VM_TIMEOUT:-3600} ./selftests/vm/run-vm.sh \
+		env "${knobs[@]}" BENCH_TOKEN="$token" BENCH_STATE_DIR="$REPO/build/bench" \
+		./bench/inside.sh || rc=$?
+	rm -rf "$RES.new"
+	cp -r build/vm/out/bench "$RES.new" 2>/dev/null || true
+	if ! grep -qs "\"token\": \"$token\"" "$RES.new/meta.json"; then
+		echo "bench: no results of this run in build/vm/out/bench (see build/vm/serial.log)" >&2
+		exit 1
+	fi
+	cp build/vm/out/dmesg.txt "$RES.new/" 2>/dev/null || true
+	rm -rf "$RES"
+	mv "$RES.new" "$RES"
+fi
+
+[ -s "$RES/meta.json" ] || { echo "bench: no results in $RES" >&2; exit 1; }
+"$PY" bench/report.py tables "$RES"
+"$PY" bench/report.py plot "$RES" docs/img
+"$PY" bench/report.py markdown "$RES" docs/img docs/results.md
+[ "$rc" = 0 ] || echo "bench: the VM run FAILED (exit $rc); tables above may be partial" >&2
+exit "$rc"
