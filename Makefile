@@ -36,7 +36,7 @@ ifeq ($(strip $(KVER)),)
 endif
 export KDIR KVER
 
-.PHONY: all modules ctl selftests example-atom bpf-progs check vm-shell deps clean demo
+.PHONY: all modules ctl selftests example-atom bpf-progs check vm-shell deps clean demo bench
 
 # BPF programs (dts/bpf/, selftests/bpf/) need clang -target bpf: built by
 # `all` only when clang is installed (deps.sh installs it).
@@ -76,6 +76,14 @@ check: deps
 demo: deps
 	$(MAKE) all
 	./demo/run.sh
+
+# Benchmarks (not part of check): upgrade latency vs CLICK-UP preloaded /
+# native reload / nft -f, state size, packet path, loss during swaps, state
+# memory, in one VM run; tables, docs/img/bench-*.png and the bench
+# section of docs/results.md (bench/README.md).
+bench: deps
+	$(MAKE) all
+	./bench/run.sh
 
 vm-shell: all
 	./selftests/vm/run-vm.sh --shell
