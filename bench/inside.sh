@@ -23,6 +23,10 @@ ROUNDS=${BENCH_ROUNDS:-3}
 PARTS=${BENCH_PARTS:-upgrade path loss state mem}
 STATE_DIR=${BENCH_STATE_DIR:-$REPO/build/bench}
 export CLICKUP_REPO=$REPO NATIVE_RUNS=${NATIVE_RUNS:-$RUNS}
+# bench.py reads the DAG/ruleset files from tmpfs, not the 9p root
+export BENCH_FILES=/tmp/bench-files
+mkdir -p $BENCH_FILES/dts
+cp -r $B/dags $B/nft $BENCH_FILES/ && cp dts/*.click $BENCH_FILES/dts/
 
 CLI=bcli SRV=bsrv CU=bcu
 CMAC=fa:fe:ca:5d:97:6c SMAC=ee:43:35:3d:55:7c

@@ -1,0 +1,486 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Tables, plots and docs/results.md's bench section from bench/inside.sh's
+results (build/bench/results/).
+
+    report.py tables DIR                 markdown tables (stdout)
+    report.py plot DIR IMGDIR            DIR/plot/*.dat, IMGDIR/bench-*.png
+    report.py markdown DIR IMGDIR MD     the bench section of MD (between
+                                         <!-- bench:begin/end --> markers)
+"""
+import glob
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+MODES = [("clickup", "CLICK-UP (autoload)"), ("preloaded", "CLICK-UP (preloaded)"),
+         ("native", "native reload"), ("nft", "nft -f (libnftables)")]
+CONFIGS = [("bridge", "(a) Linux bridge, no rules"),
+           ("cu-bridge", "(a') CLICK-UP bridge.click (4 atoms)"),
+           ("firewall", "(b) CLICK-UP firewall.click"),
+           ("nft", "(c) bridge + nftables ruleset"),
+           ("element45", "(d) CLICK-UP element45.click")]
+IDLE = re.compile(r"native_safe_halt|default_idle|cpuidle|do_idle|acpi_idle|mwait")
+
+
+def load(d, name):
+    p = os.path.join(d, name)
+    if not os.path.exists(p):
+        return None
+    try:
+        return json.load(open(p))
+    except ValueError:
+        return None
+
+
+def q(v, p):
+    v = sorted(v)
+    if not v:
+        return float("nan")
+    return v[min(len(v) - 1, int(p * len(v)))]
+
+
+def med(v):
+    return statistics.median(v) if v else float("nan")
+
+
+def ms(x):
+    if x != x:
+        return "-"
+    if x >= 100:
+        return "%.0f" % x
+    if x >= 10:
+        return "%.1f" % x
+    return "%.2f" % x
+
+
+def mp(v):
+    """'median / p99' in ms."""
+    return "%s / %s" % (ms(med(v)), ms(q(v, 0.99)))
+
+
+def walls(samples):
+    return [s["wall_ms"] for s in samples]
+
+
+def kern(samples, k="total_ns"):
+    return [s["kernel_us"][k] / 1e3 for s in samples if "kernel_us" in s]
+
+
+# ---- part 1 -----------------------------------------------------------------
+
+def upgrade_tables(d):
+    u = load(d, "upgrade.json")
+    if not u:
+        return "*(no upgrade results)*\n"
+    out = []
+    out.append("Wall time seen by the caller, **median / p99 in ms** (%d runs per cell, native "
+               "manner %d):\n" % (u["runs"], u["native_runs"]))
+    out.append("| new atom types | " + " | ".join(m[1] for m in MODES) +
+               " | native ÷ preloaded | native ÷ autoload | nft ÷ preloaded |")
+    out.append("|---" * (len(MODES) + 4) + "|")
+    for c in u["cases"]:
+        row = [label(c)] + [mp(walls(c.get(m, []))) for m, _ in MODES]
+        nat = med(walls(c["native"]))
+        row += ["%.0fx" % (nat / med(walls(c["preloaded"]))),
+                "%.1fx" % (nat / med(walls(c["clickup"]))),
+                "%.2fx" % (med(walls(c["nft"])) / med(walls(c["preloaded"])))]
+        out.append("| " + " | ".join(row) + " |")
+    out.append("")
+    out.append("The kernel's own times (the reply of `create`/`upgrade -j`), **median / p99 in ms**, "
+               "and the user-space share (`check FILE` in the same batch: reading and parsing the "
+               "file, the pipe round trip, no kernel):\n")
+    out.append("| new atom types | autoload: kernel total | of which load | preloaded: kernel total "
+               "| of which instantiate | native: create (kernel) | native ÷ preloaded, kernel | "
+               "`check` (user space) |")
+    out.append("|---" * 8 + "|")
+    for c in u["cases"]:
+        pre = kern(c["preloaded"])
+        row = [label(c), mp(kern(c["clickup"])), mp(kern(c["clickup"], "load_ns")),
+               mp(pre), mp(kern(c["preloaded"], "instantiate_ns")), mp(kern(c["native"])),
+               "%.0fx" % (med(walls(c["native"])) / med(pre)), mp(walls(c.get("parse", [])))]
+        out.append("| " + " | ".join(row) + " |")
+    out.append("")
+    out.append("The native manner's steps, median ms (one process: `delete` + `state delete` "
+               "through clickupctl batch, delete_module(2) of every atom module, finit_module(2) "
+               "of every module the DAG needs, `create`):\n")
+    out.append("| new atom types | delete + state delete | rmmod (modules) | insmod (modules) | "
+               "create | total |")
+    out.append("|---" * 6 + "|")
+    for c in u["cases"]:
+        n = c["native"]
+        g = lambda k: ms(med([s[k] for s in n]))
+        out.append("| %s | %s | %s (%d) | %s (%d) | %s | %s |" % (
+            label(c), g("delete_ms"), g("rmmod_ms"), n[0]["nrmmod"], g("insmod_ms"),
+            n[0]["ninsmod"], g("create_ms"), g("wall_ms")))
+    return "\n".join(out) + "\n"
+
+
+def label(c):
+    if c["case"].startswith("+"):
+        return "%s (%s)" % (c["case"], ", ".join(c["new_types"]))
+    return "45 atoms from scratch (16 types)"
+
+
+# ---- part 2 -----------------------------------------------------------------
+
+def state_rows(d):
+    rows = []
+    for n in (0, 100000, 1000000):
+        s = load(d, "state-%d.json" % n)
+        lst = load(d, "statelist-%d.json" % n)
+        if not s:
+            continue
+        t = (lst or [{}])[0]
+        rest = ""
+        p = os.path.join(d, "restore-%d.txt" % n)
+        if os.path.exists(p):
+            m = re.search(r"restore_ms (\d+)", open(p).read())
+            rest = "%.1f s" % (int(m.group(1)) / 1e3) if m else ""
+        rows.append({"n": n, "entries": t.get("entries", 0), "memory": t.get("memory", 0),
+                     "wall": walls(s["samples"]), "kernel": kern(s["samples"]),
+                     "restore": rest, "runs": s["runs"]})
+    return rows
+
+
+def state_table(d):
+    rows = state_rows(d)
+    if not rows:
+        return "*(no state-size results)*\n"
+    base_w, base_k = med(rows[0]["wall"]), med(rows[0]["kernel"])
+    out = ["| flows in table `fw` | table memory | restore took | wall median / p99 ms | "
+           "kernel total median / p99 ms | wall ÷ 0 flows | kernel ÷ 0 flows |",
+           "|---" * 7 + "|"]
+    for r in rows:
+        out.append("| %d | %.1f MiB | %s | %s | %s | %.2fx | %.2fx |" % (
+            r["entries"], r["memory"] / 2**20, r["restore"] or "-", mp(r["wall"]),
+            mp(r["kernel"]), med(r["wall"]) / base_w, med(r["kernel"]) / base_k))
+    return "\n".join(out) + "\n\n(%d swaps per row, alternating `dts/firewall.click` and " \
+        "`dts/firewall-log.click`, modules loaded.)\n" % rows[0]["runs"]
+
+
+# ---- part 3 -----------------------------------------------------------------
+
+def path_data(d):
+    res = {}
+    for f in glob.glob(os.path.join(d, "path-*-*-*.json")):
+        if f.endswith(".iperf.json"):
+            continue
+        m = load(d, os.path.basename(f))
+        ip = load(d, os.path.basename(f)[:-5] + ".iperf.json") or {}
+        end = ip.get("end", {})
+        busy = (m["busy1"][0] - m["busy0"][0]) / m["hz"]
+        fwd = (m["rx1"][2] - m["rx0"][2]) + (m["rx1"][3] - m["rx0"][3])
+        dur = end.get("sum_received", end.get("sum", {})).get("seconds") or 1
+        if m["proto"] == "tcp":
+            tput = end.get("sum_received", {}).get("bits_per_second", 0) / 1e6
+        else:
+            tput = fwd / dur / 1e3      # kpps forwarded by the element
+        r = res.setdefault((m["config"], m["proto"]), {"tput": [], "cpu": [], "fwd": []})
+        r["tput"].append(tput)
+        r["cpu"].append(busy / fwd * 1e6 if fwd else float("nan"))
+        r["fwd"].append(fwd)
+    return res
+
+
+def path_table(d):
+    p = path_data(d)
+    if not p:
+        return "*(no packet path results)*\n", {}
+    out = ["| configuration | TCP Mbit/s | ÷ (a) | TCP CPU µs/packet | ÷ (a) | "
+           "UDP kpps forwarded | ÷ (a) | UDP CPU µs/packet | ÷ (a) |",
+           "|---" * 9 + "|"]
+    ratios = {}
+    base = {k: med(p.get(("bridge", k[0]), {}).get(k[1], [])) for k in
+            [("tcp", "tput"), ("tcp", "cpu"), ("udp", "tput"), ("udp", "cpu")]}
+    for cfg, name in CONFIGS:
+        row = [name]
+        rr = []
+        for proto in ("tcp", "udp"):
+            for k in ("tput", "cpu"):
+                v = med(p.get((cfg, proto), {}).get(k, []))
+                r = v / base[(proto, k)] if base[(proto, k)] else float("nan")
+                rr.append(r)
+                row += ["%.1f" % v if k == "tput" else "%.2f" % v, "%.2f" % r]
+        ratios[cfg] = rr
+        out.append("| " + " | ".join(row) + " |")
+    return "\n".join(out) + "\n", ratios
+
+
+def profiles(d):
+    out = []
+    for cfg in ("bridge", "firewall", "nft", "element45"):
+        p = os.path.join(d, "perf-%s.txt" % cfg)
+        if not os.path.exists(p):
+            continue
+        rows = []
+        for line in open(p):
+            m = re.match(r"\s*([\d.]+)%\s+\[[kK.]\]\s+(\S+)", line)
+            if m:
+                rows.append((float(m.group(1)), m.group(2)))
+        busy = sum(v for v, s in rows if not IDLE.search(s))
+        idle = sum(v for v, s in rows if IDLE.search(s))
+        top = [(v, s) for v, s in rows if not IDLE.search(s)][:14]
+        out.append((cfg, idle, busy, top))
+    return out
+
+
+def profile_md(d):
+    pr = profiles(d)
+    if not pr:
+        return ""
+    o = ["Profile (`perf record -e cpu-clock -a` over one TCP run per configuration, the "
+         "guest's symbols; shares of the non-idle samples listed, idle left out):\n"]
+    for cfg, idle, busy, top in pr:
+        o.append("- **%s** (idle %.0f %% of samples): %s" % (
+            dict(CONFIGS)[cfg].split(" ", 1)[1], idle, ", ".join(
+                "`%s` %.1f %%" % (s, 100 * v / busy) for v, s in top[:10])))
+    return "\n".join(o) + "\n"
+
+
+# ---- part 4 -----------------------------------------------------------------
+
+def loss_table(d):
+    out = ["| run | swaps in 10 s | swap wall median / p99 ms | sent | into the element (p1) | "
+           "out of it (p2) | received | lost | longest gap at the receiver |",
+           "|---" * 9 + "|"]
+    any_ = False
+    for mode in ("control", "swaps"):
+        s = load(d, "loss-%s-send.json" % mode)
+        r = load(d, "loss-%s-recv.json" % mode)
+        if not s or not r:
+            continue
+        any_ = True
+        txt = open(os.path.join(d, "loss-%s-p2.txt" % mode)).read()
+        m = re.search(r"rx before ([\d ]+) after ([\d ]+)", txt)
+        a = [int(x) for x in m.group(1).split()]
+        b = [int(x) for x in m.group(2).split()]
+        into, outof = b[0] - a[0], b[2] - a[2]
+        sw = load(d, "loss-swaps.json") if mode == "swaps" else None
+        out.append("| %s | %s | %s | %d | %d | %d | %d | %d | %.0f ms |" % (
+            "UDP only" if mode == "control" else "UDP + swaps",
+            sw["swaps"] if sw else "0", mp(sw["wall_ms"]) if sw else "-",
+            s["sent"], into, outof, r["received"], s["sent"] - r["received"], r["max_gap_ms"]))
+    return ("\n".join(out) + "\n") if any_ else "*(no loss results)*\n"
+
+
+# ---- part 5 -----------------------------------------------------------------
+
+def mem_md(d):
+    lst = load(d, "statelist-1000000.json")
+    p = os.path.join(d, "mem.txt")
+    if not lst or not os.path.exists(p):
+        return "*(no memory results)*\n"
+    t = lst[0]
+    txt = open(p).read()
+    ct = re.search(r"slab nf_conntrack object_size (\d+) slab_size (\d+)", txt)
+    bk = int(re.search(r"nf_conntrack_buckets (\d+)", txt).group(1))
+    mx = int(re.search(r"nf_conntrack_max (\d+)", txt).group(1))
+    cu = re.search(r"slab clickup_flow object_size (\d+) slab_size (\d+)", txt)
+    per = t["memory"] / t["entries"]
+    ctslab = int(ct.group(2)) if ct else 0
+    ctper = ctslab + 8 * bk / mx
+    o = ["| | per entry | how |", "|---|---|---|",
+         "| CLICK-UP whitelist flow | **%.1f bytes** | `state list` memory %d B / %d entries "
+         "(slab object %s B + rhashtable buckets) |" % (per, t["memory"], t["entries"],
+                                                       cu.group(2) if cu else t["entry_size"]),
+         "| nf_conntrack entry | **%.1f bytes** + extensions | slab `nf_conntrack` %s B "
+         "(object %s B) + hash buckets 8 B x %d / max %d |" % (
+             ctper, ctslab, ct.group(1) if ct else "?", bk, mx),
+         "", "CLICK-UP needs %.2fx less memory per tracked TCP session than conntrack "
+         "(conntrack also allocates its extension area per entry when accounting, "
+         "timestamps, labels, helpers or NAT are in use, not counted here)." % (ctper / per)]
+    return "\n".join(o) + "\n"
+
+
+# ---- plots -----------------------------------------------------------------
+
+def gnuplot(script):
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+
+
+def plot(d, img):
+    pd = os.path.join(d, "plot")
+    os.makedirs(pd, exist_ok=True)
+    os.makedirs(img, exist_ok=True)
+    meta = load(d, "meta.json") or {}
+    u = load(d, "upgrade.json")
+    if u:
+        with open(os.path.join(pd, "upgrade.dat"), "w") as f:
+            f.write("# x label " + " ".join("%s_med %s_p99" % (m, m) for m, _ in MODES) +
+                    " kernel_pre_med kernel_pre_p99\n")
+            for i, c in enumerate(u["cases"]):
+                lab = c["case"] if c["case"].startswith("+") else "45 atoms"
+                vals = []
+                for m, _ in MODES:
+                    w = walls(c[m])
+                    vals += [med(w), q(w, .99)]
+                k = kern(c["preloaded"])
+                vals += [med(k), q(k, .99)]
+                f.write("%d \"%s\" %s\n" % (i, lab, " ".join("%.4f" % v for v in vals)))
+        gnuplot("""set terminal pngcairo size 960,600 font ",11"
+set output "%s/bench-upgrade.png"
+set title "Upgrade latency vs new atom types (median, bars to p99; %s runs each; qemu TCG, %s)"
+set ylabel "ms (log scale)"
+set xlabel "new atom types added to the firewall / a 45-atom element from scratch"
+set logscale y
+set yrange [0.05:20000]
+set grid ytics mytics
+set key top left box opaque
+set xrange [-0.5:5.5]
+set offsets 0,0,0,0
+f = "%s/upgrade.dat"
+plot f u ($1-0.15):3:3:4:xtic(2) w yerrorlines lw 2 pt 7 lc rgb "#d62728" t "CLICK-UP, modules autoloaded", \\
+     f u ($1-0.05):5:5:6 w yerrorlines lw 2 pt 5 lc rgb "#2ca02c" t "CLICK-UP, modules preloaded", \\
+     f u ($1+0.05):11:11:12 w yerrorlines lw 1 dt 2 pt 4 lc rgb "#2ca02c" t "  same, kernel's own time", \\
+     f u ($1+0.15):7:7:8 w yerrorlines lw 2 pt 9 lc rgb "#1f77b4" t "native: delete, rmmod/insmod all, create", \\
+     f u ($1+0.25):9:9:10 w yerrorlines lw 2 pt 13 lc rgb "#9467bd" t "nft -f equivalent ruleset (libnftables)"
+""" % (img, u["runs"], meta.get("date", ""), pd))
+    rows = state_rows(d)
+    if rows:
+        with open(os.path.join(pd, "state.dat"), "w") as f:
+            for i, r in enumerate(rows):
+                f.write("%d \"%s\" %.4f %.4f %.4f %.4f\n" % (
+                    i, "{:,}".format(r["n"]), med(r["wall"]), q(r["wall"], .99),
+                    med(r["kernel"]), q(r["kernel"], .99)))
+        gnuplot("""set terminal pngcairo size 800,520 font ",11"
+set output "%s/bench-state.png"
+set title "Swap latency vs flows in the whitelist table (median, bars to p99)"
+set ylabel "ms (log scale)"
+set xlabel "flows in table fw"
+set logscale y
+set yrange [0.05:1000]
+set grid ytics
+set key top left box opaque
+set xrange [-0.5:2.5]
+f = "%s/state.dat"
+plot f u ($1-0.05):3:3:4:xtic(2) w yerrorlines lw 2 pt 7 lc rgb "#d62728" t "wall (clickupctl batch caller)", \\
+     f u ($1+0.05):5:5:6 w yerrorlines lw 2 pt 5 lc rgb "#2ca02c" t "kernel total (validate..publish)"
+""" % (img, pd))
+    _, ratios = path_table(d)
+    if ratios:
+        with open(os.path.join(pd, "path.dat"), "w") as f:
+            f.write("config tcp_tput tcp_cpu udp_tput udp_cpu\n")
+            for cfg, name in CONFIGS:
+                if cfg in ratios:
+                    f.write("\"%s\" %s\n" % (name.split(" ", 1)[0] + " " + {
+                        "bridge": "bridge", "cu-bridge": "CU bridge", "firewall": "CU firewall",
+                        "nft": "nftables", "element45": "CU 45 atoms"}[cfg],
+                        " ".join("%.4f" % v for v in ratios[cfg])))
+        gnuplot("""set terminal pngcairo size 960,560 font ",11"
+set output "%s/bench-path.png"
+set title "Packet path cost, ratios to (a) a Linux bridge (median of rounds)"
+set ylabel "ratio to (a)"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set boxwidth 0.9
+set yrange [0:*]
+set grid ytics
+set key top left box opaque
+set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb "black"
+f = "%s/path.dat"
+plot f u 2:xtic(1) t "TCP throughput", '' u 4 t "UDP packets forwarded/s", \\
+     '' u 3 t "TCP CPU per packet", '' u 5 t "UDP CPU per packet"
+""" % (img, pd))
+
+
+# ---- markdown ----------------------------------------------------------------
+
+def markdown(d, img, md):
+    meta = load(d, "meta.json") or {}
+    rel = os.path.relpath(img, os.path.dirname(os.path.abspath(md)))
+    pt, _ = path_table(d)
+    body = BODY.format(
+        date=meta.get("date", "?"), kernel=meta.get("kernel", "?"), cpus=meta.get("cpus", "?"),
+        cpu=meta.get("cpu_model", "?"), runs=meta.get("runs", "?"),
+        native_runs=meta.get("native_runs", "?"), secs=meta.get("secs", "?"),
+        rounds=meta.get("rounds", "?"), img=rel, upgrade=upgrade_tables(d),
+        state=state_table(d), path=pt, profile=profile_md(d), loss=loss_table(d),
+        mem=mem_md(d), notes=notes(d))
+    text = open(md).read() if os.path.exists(md) else "# Results\n"
+    sec = "<!-- bench:begin (written by bench/report.py; edits here are overwritten) -->\n" + \
+        body + "<!-- bench:end -->"
+    if "<!-- bench:begin" in text:
+        text = re.sub(r"<!-- bench:begin.*?<!-- bench:end -->", lambda m: sec, text, flags=re.S)
+    else:
+        text = text.rstrip("\n") + "\n\n" + sec + "\n"
+    open(md, "w").write(text)
+
+
+def notes(d):
+    """docs/results.md's analysis, kept in bench/notes.md (hand-written)."""
+    p = os.path.join(os.path.dirname(os.path.abspath(__file__)), "notes.md")
+    return open(p).read() if os.path.exists(p) else ""
+
+
+BODY = """## Benchmarks (`make bench`)
+
+Made by `make bench` (qemu TCG VM, kernel {kernel}, {cpus} vCPUs, {date}) on a
+shared, busy host: absolute times are emulated and noisy, so every comparison
+below is a ratio of figures taken side by side in the same VM run. Swaps are
+timed from one long-lived process (`clickupctl batch` driven by
+`bench/bench.py`, libnftables for nftables, the module syscalls made directly
+for the native manner), so no figure includes a process start. Raw JSON:
+`build/bench/results/`; `bench/run.sh --report` redraws all of this from it.
+What each part does: [bench/README.md](../bench/README.md).
+
+### 1. Upgrade latency vs new atom types
+
+{upgrade}
+![upgrade latency vs new atoms]({img}/bench-upgrade.png)
+
+### 2. Swap cost vs state size
+
+{state}
+![swap latency vs state size]({img}/bench-state.png)
+
+### 3. Packet path cost
+
+The same traffic from `bcli` to `bsrv` through the bump in the wire in
+`bcu` (p1, p2), {rounds} interleaved rounds of {secs} s per configuration
+and protocol, median of the rounds: TCP is one iperf3 stream, UDP is
+iperf3 `-u -b 0 -l 1400` (the sender saturates; what counts is what the
+element forwards). Offloads are off on the endpoints (MTU-sized packets).
+CPU is the whole guest's busy time from `/proc/stat` divided by the packets
+the bump in the wire forwarded (p1 + p2 tx), so it includes iperf3's own
+work: the difference to (a) is the element's cost.
+
+{path}
+![packet path cost ratios]({img}/bench-path.png)
+
+{profile}
+### 4. Loss during swaps
+
+A UDP stream with sequence numbers (`bench/udpflow.py`, 5000 packets/s,
+64-byte datagrams) through `dts/firewall.click`, once alone and once while
+`bench.py swaploss` upgrades the element as fast as it can for 10 s,
+alternating `firewall.click` and `firewall-log.click`:
+
+{loss}
+### 5. State memory
+
+{mem}
+{notes}"""
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    cmd, d = sys.argv[1], sys.argv[2]
+    if cmd == "tables":
+        print(upgrade_tables(d))
+        print(state_table(d))
+        print(path_table(d)[0])
+        print(profile_md(d))
+        print(loss_table(d))
+        print(mem_md(d))
+    elif cmd == "plot":
+        plot(d, sys.argv[3])
+    elif cmd == "markdown":
+        markdown(d, sys.argv[3], sys.argv[4])
+    else:
+        sys.exit(__doc__)
