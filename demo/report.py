@@ -25,6 +25,7 @@ NAT_RUNS = [("nat-none", "no upgrade", None, "-", 0),
             ("nat-native-50-d5", "native, 5 s delay", 0.5, "lost", 5)]
 HERE = os.path.dirname(os.path.abspath(__file__))
 INF = float("inf")
+DEFAULT_REPEAT = 2     # walkthrough.sh's DEMO_REPEAT default
 
 
 def load(d, name):
@@ -213,8 +214,12 @@ def drop_details(d, scens):
         for r in runs(d, scen):
             dr = r["_drops"]
             per = ", ".join("%s %d" % kv for kv in sorted(dr["per_atom"].items())) or "none"
-            out.append("%-22s %-36s dropped %5d (%s); logged %d, of them %d of this run's connections" % (
-                r["_name"], label[:36], dr["total"], per, dr["log_lines"], dr["log_own"]))
+            if scen.startswith("nat"):
+                logged = "logged %d (nat-miss: replies to a mapping the element no longer has)" % dr["log_lines"]
+            else:
+                logged = "logged %d, of them %d of this run's connections" % (dr["log_lines"], dr["log_own"])
+            out.append("%-22s %-36s dropped %5d (%s); %s" % (
+                r["_name"], label[:36], dr["total"], per, logged))
     return "\n".join(out)
 
 
@@ -338,14 +343,15 @@ def plot_fw(d, pd, imgdir, m):
     g += "set xlabel 'time since the downloads started (s)'\nset ylabel 'downloads completed (of %d)'\n" % n
     g += "set key outside bottom center horizontal maxrows 3 box spacing 1.2\nset bmargin 8.5\nset yrange [0:%d]\nset xrange [0:%.1f]\n" % (n + 2, xmax)
     i = 2
-    for s, label, r in reps:
-        sp = hook_span(r)
-        if sp:
-            g += ("set arrow %d from %.3f, graph 0 to %.3f, graph 1 nohead dt 2 lw 1.5 lc rgb '%s'\n"
-                  % (i, sp[0], sp[0], FW_COL[s]))
-            g += ("set label %d '%s upgrade at %.1f s' at %.3f, graph 0.98 right rotate by 90 offset -1.1,0 tc rgb '%s'\n"
-                  % (i, "CLICK-UP" if s == "fw-b" else "native", sp[0], sp[0], FW_COL[s]))
-            i += 1
+    marks = sorted((hook_span(r)[0], s) for s, _, r in reps if hook_span(r))
+    for k, (t, s) in enumerate(marks):
+        # The earlier label left of its line, the later one right of it.
+        g += ("set arrow %d from %.3f, graph 0 to %.3f, graph 1 nohead dt 2 lw 1.5 lc rgb '%s'\n"
+              % (i, t, t, FW_COL[s]))
+        g += ("set label %d '%s upgrade at %.1f s' at %.3f, graph 0.98 right rotate by 90 offset %s,0 tc rgb '%s'\n"
+              % (i, "CLICK-UP" if s == "fw-b" else "native", t, t,
+                 "-1.1" if k == 0 else "1.6", FW_COL[s]))
+        i += 1
     plots = ["'%s-done.dat' u 1:2 w steps lw 2.5 lc rgb '%s' t '%s: all done at %s s, %d restarted'" % (
         base[s], FW_COL[s], FW_SHORT[s], fmt_s(r["total_time"]), r["restarted"]) for s, label, r in reps]
     g += "plot " + ", \\\n     ".join(plots) + "\n"
@@ -482,6 +488,31 @@ def plot(d, imgdir):
 
 # ---- docs/results.md --------------------------------------------------------
 
+def drops_md(d, scens):
+    """What the element dropped, per scenario, in words."""
+    parts = []
+    for scen, label in scens:
+        rs = runs(d, scen)
+        if not rs:
+            continue
+        tot = [r["_drops"]["total"] for r in rs]
+        per = {}
+        for r in rs:
+            for k, v in r["_drops"]["per_atom"].items():
+                per[k] = per.get(k, 0) + v
+        logged = sum(r["_drops"]["log_lines"] for r in rs)
+        own = sum(r["_drops"]["log_own"] for r in rs)
+        txt = "%s: %s" % (label.split(":")[0], ", ".join(str(t) for t in tot))
+        if per:
+            txt += " (%s)" % ", ".join("`%s` %d" % kv for kv in sorted(per.items()))
+        if logged and "fw" in scen:
+            txt += "; of the %d the `log` atom printed (rate-limited), %d were segments of the run's own connections" % (logged, own)
+        elif logged:
+            txt += "; all %d are the server's retransmissions to the NAT mapping the restart lost (`nat-miss` lines)" % logged
+        parts.append(txt)
+    return "Packets dropped by the element, per run: " + "; ".join(parts) + "."
+
+
 def markdown(d, imgdir, md):
     m = meta(d)
     rel = os.path.relpath(imgdir, os.path.dirname(os.path.abspath(md)))
@@ -495,11 +526,12 @@ def markdown(d, imgdir, md):
 
     s = ["<!-- demo:begin (written by demo/report.py; edits here are overwritten) -->",
          "## The seed walkthrough (`make demo`)", "",
-         "Made by `make demo` (%s, kernel %s, %d vCPUs, %s UTC), %s. "
+         "Made by `%smake demo` (%s, kernel %s, %d vCPUs, %s UTC), %s. "
          "Each scenario ran %d times, interleaved; the tables give the median and "
          "[min-max] of the runs, the plots the median run. The raw JSON of every run is "
          "in `build/demo/`; `demo/run.sh --report` redraws these tables and plots from it."
-         % ("qemu TCG VM" if m.get("vm") else "directly on the host", m.get("kernel"),
+         % ("DEMO_REPEAT=%d " % nrep if nrep != DEFAULT_REPEAT else "",
+            "qemu TCG VM" if m.get("vm") else "directly on the host", m.get("kernel"),
             m.get("cpus", 0), m.get("date", "?").replace("T", " ").rstrip("Z"),
             rate_desc(m), nrep), ""]
     if fw:
@@ -509,6 +541,7 @@ def markdown(d, imgdir, md):
               % (m.get("fw_dag"), m.get("fw_up"), 100 * m.get("at", 0), m.get("files", 0),
                  m.get("size", 0) / 1e6), "",
               mdtable(fw, FW_HEAD),
+              drops_md(d, FW_RUNS), "",
               "![downloads completed over time](%s/fw-completion.png)" % rel, "",
               "![delivered throughput, upgrade marked](%s/fw-throughput.png)" % rel, ""]
     if nat:
@@ -516,6 +549,8 @@ def markdown(d, imgdir, md):
               "`%s` (the server sees %s), upgraded to `%s`; one download of %.0f MB."
               % (m.get("nat_dag"), m.get("nat_ip"), m.get("nat_up"), m.get("big", 0) / 1e6), "",
               mdtable(nat, NAT_HEAD),
+              drops_md(d, [(n, l if at is None else "%s at %d %%" % (l, at * 100))
+                           for n, l, at, *_ in NAT_RUNS]), "",
               "![NAT transfer time by scenario](%s/nat-time.png)" % rel, "",
               "![NAT progress over time](%s/nat-progress.png)" % rel, ""]
     s += ["How to read it: *total* is when the last byte arrived; *downtime* is the "
