@@ -25,7 +25,7 @@ NAT_RUNS = [("nat-none", "no upgrade", None, "-", 0),
             ("nat-native-50-d5", "native, 5 s delay", 0.5, "lost", 5)]
 HERE = os.path.dirname(os.path.abspath(__file__))
 INF = float("inf")
-DEFAULT_REPEAT = 2     # walkthrough.sh's DEMO_REPEAT default
+DEFAULT_REPEAT = 3     # walkthrough.sh's DEMO_REPEAT default
 
 
 def load(d, name):

@@ -16,12 +16,12 @@
 # DEMO_MBIT (40) Mbit/s: the network, not the emulator's CPU, sets the pace,
 # so runs are comparable and the native manner's cost (bytes sent twice /
 # rate + downtime) shows. Sizes default to ~DEMO_SECS (20) s of transfer at
-# that rate. Each scenario runs DEMO_REPEAT (2) times, interleaved.
+# that rate. Each scenario runs DEMO_REPEAT (3) times, interleaved.
 # Results (JSON per run, tables.txt) go to $CLICKUP_OUT/demo or build/demo.
 #
 # Knobs (environment): DEMO_FILES (50), DEMO_MBIT (40; 0 = no shaping),
 # DEMO_SECS (20), DEMO_SIZE (bytes per file), DEMO_BIG (bytes of the NAT
-# transfer), DEMO_REPEAT (2), DEMO_AT (0.4), DEMO_STALL (client stall
+# transfer), DEMO_REPEAT (3), DEMO_AT (0.4), DEMO_STALL (client stall
 # timeout before a retry, 15 s), DEMO_PARTS ("fw nat"),
 # DEMO_FW_DAG/DEMO_FW_UP/DEMO_NAT_DAG/DEMO_NAT_UP (DAG files; default the
 # dts/ files, or the bridge stand-ins in demo/dags/ while those are missing).
@@ -40,7 +40,7 @@ else
 fi
 SIZE=${DEMO_SIZE:-$((bytes / FILES / 1000 * 1000))}
 BIG=${DEMO_BIG:-$((bytes / 1000000 * 1000000))}
-REPEAT=${DEMO_REPEAT:-2}
+REPEAT=${DEMO_REPEAT:-3}
 AT=${DEMO_AT:-0.4}
 STALL=${DEMO_STALL:-15}
 PARTS=${DEMO_PARTS:-fw nat}
