@@ -164,13 +164,21 @@ class Nft:
         self.n.cmd("flush ruleset")
 
 
-def sample(run, runs, label):
-    out = []
-    for i in range(runs):
-        out.append(run())
-    print("# %s: %d runs, median wall %.3f ms" % (label, runs,
-          sorted(x["wall_ms"] for x in out)[runs // 2]), flush=True)
-    return out
+def interleaved(case, fns, runs, nruns, label):
+    """Runs every mode once per round, round after round, so that each
+    mode sees the same host load (the host is shared and its load moves
+    on a scale of minutes): the ratios are taken side by side."""
+    for m in fns:
+        case[m] = []
+    for i in range(max(runs, nruns)):
+        for m, fn in fns.items():
+            if m == "native" and i >= nruns:
+                continue
+            if m != "native" and i >= runs:
+                continue
+            case[m].append(fn())
+    print("# %s: %s" % (label, ", ".join("%s %.3f ms" % (m, sorted(
+        x["wall_ms"] for x in case[m])[len(case[m]) // 2]) for m in fns)), flush=True)
 
 
 def parse(c, dag):
@@ -243,11 +251,9 @@ def cmd_upgrade(out, runs):
             nft.load(NFT + "/fw0.nft")
             return {"wall_ms": nft.load(nftf) * 1e3}
 
-        case["parse"] = sample(lambda: parse(c, dag), runs, label + " check (user space only)")
-        case["clickup"] = sample(cold, runs, label + " clickup (autoload)")
-        case["preloaded"] = sample(warm, runs, label + " clickup preloaded")
-        case["native"] = sample(nat, nruns, label + " native")
-        case["nft"] = sample(nftrun, runs, label + " nft")
+        interleaved(case, {"parse": lambda: parse(c, dag), "clickup": cold,
+                           "preloaded": warm, "native": nat, "nft": nftrun},
+                    runs, nruns, label)
         res["cases"].append(case)
         c.swap("upgrade", FW0)
     nft.flush()
@@ -278,11 +284,9 @@ def cmd_upgrade(out, runs):
         nft.flush()
         return {"wall_ms": nft.load(nftf) * 1e3}
 
-    case["parse"] = sample(lambda: parse(c, dag), runs, "45 check (user space only)")
-    case["clickup"] = sample(cold45, runs, "45 clickup (autoload)")
-    case["preloaded"] = sample(warm45, runs, "45 clickup preloaded")
-    case["native"] = sample(nat45, nruns, "45 native")
-    case["nft"] = sample(nft45, runs, "45 nft")
+    interleaved(case, {"parse": lambda: parse(c, dag), "clickup": cold45,
+                       "preloaded": warm45, "native": nat45, "nft": nft45},
+                runs, nruns, "45 atoms")
     res["cases"].append(case)
     nft.flush()
     c.cmd("delete %s" % NE, silent=True)

@@ -91,6 +91,19 @@ if part upgrade; then
 	t=${EPOCHREALTIME/./}
 	cu $PY $B/bench.py upgrade "$OUT/upgrade.json" "$RUNS" || { log "part 1 FAILED"; rc=1; }
 	log "part 1: $(t_ms $t) ms"
+	# Where a swap's wall time goes: 40 preloaded upgrades in one batch
+	# under strace -T (each syscall's duration). Its own overhead inflates
+	# the user-space part; the syscalls' times are what matters.
+	if command -v strace >/dev/null; then
+		ctl create fw $BENCH_FILES/dts/firewall.click >/dev/null
+		for i in $(seq 20); do
+			echo "upgrade fw $BENCH_FILES/dags/fw1.click -j"
+			echo "upgrade fw $BENCH_FILES/dts/firewall.click -j"
+		done >/tmp/strace-batch.txt
+		ip netns exec $CU strace -f -T -tt -o "$OUT/strace-upgrade.txt" \
+			"$CTL" batch /tmp/strace-batch.txt >"$OUT/strace-upgrade.json"
+		ctl delete fw
+	fi
 fi
 
 # ---- 3. packet path cost ----------------------------------------------------

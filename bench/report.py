@@ -321,7 +321,7 @@ def plot(d, img):
                 k = kern(c["preloaded"])
                 vals += [med(k), q(k, .99)]
                 f.write("%d \"%s\" %s\n" % (i, lab, " ".join("%.4f" % v for v in vals)))
-        gnuplot("""set terminal pngcairo size 960,600 font ",11"
+        gnuplot("""set terminal pngcairo size 960,680 font ",11"
 set output "%s/bench-upgrade.png"
 set title "Upgrade latency vs new atom types (median, bars to p99; %s runs each; qemu TCG, %s)"
 set ylabel "ms (log scale)"
@@ -329,7 +329,7 @@ set xlabel "new atom types added to the firewall / a 45-atom element from scratc
 set logscale y
 set yrange [0.05:20000]
 set grid ytics mytics
-set key top left box opaque
+set key below box
 set xrange [-0.5:5.5]
 set offsets 0,0,0,0
 f = "%s/upgrade.dat"
@@ -363,7 +363,7 @@ plot f u ($1-0.05):3:3:4:xtic(2) w yerrorlines lw 2 pt 7 lc rgb "#d62728" t "wal
     _, ratios = path_table(d)
     if ratios:
         with open(os.path.join(pd, "path.dat"), "w") as f:
-            f.write("config tcp_tput tcp_cpu udp_tput udp_cpu\n")
+            f.write("# config tcp_tput tcp_cpu udp_tput udp_cpu\n")
             for cfg, name in CONFIGS:
                 if cfg in ratios:
                     f.write("\"%s\" %s\n" % (name.split(" ", 1)[0] + " " + {
