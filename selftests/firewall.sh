@@ -63,8 +63,11 @@ check "no segment of the live session dropped" \
 	test "$(counter_of "$TMPD/c3" drop packets)" = 1
 
 # The native manner: delete the element and its state (tables outlive
-# their NE, so the whitelist must go explicitly), create it again.
-http_fetch "$TMPD/got3" --max-time 8 & FETCH=$!
+# their NE, so the whitelist must go explicitly), create it again. The
+# transfer is slowed to ~8 s so it is surely still running when the
+# element goes, however slow the emulator; curl gives up on a 6 s stall.
+srv tc qdisc change dev s0 root tbf rate 4mbit burst 32kb latency 400ms
+http_fetch "$TMPD/got3" --max-time 40 --speed-limit 1000 --speed-time 6 & FETCH=$!
 sleep 1
 ctl delete fw && ctl state delete fw && ne_create fw "$DTS/firewall.click"
 if wait $FETCH && blob_ok "$TMPD/got3"; then
@@ -77,6 +80,7 @@ check "the orphaned session's segments are dropped as illegal" \
 	test "$(counter_of "$TMPD/c4" drop packets)" -ge 1
 
 # The original demo files, unchanged.
+srv tc qdisc change dev s0 root tbf rate 12mbit burst 32kb latency 400ms
 ctl delete fw
 ne_create fw "$DTS/type_create.txt"
 check "download through the original type_create.txt" http_fetch "$TMPD/got4" --max-time 60
