@@ -151,12 +151,16 @@ def strace_md(d):
         return ""
     n = len(kt)
     rows = sorted(per.items(), key=lambda kv: -sum(kv[1]))[:6]
-    # from one upgrade's netlink send to the next one's
-    el = (stamps[-1] - stamps[0]) * 1e3 / (len(stamps) - 1) * (len(stamps) / n)
+    # time inside syscalls per upgrade (the process start left out)
+    # (median duration x calls per upgrade, summed: a typical upgrade)
+    el = sum(med(v) * len(v) / n for k, v in per.items()
+             if k not in ("execve", "mmap", "mprotect", "arch_prctl", "brk", "munmap")
+             and len(v) >= n)
     o = ["Where a preloaded swap's time goes (`strace -T` of one `clickupctl batch` doing %d "
          "upgrades firewall ↔ fw1, the process start left out; strace's own overhead "
          "inflates the user-space part): "
-         "%.2f ms per upgrade (netlink send to the next one's), the kernel's own total "
+         "a typical upgrade spends %.2f ms in system calls (the netlink `sendmsg`, in "
+         "which the kernel does the swap synchronously, included), the kernel's own swap total "
          "%s ms (median / p99); per upgrade, by syscall (median ms per call x calls per "
          "upgrade): %s." % (n, el, mp(kt), ", ".join(
              "`%s` %s x %.0f" % (k, ms(med(v)), len(v) / n) for k, v in rows if k != "execve"))]
@@ -242,7 +246,10 @@ def path_table(d):
                 v = med(p.get((cfg, proto), {}).get(k, []))
                 r = v / base[(proto, k)] if base[(proto, k)] else float("nan")
                 rr.append(r)
-                row += ["%.1f" % v if k == "tput" else "%.2f" % v, "%.2f" % r]
+                vs = p.get((cfg, proto), {}).get(k, [])
+                spread = " (%s–%s)" % tuple(("%.0f" if k == "tput" and proto == "tcp" else
+                                             "%.1f") % f(vs) for f in (min, max)) if len(vs) > 1 else ""
+                row += [("%.1f" % v if k == "tput" else "%.2f" % v) + spread, "%.2f" % r]
         ratios[cfg] = rr
         out.append("| " + " | ".join(row) + " |")
     return "\n".join(out) + "\n", ratios
@@ -361,9 +368,8 @@ def plot(d, img):
                 f.write("%d \"%s\" %s\n" % (i, lab, " ".join("%.4f" % v for v in vals)))
         gnuplot("""set terminal pngcairo size 960,680 font ",11"
 set output "%s/bench-upgrade.png"
-set title "Upgrade latency vs new atom types (median, bars to p99; %s runs each; qemu TCG, %s)"
+set title "Upgrade latency: N new atom types added to the firewall, or a 45-atom element from scratch\\n(median, bars to p99; %s runs each; qemu TCG, %s)"
 set ylabel "ms (log scale)"
-set xlabel "new atom types added to the firewall / a 45-atom element from scratch"
 set logscale y
 set yrange [0.05:20000]
 set grid ytics mytics
@@ -485,7 +491,8 @@ iperf3 `-u -b 0 -l 1400` (the sender saturates; what counts is what the
 element forwards). Offloads are off on the endpoints (MTU-sized packets).
 CPU is the whole guest's busy time from `/proc/stat` divided by the packets
 the bump in the wire forwarded (p1 + p2 tx), so it includes iperf3's own
-work: the difference to (a) is the element's cost.
+work: the difference to (a) is the element's cost. Cells: median of the
+rounds (min–max of the rounds); ratios are of the medians.
 
 {path}
 ![packet path cost ratios]({img}/bench-path.png)
