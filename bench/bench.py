@@ -219,11 +219,7 @@ def cmd_upgrade(out, runs):
     # every module loaded once, the NE running the seed firewall
     for t in E45_TYPES:
         insmod(mod(t))
-    try:
-        c.cmd("delete %s" % NE, silent=True)
-    except RuntimeError:
-        c = Ctl()
-    c.swap("create", FW0)
+    c.swap("create", FW0)     # inside.sh's namespace has no NE yet
     cases = [("+%d" % n, n, "%s/fw%d.click" % (DAGS, n), "%s/fw%d.nft" % (NFT, n),
               NEW_TYPES[:n]) for n in range(1, 6)]
     for label, n, dag, nftf, new in cases:
