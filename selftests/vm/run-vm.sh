@@ -169,57 +169,6 @@ if [ $MODE = shell ]; then
 	exit 0
 fi
 
-start=$(date +%s%N)
-set +e +o pipefail
-timeout --foreground -k 10 "${VM_TIMEOUT:-1500}" "${QEMU[@]}" </dev/null 2>&1 |
-	tee "$RUN/serial.log"
-qrc=${PIPESTATUS[0]}
-set -e -o pipefail
-ms=$((($(date +%s%N) - start) / 1000000))
-secs=$((ms / 1000)).$((ms % 1000 / 100))
-
-# Verdict.
-problems=()
-if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
-	problems+=("qemu timed out after ${VM_TIMEOUT:-1500} s (VM_TIMEOUT)")
-elif [ "$qrc" -ne 0 ]; then
-	problems+=("qemu exited with $qrc")
-fi
-rc=
-[ -s "$OUT/rc" ] && rc=$(tr -dc 0-9 <"$OUT/rc")
-[ -n "$rc" ] || problems+=("no exit code came back from the guest (crash/panic/timeout?)")
-
-BAD='WARNING:|BUG:|Oops|general protection|Call Trace|kernel BUG|refcount_t:|list_add corruption|list_del corruption|UBSAN|KASAN|rcu.*stall|hung_task|unregister_netdevice: waiting|Kernel panic'
-OK_LINES='loading out-of-tree module taints kernel|module verification failed'
-klog=$OUT/dmesg.txt
-[ -s "$klog" ] || klog=$RUN/serial.log
-if bad=$(tr -d '\r' <"$klog" | grep -E "$BAD" | grep -vE "$OK_LINES"); then
-	problems+=("kernel problems in $(basename "$klog"):")
-	while IFS= read -r l; do problems+=("    $l"); done <<<"$bad"
-fi
-
-# TAP accounting (top-level lines only; a runner's copy is preferred).
-tap=$OUT/tap.txt
-[ -s "$tap" ] || tap=$RUN/serial.log
-count() { tr -d '\r' <"$tap" | grep -cE "$1" || true; }
-passed=$(count '^ok [0-9]+')
-skipped=$(count '^ok [0-9]+.*# *(SKIP|skip)')
-failed=$(count '^not ok [0-9]+')
-passed=$((passed - skipped))
-[ ${#problems[@]} -eq 0 ] || failed=$((failed + 1))
-[ "${rc:-1}" = 0 ] || [ "$failed" -gt 0 ] || failed=1
-
-echo
-echo "run-vm.sh: kernel $KVER, qemu rc $qrc, command rc ${rc:-none}, ${secs} s;" \
-	"log: build/vm/serial.log, results: build/vm/out/"
-if [ ${#problems[@]} -gt 0 ]; then
-	printf 'run-vm.sh: FAIL: %s\n' "${problems[@]}"
-	if [ -z "$rc" ]; then
-		rc=1
-		[ "$qrc" -ne 124 ] && [ "$qrc" -ne 137 ] || rc=124
-	elif [ "$rc" = 0 ]; then
-		rc=1
-	fi
-fi
-echo "$passed passed, $failed failed, $skipped skipped"
-exit "$rc"
+# shellcheck source=selftests/vm/vm-verdict.sh
+source "$(dirname "${BASH_SOURCE[0]}")/vm-verdict.sh"
+vm_run_and_verdict run-vm.sh "kernel $KVER" "build/vm"
