@@ -52,7 +52,7 @@ vm_run_and_verdict() {
 	echo "$name: $desc, qemu rc $qrc, command rc ${rc:-none}, ${secs} s;" \
 		"log: $logdir/serial.log, results: $logdir/out/"
 	if [ ${#problems[@]} -gt 0 ]; then
-		printf '%s: FAIL: %s\n' "$name" "${problems[@]}"
+		for l in "${problems[@]}"; do echo "$name: FAIL: $l"; done
 		if [ -z "$rc" ]; then
 			rc=1
 			[ "$qrc" -ne 124 ] && [ "$qrc" -ne 137 ] || rc=124
