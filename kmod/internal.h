@@ -161,8 +161,7 @@ struct list_head *clickup_net_tables(struct net *net);
 extern const struct nla_policy clickup_flow_policy[CLICKUP_FLOW_A_MAX + 1];
 int clickup_nl_table_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int clickup_nl_table_set(struct sk_buff *skb, struct genl_info *info);
-int clickup_nl_table_flush(struct sk_buff *skb, struct genl_info *info);
-int clickup_nl_table_del(struct sk_buff *skb, struct genl_info *info);
+int clickup_nl_table_empty(struct sk_buff *skb, struct genl_info *info);
 int clickup_nl_flow_dump_start(struct netlink_callback *cb);
 int clickup_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int clickup_nl_flow_dump_done(struct netlink_callback *cb);
@@ -176,6 +175,7 @@ unsigned int clickup_hook_fn(void *priv, struct sk_buff *skb,
 /* netlink.c */
 int clickup_genl_init(void);
 void clickup_genl_exit(void);
+bool clickup_missing(struct genl_info *info, int attr, const char *what);
 void clickup_notify(struct net *net, u8 cmd, const char *name, u64 generation,
 		    const struct clickup_swap_times *times);
 

@@ -89,7 +89,7 @@ void clickup_notify(struct net *net, u8 cmd, const char *name, u64 generation,
 }
 
 /* GENL_REQ_ATTR_CHECK, plus a text for users whose tools show only that. */
-static bool clickup_missing(struct genl_info *info, int attr, const char *what)
+bool clickup_missing(struct genl_info *info, int attr, const char *what)
 {
 	if (!GENL_REQ_ATTR_CHECK(info, attr))
 		return false;
@@ -401,12 +401,12 @@ static const struct genl_ops clickup_ops[] = {
 	},
 	{
 		.cmd	= CLICKUP_CMD_TABLE_FLUSH,
-		.doit	= clickup_nl_table_flush,
+		.doit	= clickup_nl_table_empty,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd	= CLICKUP_CMD_TABLE_DEL,
-		.doit	= clickup_nl_table_del,
+		.doit	= clickup_nl_table_empty,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{

@@ -28,10 +28,8 @@ const struct nla_policy clickup_flow_policy[CLICKUP_FLOW_A_MAX + 1] = {
 
 static const char *clickup_table_name(struct genl_info *info)
 {
-	if (GENL_REQ_ATTR_CHECK(info, CLICKUP_A_TABLE_NAME)) {
-		NL_SET_ERR_MSG(info->extack, "missing attribute: table name");
+	if (clickup_missing(info, CLICKUP_A_TABLE_NAME, "table name"))
 		return NULL;
-	}
 	return nla_data(info->attrs[CLICKUP_A_TABLE_NAME]);
 }
 
@@ -148,47 +146,28 @@ static void clickup_table_flush(struct clickup_table *table)
 	rhashtable_walk_exit(&iter);
 }
 
-int clickup_nl_table_flush(struct sk_buff *skb, struct genl_info *info)
+/* TABLE_FLUSH empties a table; TABLE_DEL also forgets it. */
+int clickup_nl_table_empty(struct sk_buff *skb, struct genl_info *info)
 {
+	bool forget = info->genlhdr->cmd == CLICKUP_CMD_TABLE_DEL;
 	struct clickup_table *table;
 	const char *name = clickup_table_name(info);
-	int err = 0;
-
-	if (!name)
-		return -EINVAL;
-	mutex_lock(&clickup_mutex);
-	table = clickup_table_lookup(genl_info_net(info), name, info->extack);
-	if (table)
-		clickup_table_flush(table);
-	else
-		err = -ENOENT;
-	mutex_unlock(&clickup_mutex);
-	if (!err)
-		pr_info("table %s flushed\n", name);
-	return err;
-}
-
-int clickup_nl_table_del(struct sk_buff *skb, struct genl_info *info)
-{
-	struct clickup_table *table;
-	const char *name = clickup_table_name(info);
-	int err = 0;
 
 	if (!name)
 		return -EINVAL;
 	mutex_lock(&clickup_mutex);
 	table = clickup_table_lookup(genl_info_net(info), name, info->extack);
 	if (table) {
-		/* Flows go now; atoms still using it keep an empty table. */
 		clickup_table_flush(table);
-		clickup_table_unlink(table);
-	} else {
-		err = -ENOENT;
+		/* Atoms still using a forgotten table keep it, empty. */
+		if (forget)
+			clickup_table_unlink(table);
 	}
 	mutex_unlock(&clickup_mutex);
-	if (!err)
-		pr_info("table %s deleted\n", name);
-	return err;
+	if (!table)
+		return -ENOENT;
+	pr_info("table %s %s\n", name, forget ? "deleted" : "flushed");
+	return 0;
 }
 
 static int clickup_flow_put(struct sk_buff *skb, const struct clickup_flow *flow)
@@ -346,10 +325,8 @@ int clickup_nl_flow_del(struct sk_buff *skb, struct genl_info *info)
 
 	if (!name)
 		return -EINVAL;
-	if (GENL_REQ_ATTR_CHECK(info, CLICKUP_A_FLOW)) {
-		NL_SET_ERR_MSG(info->extack, "missing attribute: flow");
+	if (clickup_missing(info, CLICKUP_A_FLOW, "flow"))
 		return -EINVAL;
-	}
 	err = clickup_flow_parse(info->attrs[CLICKUP_A_FLOW], &key, info->extack);
 	if (err)
 		return err;
