@@ -50,6 +50,7 @@ static int encap_process(struct clickup_atom *atom, struct sk_buff *skb,
 	if (unlikely(skb_cow_head(skb, ETH_HLEN)))
 		return CLICKUP_DROP;
 	memcpy(__skb_push(skb, ETH_HLEN), &priv->eth, ETH_HLEN);
+	skb_postpush_rcsum(skb, skb->data, ETH_HLEN);
 	skb_reset_mac_header(skb);
 	skb->mac_len = ETH_HLEN;
 	skb->protocol = priv->eth.h_proto;

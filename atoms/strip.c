@@ -37,7 +37,7 @@ static int strip_process(struct clickup_atom *atom, struct sk_buff *skb,
 
 	if (unlikely(!pskb_may_pull(skb, priv->len)))
 		return CLICKUP_DROP;
-	__skb_pull(skb, priv->len);
+	skb_pull_rcsum(skb, priv->len);
 	return 0;
 }
 

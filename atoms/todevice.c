@@ -5,7 +5,8 @@
  * header: one that strip() pulled is put back (as the kernel's own
  * nf_do_netdev_egress does), one that encap() wrote is used as is. The
  * device is looked up per packet by ifindex, so a DAG never pins a device
- * that is going away.
+ * that is going away. It needs frames, so it is refused under an L3
+ * entry (fromhook): there the stack owns the packet's route and header.
  */
 #include <linux/netdevice.h>
 #include <net/clickup.h>
@@ -40,7 +41,7 @@ static int todevice_process(struct clickup_atom *atom, struct sk_buff *skb,
 	if (unlikely(!dev))
 		return CLICKUP_DROP;
 	if (skb_mac_header_was_set(skb) && skb_mac_header(skb) < skb->data)
-		__skb_push(skb, skb->data - skb_mac_header(skb));
+		skb_push_rcsum(skb, skb->data - skb_mac_header(skb));
 	skb->dev = dev;
 	skb_clear_tstamp(skb);
 	dev_queue_xmit(skb);
@@ -52,7 +53,7 @@ static struct clickup_atom_type todevice_type = {
 	.owner		= THIS_MODULE,
 	.inputs		= 1,
 	.outputs	= 0,
-	.flags		= CLICKUP_TYPE_F_TERMINAL,
+	.flags		= CLICKUP_TYPE_F_TERMINAL | CLICKUP_TYPE_F_FRAMES,
 	.min_args	= 1,
 	.max_args	= 1,
 	.priv_size	= sizeof(struct todevice_priv),

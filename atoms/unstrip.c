@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * unstrip(N): put N bytes back at the front of the packet (Click's
- * Unstrip), e.g. the header a strip(N) took off. The bytes are whatever
- * the headroom holds; the header is made private (skb_cow_head) first,
- * with room for N bytes. A packet that cannot get the room is dropped.
+ * Unstrip), e.g. the header a strip(N) took off. Bytes that were part of
+ * the packet (from its MAC header, or its network header when it has
+ * none) come back as they were; bytes in front of that were never sent
+ * and are zeroed, so no stale headroom leaves the host. The header is
+ * made private (skb_cow_head) first, with room for N bytes. A packet
+ * that cannot get the room is dropped.
  */
 #include <linux/kernel.h>
 #include <net/clickup.h>
@@ -35,9 +38,19 @@ static int unstrip_process(struct clickup_atom *atom, struct sk_buff *skb,
 {
 	const struct unstrip_priv *priv = clickup_atom_priv(atom);
 
+	unsigned char *start;
+
 	if (unlikely(skb_cow_head(skb, priv->len)))
 		return CLICKUP_DROP;
 	__skb_push(skb, priv->len);
+	/* Where the packet began: headers only move forward from there. */
+	start = skb_network_header(skb);
+	if (skb_mac_header_was_set(skb) && skb_mac_header(skb) < start)
+		start = skb_mac_header(skb);
+	if (start > skb->data)
+		memset(skb->data, 0, min_t(unsigned int, start - skb->data,
+					   priv->len));
+	skb_postpush_rcsum(skb, skb->data, priv->len);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#include <linux/bitmap.h>
 #include <linux/hash.h>
 #include <linux/log2.h>
 #include <linux/netdevice.h>
@@ -288,6 +289,60 @@ static int clickup_dag_find_entries(struct clickup_dag *dag,
 	return 0;
 }
 
+/*
+ * An L3 hook hands over packets, not frames, and takes back what it gave:
+ * an atom that needs frames (todevice) must not be reachable from one.
+ */
+static int clickup_dag_check_l3(const struct clickup_dag *dag,
+				const struct clickup_spec *spec,
+				struct netlink_ext_ack *extack)
+{
+	struct clickup_atom **stack;
+	unsigned long *seen;
+	u32 i, p, top;
+	int err = 0;
+
+	seen = bitmap_zalloc(dag->nr_atoms, GFP_KERNEL);
+	stack = kvcalloc(dag->nr_atoms, sizeof(*stack), GFP_KERNEL);
+	if (!seen || !stack) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < dag->nr_entries && !err; i++) {
+		struct clickup_atom *entry = dag->entries[i].atom;
+
+		if (entry->entry.pf == NFPROTO_NETDEV)
+			continue;
+		bitmap_zero(seen, dag->nr_atoms);
+		top = 0;
+		stack[top++] = entry;
+		__set_bit(entry->index, seen);
+		while (top && !err) {
+			struct clickup_atom *atom = stack[--top];
+
+			if (atom->type->flags & CLICKUP_TYPE_F_FRAMES) {
+				clickup_extack_fmt(extack,
+						   "atom '%s' (%s) needs frames but is reachable from L3 entry '%s' (fromhook): use fromdevice, or end in accept/discard",
+						   atom->name, atom->type->name,
+						   entry->name);
+				NL_SET_BAD_ATTR(extack, spec->atoms[atom->index].nla);
+				err = -EINVAL;
+				break;
+			}
+			for (p = 0; p < atom->nr_outputs; p++) {
+				struct clickup_atom *next = atom->next[p];
+
+				if (next && !__test_and_set_bit(next->index, seen))
+					stack[top++] = next;
+			}
+		}
+	}
+out:
+	kvfree(stack);
+	bitmap_free(seen);
+	return err;
+}
+
 /* Same name and type as an atom of @old: share its counters, migrate. */
 static int clickup_dag_take_over(struct clickup_dag *dag,
 				 const struct clickup_dag *old,
@@ -364,6 +419,9 @@ struct clickup_dag *clickup_dag_build(const struct clickup_spec *spec,
 	if (err)
 		goto fail;
 	err = clickup_dag_find_entries(dag, extack);
+	if (err)
+		goto fail;
+	err = clickup_dag_check_l3(dag, spec, extack);
 	if (err)
 		goto fail;
 	err = clickup_dag_take_over(dag, old, times, extack);

@@ -61,14 +61,64 @@ static int clickup_walk(const struct clickup_dag *dag, struct clickup_atom *atom
 	}
 }
 
+/*
+ * What the stack expects of an skb it gets back with NF_ACCEPT. Atoms move
+ * the data pointer (strip, unstrip, encap) and may set headers
+ * (checkipheader, encap), but change the length only at the front, so the
+ * distance moved is the change in length.
+ */
+struct clickup_skb_saved {
+	unsigned int	len;
+	int		mac;		/* from the network header; 0: unset */
+	int		transport;	/* from the network header */
+	bool		mac_set;
+	bool		transport_set;
+	u16		mac_len;
+	__be16		protocol;
+};
+
+static void clickup_skb_save(const struct sk_buff *skb,
+			     struct clickup_skb_saved *saved)
+{
+	saved->len = skb->len;
+	saved->mac_set = skb_mac_header_was_set(skb);
+	saved->mac = saved->mac_set ?
+		     skb_mac_header(skb) - skb_network_header(skb) : 0;
+	saved->transport_set = skb_transport_header_was_set(skb);
+	saved->transport = saved->transport_set ?
+			   skb_transport_header(skb) - skb_network_header(skb) :
+			   0;
+	saved->mac_len = skb->mac_len;
+	saved->protocol = skb->protocol;
+}
+
+/* Data back where the hook found it, headers as the stack set them. */
+static void clickup_skb_restore(struct sk_buff *skb,
+				const struct clickup_skb_saved *saved)
+{
+	if (skb->len > saved->len)
+		skb_pull_rcsum(skb, skb->len - saved->len);
+	else if (skb->len < saved->len)
+		skb_push_rcsum(skb, saved->len - skb->len);
+	skb_reset_network_header(skb);
+	if (saved->transport_set)
+		skb_set_transport_header(skb, saved->transport);
+	if (saved->mac_set)
+		skb_set_mac_header(skb, saved->mac);
+	else
+		skb_unset_mac_header(skb);
+	skb->mac_len = saved->mac_len;
+	skb->protocol = saved->protocol;
+}
+
 unsigned int clickup_hook_fn(void *priv, struct sk_buff *skb,
 			     const struct nf_hook_state *state)
 {
 	const struct clickup_hook *hook = priv;
 	struct clickup_pkt pkt = { .state = state, .net = state->net };
 	const struct clickup_dag *dag;
+	struct clickup_skb_saved saved;
 	struct clickup_atom *entry;
-	bool netdev = state->pf == NFPROTO_NETDEV;
 	int verdict;
 
 	dag = rcu_dereference(hook->ne->dag);
@@ -78,9 +128,15 @@ unsigned int clickup_hook_fn(void *priv, struct sk_buff *skb,
 	if (unlikely(!entry))	/* hook being attached or detached */
 		return NF_ACCEPT;
 
-	/* Click's FromDevice semantics: atoms see whole frames. */
-	if (netdev && skb_mac_header_was_set(skb))
-		__skb_push(skb, skb->data - skb_mac_header(skb));
+	/* At every hook the stack hands over data at the network header. */
+	clickup_skb_save(skb, &saved);
+	/*
+	 * Click's FromDevice semantics: atoms see whole frames. The push
+	 * keeps a CHECKSUM_COMPLETE sum covering the data, as a frame
+	 * leaving by todevice must have it.
+	 */
+	if (state->pf == NFPROTO_NETDEV && saved.mac_set && saved.mac < 0)
+		skb_push_rcsum(skb, -saved.mac);
 
 	/* Per-CPU counters assume no softirq re-entry on this CPU. */
 	local_bh_disable();
@@ -91,15 +147,7 @@ unsigned int clickup_hook_fn(void *priv, struct sk_buff *skb,
 	case CLICKUP_STOLEN:
 		return NF_STOLEN;
 	case CLICKUP_ACCEPT:
-		/* The stack expects data at the network header again. */
-		if (netdev) {
-			int off = skb_network_offset(skb);
-
-			if (off > 0)
-				__skb_pull(skb, off);
-			else if (off < 0)
-				__skb_push(skb, -off);
-		}
+		clickup_skb_restore(skb, &saved);
 		return NF_ACCEPT;
 	default:
 		return NF_DROP;

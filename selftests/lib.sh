@@ -237,7 +237,7 @@ start_http_server() {
 	BLOB_SUM=$(make_blob "$TMPD/www/blob" "$1")
 	bg srv "$PYTHON" -m http.server 8080 --bind $SRV_IP \
 		--directory "$TMPD/www" 2> "$TMPD/http.log"
-	wait_for 10 srv sh -c "ss -ltn | grep -q ':8080 '" ||
+	wait_for 30 srv sh -c "ss -ltn | grep -q ':8080 '" ||
 		die "http server did not start"
 }
 

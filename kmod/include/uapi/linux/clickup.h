@@ -215,5 +215,6 @@ enum clickup_flow_state_uapi {
 #define CLICKUP_TYPE_F_ENTRY	(1U << 0)	/* attaches to a hook */
 #define CLICKUP_TYPE_F_TERMINAL	(1U << 1)	/* has no outputs */
 #define CLICKUP_TYPE_F_VAR_OUTPUTS (1U << 2)	/* output count from args */
+#define CLICKUP_TYPE_F_FRAMES	(1U << 3)	/* needs frames: netdev entries only */
 
 #endif /* _UAPI_LINUX_CLICKUP_H */
