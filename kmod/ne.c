@@ -356,8 +356,12 @@ int clickup_ne_init(void)
 
 void clickup_ne_exit(void)
 {
-	/* NEs first: the notifier's removal replays UNREGISTER for all. */
-	unregister_pernet_subsys(&clickup_net_ops);
+	/*
+	 * The notifier first, as nf_tables_module_exit() does: its removal
+	 * replays NETDEV_UNREGISTER for every device, and our handler walks
+	 * per-netns data that unregistering the pernet ops frees.
+	 */
 	unregister_netdevice_notifier(&clickup_netdev_notifier);
+	unregister_pernet_subsys(&clickup_net_ops);
 	clickup_wait_frees();
 }
