@@ -12,11 +12,13 @@
  *
  * NL_SET_ERR_MSG_FMT (6.2+) keeps the text inside the extack. Older
  * kernels only store a pointer that netlink_ack() reads after the doit
- * returns, so the text has to outlive the call: clickup_extack_fmt()
- * writes it into one slot of a small ring (see registry.c).
+ * returns, so the text lives in a per-request buffer (extack.c).
  */
 #ifdef NL_SET_ERR_MSG_FMT
 #define CLICKUP_HAVE_EXTACK_FMT 1
+#define CLICKUP_EXTACK_LEN	NETLINK_MAX_FMTMSG_LEN
+#else
+#define CLICKUP_EXTACK_LEN	128
 #endif
 
 /*

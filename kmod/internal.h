@@ -8,6 +8,7 @@
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
 #include <net/clickup.h>
+#include "compat.h"
 
 struct clickup_cpu_stats {
 	u64_stats_t		packets;
@@ -171,6 +172,33 @@ int clickup_nl_flow_del(struct sk_buff *skb, struct genl_info *info);
 /* datapath.c */
 unsigned int clickup_hook_fn(void *priv, struct sk_buff *skb,
 			     const struct nf_hook_state *state);
+
+/* extack.c: the request a doit runs in (formatted extack text) */
+struct clickup_req {
+#ifndef CLICKUP_HAVE_EXTACK_FMT
+	struct list_head		list;
+	struct netlink_ext_ack		*extack;
+	char				msg[CLICKUP_EXTACK_LEN];
+#endif
+};
+
+#ifdef CLICKUP_HAVE_EXTACK_FMT
+static inline void clickup_req_begin(struct clickup_req *req,
+				     struct netlink_ext_ack *extack)
+{
+}
+
+static inline int clickup_req_end(struct clickup_req *req,
+				  struct sk_buff *skb,
+				  struct nlmsghdr *nlh, int err)
+{
+	return err;
+}
+#else
+void clickup_req_begin(struct clickup_req *req, struct netlink_ext_ack *extack);
+int clickup_req_end(struct clickup_req *req, struct sk_buff *skb,
+		    struct nlmsghdr *nlh, int err);
+#endif
 
 /* netlink.c */
 int clickup_genl_init(void);

@@ -2,7 +2,8 @@
 /*
  * The "clickup" generic netlink family: create, upgrade and delete NEs,
  * dump NEs, DAGs and atom types, and announce changes on "events".
- * Every op is strictly validated and needs CAP_NET_ADMIN in the netns.
+ * Every op is strictly validated and needs CAP_NET_ADMIN in the initial
+ * user namespace (or over the netns with allow_userns=1).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -24,11 +25,20 @@ static const struct nla_policy clickup_policy[CLICKUP_A_MAX + 1] = {
 
 enum clickup_mcgrp { CLICKUP_MCGRP_EVENTS_IDX };
 
+/*
+ * Events name NEs and atoms: listeners need CAP_NET_ADMIN over the netns
+ * (where the kernel can check it). NEs in a netns owned by a user
+ * namespace exist only with allow_userns=1, so by default only the
+ * initial user namespace's admins hear of any.
+ */
 static const struct genl_multicast_group clickup_mcgrps[] = {
-	[CLICKUP_MCGRP_EVENTS_IDX] = { .name = CLICKUP_MCGRP_EVENTS },
+	[CLICKUP_MCGRP_EVENTS_IDX] = {
+		.name	= CLICKUP_MCGRP_EVENTS,
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+		.flags	= GENL_MCAST_CAP_NET_ADMIN,
+#endif
+	},
 };
-
-struct genl_family clickup_family;
 
 static int clickup_put_times(struct sk_buff *skb,
 			     const struct clickup_swap_times *t)
@@ -302,6 +312,27 @@ static int clickup_put_atom(struct sk_buff *skb, const struct clickup_atom *atom
 }
 
 /*
+ * The largest message of a DAG dump: one atom with every argument and
+ * output port in use, plus the message's own headers.
+ */
+#define CLICKUP_ATOM_MSG_MAX						\
+	(NLMSG_HDRLEN + GENL_HDRLEN + 2 * nla_total_size(CLICKUP_NAME_MAX) + \
+	 nla_total_size_64bit(8) +					\
+	 nla_total_size(0) + 3 * nla_total_size(CLICKUP_NAME_MAX) +	\
+	 3 * nla_total_size(4) + 3 * nla_total_size_64bit(8) +		\
+	 nla_total_size(0) + CLICKUP_MAX_ARGS *				\
+	 nla_total_size(nla_total_size(CLICKUP_ARG_MAX)) +		\
+	 nla_total_size(0) + CLICKUP_MAX_PORTS *			\
+	 nla_total_size(3 * nla_total_size(4)) + 256)
+
+/* Room for any one atom, whatever the reader's buffer: no dump sticks. */
+static int clickup_nl_dag_dump_start(struct netlink_callback *cb)
+{
+	cb->min_dump_alloc = CLICKUP_ATOM_MSG_MAX;
+	return 0;
+}
+
+/*
  * One message per atom. cb->args[0] = next atom index; a DAG replaced
  * mid-dump restarts nothing but flags NLM_F_DUMP_INTR (cb->seq is the
  * generation) so the reader retries.
@@ -321,11 +352,11 @@ static int clickup_nl_dag_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			       "missing attribute: network element name");
 		return -EINVAL;
 	}
-	mutex_lock(&clickup_mutex);
+	mutex_lock(clickup_net_mutex(net));
 	ne = clickup_ne_find(net, nla_data(nla));
 	if (!ne) {
-		clickup_extack_fmt(cb->extack, "no network element '%s'",
-				   (char *)nla_data(nla));
+		/* Dumps get constant texts on 6.1 (extack.c). */
+		NL_SET_ERR_MSG_ATTR(cb->extack, nla, "no such network element");
 		err = -ENOENT;
 		goto out;
 	}
@@ -357,74 +388,98 @@ out:
 	return err ?: skb->len;
 }
 
-static const struct genl_ops clickup_ops[] = {
+/* Every doit, by command: run through clickup_nl_doit(). */
+static int (* const clickup_doits[CLICKUP_CMD_MAX + 1])(struct sk_buff *skb,
+							  struct genl_info *info) = {
+	[CLICKUP_CMD_NE_NEW]		= clickup_nl_swap,
+	[CLICKUP_CMD_NE_UPGRADE]	= clickup_nl_swap,
+	[CLICKUP_CMD_NE_DEL]		= clickup_nl_del,
+	[CLICKUP_CMD_NE_GET]		= clickup_nl_ne_get,
+	[CLICKUP_CMD_TABLE_SET]		= clickup_nl_table_set,
+	[CLICKUP_CMD_TABLE_FLUSH]	= clickup_nl_table_empty,
+	[CLICKUP_CMD_TABLE_DEL]		= clickup_nl_table_empty,
+	[CLICKUP_CMD_FLOW_NEW]		= clickup_nl_flow_new,
+	[CLICKUP_CMD_FLOW_DEL]		= clickup_nl_flow_del,
+};
+
+/* The request's formatted extack text lives here until it is acked. */
+static int clickup_nl_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct clickup_req req;
+	int err;
+
+	clickup_req_begin(&req, info->extack);
+	err = clickup_doits[info->genlhdr->cmd](skb, info);
+	return clickup_req_end(&req, skb, info->nlhdr, err);
+}
+
+/*
+ * Who may call us: CAP_NET_ADMIN in the initial user namespace, as for
+ * every other way to load code into the packet path; user namespaces
+ * only when the administrator opts in (the exposure that made nf_tables
+ * the main local-root vector). Read at load time.
+ */
+static bool allow_userns;
+module_param(allow_userns, bool, 0444);
+MODULE_PARM_DESC(allow_userns,
+		 "accept requests from CAP_NET_ADMIN in any user namespace owning the netns (default: initial user namespace only)");
+
+static struct genl_ops clickup_ops[] __ro_after_init = {
 	{
 		.cmd	= CLICKUP_CMD_ATOM_GET,
 		.dumpit	= clickup_types_dump,
-		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd	= CLICKUP_CMD_NE_NEW,
-		.doit	= clickup_nl_swap,
-		.flags	= GENL_UNS_ADMIN_PERM,
+		.doit	= clickup_nl_doit,
 	},
 	{
 		.cmd	= CLICKUP_CMD_NE_UPGRADE,
-		.doit	= clickup_nl_swap,
-		.flags	= GENL_UNS_ADMIN_PERM,
+		.doit	= clickup_nl_doit,
 	},
 	{
 		.cmd	= CLICKUP_CMD_NE_DEL,
-		.doit	= clickup_nl_del,
-		.flags	= GENL_UNS_ADMIN_PERM,
+		.doit	= clickup_nl_doit,
 	},
 	{
 		.cmd	= CLICKUP_CMD_NE_GET,
-		.doit	= clickup_nl_ne_get,
+		.doit	= clickup_nl_doit,
 		.dumpit	= clickup_nl_ne_dump,
-		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd	= CLICKUP_CMD_DAG_GET,
+		.start	= clickup_nl_dag_dump_start,
 		.dumpit	= clickup_nl_dag_dump,
-		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd	= CLICKUP_CMD_TABLE_GET,
 		.dumpit	= clickup_nl_table_dump,
-		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd	= CLICKUP_CMD_TABLE_SET,
-		.doit	= clickup_nl_table_set,
-		.flags	= GENL_UNS_ADMIN_PERM,
+		.doit	= clickup_nl_doit,
 	},
 	{
 		.cmd	= CLICKUP_CMD_TABLE_FLUSH,
-		.doit	= clickup_nl_table_empty,
-		.flags	= GENL_UNS_ADMIN_PERM,
+		.doit	= clickup_nl_doit,
 	},
 	{
 		.cmd	= CLICKUP_CMD_TABLE_DEL,
-		.doit	= clickup_nl_table_empty,
-		.flags	= GENL_UNS_ADMIN_PERM,
+		.doit	= clickup_nl_doit,
 	},
 	{
 		.cmd	= CLICKUP_CMD_FLOW_GET,
 		.start	= clickup_nl_flow_dump_start,
 		.dumpit	= clickup_nl_flow_dump,
 		.done	= clickup_nl_flow_dump_done,
-		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd	= CLICKUP_CMD_FLOW_NEW,
-		.doit	= clickup_nl_flow_new,
-		.flags	= GENL_UNS_ADMIN_PERM,
+		.doit	= clickup_nl_doit,
 	},
 	{
 		.cmd	= CLICKUP_CMD_FLOW_DEL,
-		.doit	= clickup_nl_flow_del,
-		.flags	= GENL_UNS_ADMIN_PERM,
+		.doit	= clickup_nl_doit,
 	},
 };
 
@@ -444,8 +499,15 @@ struct genl_family clickup_family __ro_after_init = {
 	.n_mcgrps	= ARRAY_SIZE(clickup_mcgrps),
 };
 
-int clickup_genl_init(void)
+int __init clickup_genl_init(void)
 {
+	u8 perm = allow_userns ? GENL_UNS_ADMIN_PERM : GENL_ADMIN_PERM;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(clickup_ops); i++)
+		clickup_ops[i].flags = perm;
+	if (allow_userns)
+		pr_info("requests from user namespaces allowed (allow_userns=1)\n");
 	return genl_register_family(&clickup_family);
 }
 

@@ -108,7 +108,7 @@ void clickup_type_put(struct clickup_atom_type *type)
 static int clickup_type_fill(struct sk_buff *skb, struct netlink_callback *cb,
 			     const struct clickup_atom_type *type);
 
-/* Dump cursor: cb->args[0] = types already sent. */
+/* Dump cursor: cb->args[0] = types already sent; NLM_F_DUMP_INTR on races. */
 int clickup_types_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct clickup_atom_type *type;
@@ -155,39 +155,3 @@ static int clickup_type_fill(struct sk_buff *skb, struct netlink_callback *cb,
 	genlmsg_end(skb, hdr);
 	return 0;
 }
-
-#ifndef CLICKUP_HAVE_EXTACK_FMT
-/*
- * Old kernels keep only a pointer to the message until netlink_ack() runs,
- * right after the doit returns in the same task. A ring of slots, each
- * reused only after CLICKUP_EXTACK_SLOTS further messages, keeps every
- * text alive long enough without allocation.
- */
-#define CLICKUP_EXTACK_SLOTS	64
-#define CLICKUP_EXTACK_LEN	128
-static char clickup_extack_ring[CLICKUP_EXTACK_SLOTS][CLICKUP_EXTACK_LEN];
-static atomic_t clickup_extack_next = ATOMIC_INIT(0);
-#endif
-
-void clickup_extack_fmt(struct netlink_ext_ack *extack, const char *fmt, ...)
-{
-	va_list ap;
-#ifndef CLICKUP_HAVE_EXTACK_FMT
-	char *buf;
-#endif
-
-	if (!extack)
-		return;
-	va_start(ap, fmt);
-#ifdef CLICKUP_HAVE_EXTACK_FMT
-	vsnprintf(extack->_msg_buf, NETLINK_MAX_FMTMSG_LEN, fmt, ap);
-	extack->_msg = extack->_msg_buf;
-#else
-	buf = clickup_extack_ring[(unsigned int)atomic_inc_return(&clickup_extack_next) %
-				  CLICKUP_EXTACK_SLOTS];
-	vsnprintf(buf, CLICKUP_EXTACK_LEN, fmt, ap);
-	extack->_msg = buf;
-#endif
-	va_end(ap);
-}
-EXPORT_SYMBOL_GPL(clickup_extack_fmt);

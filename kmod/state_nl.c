@@ -256,8 +256,8 @@ int clickup_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			NL_SET_ERR_MSG(cb->extack, "missing attribute: table name");
 			return -EINVAL;
 		}
-		clickup_extack_fmt(cb->extack, "no state table '%s'",
-				   (char *)nla_data(nla));
+		/* Dumps get constant texts on 6.1 (extack.c). */
+		NL_SET_ERR_MSG_ATTR(cb->extack, nla, "no such state table");
 		return -ENOENT;
 	}
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
