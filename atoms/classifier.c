@@ -192,7 +192,7 @@ static int classifier_init(struct clickup_atom *atom, u32 argc,
 		if (!classifier_is_any(argv[i]))
 			n += w;
 	}
-	priv->terms = kcalloc(max(n, 1U), sizeof(*priv->terms), GFP_KERNEL);
+	priv->terms = kcalloc(max(n, 1U), sizeof(*priv->terms), GFP_KERNEL_ACCOUNT);
 	if (!priv->terms)
 		return -ENOMEM;
 

@@ -409,7 +409,7 @@ static int ipclassifier_init(struct clickup_atom *atom, u32 argc,
 		}
 		max += w;
 	}
-	priv->prims = kcalloc(max, sizeof(*priv->prims), GFP_KERNEL);
+	priv->prims = kcalloc(max, sizeof(*priv->prims), GFP_KERNEL_ACCOUNT);
 	if (!priv->prims)
 		return -ENOMEM;
 	for (i = 0; i < argc; i++) {

@@ -2,7 +2,10 @@
 /*
  * log([PREFIX]): pass packets through, logging a one-line summary of each
  * to the kernel log, rate limited per atom (LOG_BURST lines per
- * LOG_INTERVAL). PREFIX defaults to the atom's name. Examples:
+ * LOG_INTERVAL), and within the netns's budget (clickup_net_log_ok():
+ * from a netns other than the initial one only with
+ * net.netfilter.nf_log_all_netns=1, as the kernel's own LOG target).
+ * PREFIX defaults to the atom's name. Examples:
  *
  *   fw-drop: in p1 len 74: IP 10.0.0.1.43210 > 10.0.0.2.80: tcp [S]
  *   fw-drop: in p1 len 98: IP 10.0.0.1 > 10.0.0.2: icmp type 8 code 0
@@ -162,7 +165,8 @@ static int log_process(struct clickup_atom *atom, struct sk_buff *skb,
 	char line[LOG_LINE_MAX];
 	int n;
 
-	if (!__ratelimit(&priv->rs))
+	/* Per atom, then per netns: one tenant cannot flood the log. */
+	if (!__ratelimit(&priv->rs) || !clickup_net_log_ok(pkt->net))
 		return 0;
 
 	if (in)

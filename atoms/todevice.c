@@ -21,13 +21,16 @@ static int todevice_init(struct clickup_atom *atom, u32 argc,
 	struct todevice_priv *priv = clickup_atom_priv(atom);
 	struct net_device *dev;
 
-	dev = __dev_get_by_name(atom->net, argv[0]);
-	if (!dev) {
+	/* By ifindex per packet: a device gone later just drops. */
+	rcu_read_lock();
+	dev = dev_get_by_name_rcu(atom->net, argv[0]);
+	priv->ifindex = dev ? dev->ifindex : 0;
+	rcu_read_unlock();
+	if (!priv->ifindex) {
 		clickup_extack_fmt(extack, "todevice: no device '%s' in this netns",
 				   argv[0]);
 		return -ENODEV;
 	}
-	priv->ifindex = dev->ifindex;
 	return 0;
 }
 

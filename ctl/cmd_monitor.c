@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* monitor: print create/upgrade/delete events until killed. */
+/* monitor: print create/upgrade/delete/detach events until killed. */
 #include <stdio.h>
 
 #include "cmd.h"
@@ -9,7 +9,8 @@ static int on_event(uint8_t cmd, struct nlattr **tb, void *arg)
 	struct ctx *c = arg;
 	const char *ev = cmd == CLICKUP_CMD_NE_NEW ? "create" :
 			 cmd == CLICKUP_CMD_NE_UPGRADE ? "upgrade" :
-			 cmd == CLICKUP_CMD_NE_DEL ? "delete" : NULL;
+			 cmd == CLICKUP_CMD_NE_DEL ? "delete" :
+			 cmd == CLICKUP_CMD_NE_DETACHED ? "detach" : NULL;
 
 	if (ev)
 		print_result(c, ev, tb);	/* flushes: line-buffered output */

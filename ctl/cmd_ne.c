@@ -61,7 +61,9 @@ void print_result(struct ctx *c, const char *event, struct nlattr **tb)
 	}
 	printf("%s %s: generation %" PRIu64, !event ? "?" :
 	       !strcmp(event, "create") ? "created" :
-	       !strcmp(event, "upgrade") ? "upgraded" : "deleted", name, gen);
+	       !strcmp(event, "upgrade") ? "upgraded" :
+	       !strcmp(event, "detach") ? "detached (device gone)" : "deleted",
+	       name, gen);
 	if (tb[CLICKUP_A_TIMES]) {
 		uint32_t l = nla_u32_or(t[CLICKUP_TIMES_A_LOADED], 0);
 		uint32_t n = nla_u32_or(t[CLICKUP_TIMES_A_NEW_ATOMS], 0);

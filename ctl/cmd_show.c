@@ -19,6 +19,7 @@ struct satom {
 	char *args[CLICKUP_MAX_ARGS];
 	unsigned int nargs;
 	uint64_t packets, bytes, drops;
+	bool detached;		/* an entry whose device went away */
 	struct sedge *edges;
 	size_t nr_edges;
 };
@@ -26,7 +27,7 @@ struct satom {
 struct sne {
 	char name[CLICKUP_NAME_MAX];
 	uint64_t generation;
-	uint32_t nr_atoms, nr_edges, nr_entries;
+	uint32_t nr_atoms, nr_edges, nr_entries, nr_detached;
 	struct satom *atoms;
 	size_t n, cap;
 	bool gen_seen, gen_mixed;	/* DAG dump spanning two generations */
@@ -77,6 +78,7 @@ static int on_ne(uint8_t cmd, struct nlattr **tb, void *arg)
 	ne->nr_atoms = nla_u32_or(tb[CLICKUP_A_NR_ATOMS], 0);
 	ne->nr_edges = nla_u32_or(tb[CLICKUP_A_NR_EDGES], 0);
 	ne->nr_entries = nla_u32_or(tb[CLICKUP_A_NR_ENTRIES], 0);
+	ne->nr_detached = nla_u32_or(tb[CLICKUP_A_NR_DETACHED], 0);
 	return 0;
 }
 
@@ -128,6 +130,7 @@ static int on_atom(uint8_t cmd, struct nlattr **tb, void *arg)
 	a->packets = nla_u64_or(t[CLICKUP_ATOM_A_PACKETS], 0);
 	a->bytes = nla_u64_or(t[CLICKUP_ATOM_A_BYTES], 0);
 	a->drops = nla_u64_or(t[CLICKUP_ATOM_A_DROPS], 0);
+	a->detached = t[CLICKUP_ATOM_A_DETACHED] != NULL;
 	if (t[CLICKUP_ATOM_A_ARGS]) {
 		nla_for_each_nested(n, t[CLICKUP_ATOM_A_ARGS], rem) {
 			struct nlattr *v[CLICKUP_ARG_A_MAX + 1];
@@ -219,12 +222,14 @@ static void json_ne(struct json *j, const struct sne *ne)
 			json_obj_close(j);
 		}
 		json_arr_close(j);
+		json_bool(j, "detached", a->detached);
 		json_obj_close(j);
 	}
 	json_arr_close(j);
 	json_u64(j, "nr_atoms", ne->nr_atoms);
 	json_u64(j, "nr_edges", ne->nr_edges);
 	json_u64(j, "nr_entries", ne->nr_entries);
+	json_u64(j, "nr_detached", ne->nr_detached);
 	json_obj_close(j);
 }
 
@@ -255,11 +260,15 @@ static void print_ne(const struct sne *ne)
 	static char buf[CLICKUP_MAX_ARGS * (CLICKUP_ARG_MAX + 2) + 128];
 	int wl = 0, wp = 1, wb = 1, wd = 1;
 
-	printf("%s: generation %" PRIu64 ", %u atom%s, %u edge%s, %u entr%s\n",
+	printf("%s: generation %" PRIu64 ", %u atom%s, %u edge%s, %u entr%s",
 	       ne->name, ne->generation, ne->nr_atoms,
 	       ne->nr_atoms == 1 ? "" : "s", ne->nr_edges,
 	       ne->nr_edges == 1 ? "" : "s", ne->nr_entries,
 	       ne->nr_entries == 1 ? "y" : "ies");
+	if (ne->nr_detached)
+		printf(", %u DETACHED (device gone; upgrade re-attaches)",
+		       ne->nr_detached);
+	putchar('\n');
 	for (size_t i = 0; i < ne->n; i++) {
 		const struct satom *a = &ne->atoms[i];
 		int l;
@@ -286,6 +295,8 @@ static void print_ne(const struct sne *ne)
 				printf("->[%u]", e->dst_port);
 			fputs(atom_name(ne, e->dst), stdout);
 		}
+		if (a->detached)
+			fputs("  DETACHED", stdout);
 		putchar('\n');
 	}
 }

@@ -70,6 +70,7 @@ hard_fail() {	# loud, then exit 1
 }
 
 require_clickup
+log_all_netns	# the log atoms run in the demo's netns
 require_cmd curl timeout modprobe rmmod
 if [ ! -d /sys/module/clickup ]; then
 	hard_fail "clickup.ko is not loaded"

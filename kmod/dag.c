@@ -15,18 +15,23 @@
 #include <linux/stringhash.h>
 #include "internal.h"
 
+/* Long-lived, so charged to the requester's memcg like every DAG part. */
 static struct clickup_stats *clickup_stats_alloc(void)
 {
 	struct clickup_stats *stats;
+	int cpu;
 
 	stats = kzalloc(sizeof(*stats), GFP_KERNEL_ACCOUNT);
 	if (!stats)
 		return NULL;
-	stats->pcpu = netdev_alloc_pcpu_stats(struct clickup_cpu_stats);
+	stats->pcpu = alloc_percpu_gfp(struct clickup_cpu_stats,
+				       GFP_KERNEL_ACCOUNT);
 	if (!stats->pcpu) {
 		kfree(stats);
 		return NULL;
 	}
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(stats->pcpu, cpu)->syncp);
 	refcount_set(&stats->ref, 1);
 	return stats;
 }

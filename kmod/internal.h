@@ -107,8 +107,6 @@ struct clickup_table {
 	char			name[CLICKUP_NAME_MAX];
 };
 
-/* Serialises every change to NEs and their hooks; taken inside RTNL. */
-extern struct mutex clickup_mutex;
 extern struct workqueue_struct *clickup_wq;
 
 /* registry.c */
@@ -145,6 +143,10 @@ int clickup_ne_swap(struct net *net, const char *name, bool create,
 int clickup_ne_delete(struct net *net, const char *name, u64 *generation,
 		      struct netlink_ext_ack *extack);
 struct list_head *clickup_net_nes(struct net *net);
+struct mutex *clickup_net_mutex(struct net *net);
+u32 clickup_net_seq(struct net *net);
+u32 clickup_ne_detached(const struct clickup_ne *ne);
+__printf(2, 3) void clickup_log(struct net *net, const char *fmt, ...);
 int clickup_ne_init(void);
 void clickup_ne_exit(void);
 

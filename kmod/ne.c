@@ -3,33 +3,88 @@
  * Network elements: per-netns named DAGs, the netfilter hooks their entry
  * atoms attach to, and the swap that replaces a DAG in one pointer store.
  *
- * Locking: writers take RTNL, then clickup_mutex. RTNL closes the race
- * between attaching to a device and its unregistration (our notifier runs
- * under RTNL and takes clickup_mutex, the same order).
+ * Locking: each netns has its own mutex (clickup_net_mutex()) that
+ * serialises requests in it: parsing, building and tearing down DAGs and
+ * state run under it alone, so one tenant's big job neither blocks
+ * another's nor holds RTNL. RTNL is taken inside it only for what touches
+ * devices and hooks: attach, publish, unhook. The NE list and each NE's
+ * hooks change only with both held, so the netdev notifier (under RTNL)
+ * reads them with RTNL alone and never waits on a request.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 #include <linux/netdevice.h>
+#include <linux/ratelimit.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <net/net_namespace.h>
+#include <net/netfilter/nf_log.h>
 #include <net/netns/generic.h>
 #include "internal.h"
 #include "trace.h"
 
-DEFINE_MUTEX(clickup_mutex);
+static unsigned int max_nes = 64;
+module_param(max_nes, uint, 0644);
+MODULE_PARM_DESC(max_nes, "network elements per netns (default 64)");
 
 struct clickup_net {
+	struct mutex		mutex;
 	struct list_head	nes;
+	unsigned int		nr_nes;
+	u32			seq;	/* NE list changes, for dumps */
+	struct ratelimit_state	log_rs;
 };
 
 static unsigned int clickup_net_id __read_mostly;
 
+static struct clickup_net *clickup_net(struct net *net)
+{
+	return net_generic(net, clickup_net_id);
+}
+
+struct mutex *clickup_net_mutex(struct net *net)
+{
+	return &clickup_net(net)->mutex;
+}
+
 struct list_head *clickup_net_nes(struct net *net)
 {
-	struct clickup_net *cn = net_generic(net, clickup_net_id);
+	return &clickup_net(net)->nes;
+}
 
-	return &cn->nes;
+u32 clickup_net_seq(struct net *net)
+{
+	return READ_ONCE(clickup_net(net)->seq);
+}
+
+bool clickup_net_log_ok(struct net *net)
+{
+	if (!net_eq(net, &init_net) && !READ_ONCE(sysctl_nf_log_all_netns))
+		return false;
+	return __ratelimit(&clickup_net(net)->log_rs);
+}
+EXPORT_SYMBOL_GPL(clickup_net_log_ok);
+
+/* pr_info for what a tenant causes (swaps, deletes), within its budget. */
+void clickup_log(struct net *net, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list ap;
+
+	if (!clickup_net_log_ok(net))
+		return;
+	va_start(ap, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &ap;
+	pr_info("%pV", &vaf);
+	va_end(ap);
+}
+
+/* NE list changes: under the netns mutex and RTNL. */
+static void clickup_nes_changed(struct net *net)
+{
+	ASSERT_RTNL();
+	WRITE_ONCE(clickup_net(net)->seq, clickup_net(net)->seq + 1);
 }
 
 struct clickup_ne *clickup_ne_find(struct net *net, const char *name)
@@ -40,6 +95,17 @@ struct clickup_ne *clickup_ne_find(struct net *net, const char *name)
 		if (!strcmp(ne->name, name))
 			return ne;
 	return NULL;
+}
+
+/* Entries whose hook a departed device took away (RTNL or netns mutex). */
+u32 clickup_ne_detached(const struct clickup_ne *ne)
+{
+	const struct clickup_hook *hook;
+	u32 n = 0;
+
+	list_for_each_entry(hook, &ne->hooks, list)
+		n += !READ_ONCE(hook->registered);
+	return n;
 }
 
 static bool clickup_entry_eq(const struct clickup_entry *a,
@@ -56,6 +122,35 @@ static void clickup_hook_release(struct clickup_hook *hook)
 	list_del(&hook->list);
 	/* A packet may still be in clickup_hook_fn() with this as priv. */
 	kfree_rcu(hook, rcu);
+}
+
+/* Registers @hook (new, or detached by its device's departure). */
+static int clickup_hook_register(struct clickup_hook *hook,
+				 const struct clickup_atom *atom,
+				 struct netlink_ext_ack *extack)
+{
+	int err;
+
+	ASSERT_RTNL();
+	if (atom->entry.pf == NFPROTO_NETDEV) {
+		struct net_device *dev;
+
+		dev = __dev_get_by_index(hook->ne->net, atom->entry.ifindex);
+		if (!dev || dev->reg_state != NETREG_REGISTERED) {
+			clickup_extack_fmt(extack, "atom '%s': its device is gone",
+					   atom->name);
+			return -ENODEV;
+		}
+		hook->ops.dev = dev;
+	}
+	err = nf_register_net_hook(hook->ne->net, &hook->ops);
+	if (err) {
+		clickup_extack_fmt(extack, "atom '%s': cannot attach to its hook (%d)",
+				   atom->name, err);
+		return err;
+	}
+	hook->registered = true;
+	return 0;
 }
 
 static struct clickup_hook *clickup_hook_add(struct clickup_ne *ne,
@@ -75,26 +170,11 @@ static struct clickup_hook *clickup_hook_add(struct clickup_ne *ne,
 	hook->ops.pf = atom->entry.pf;
 	hook->ops.hooknum = atom->entry.hooknum;
 	hook->ops.priority = atom->entry.priority;
-	if (atom->entry.pf == NFPROTO_NETDEV) {
-		struct net_device *dev;
-
-		dev = __dev_get_by_index(ne->net, atom->entry.ifindex);
-		if (!dev || dev->reg_state != NETREG_REGISTERED) {
-			clickup_extack_fmt(extack, "atom '%s': its device is gone",
-					   atom->name);
-			kfree(hook);
-			return ERR_PTR(-ENODEV);
-		}
-		hook->ops.dev = dev;
-	}
-	err = nf_register_net_hook(ne->net, &hook->ops);
+	err = clickup_hook_register(hook, atom, extack);
 	if (err) {
-		clickup_extack_fmt(extack, "atom '%s': cannot attach to its hook (%d)",
-				   atom->name, err);
 		kfree(hook);
 		return ERR_PTR(err);
 	}
-	hook->registered = true;
 	list_add_tail(&hook->list, &ne->hooks);
 	return hook;
 }
@@ -135,6 +215,13 @@ static int clickup_ne_attach(struct clickup_ne *ne, struct clickup_dag *dag,
 			/* Until publish, the running DAG has no entry here:
 			 * the hook lets packets through untouched.
 			 */
+		} else if (!hook->registered) {
+			/* Its device left and came back (same ifindex):
+			 * never report success while unhooked.
+			 */
+			err = clickup_hook_register(hook, e->atom, extack);
+			if (err)
+				goto fail;
 		}
 		hook->in_use = true;
 		e->hook = hook;
@@ -144,7 +231,7 @@ fail:
 	/* Drop only hooks the running DAG does not use. */
 	list_for_each_entry_safe(hook, tmp, &ne->hooks, list) {
 		struct clickup_dag *cur = rcu_dereference_protected(ne->dag,
-					lockdep_is_held(&clickup_mutex));
+					lockdep_rtnl_is_held());
 		bool used = false;
 
 		for (i = 0; cur && i < cur->nr_entries; i++)
@@ -168,13 +255,13 @@ int clickup_ne_swap(struct net *net, const char *name, bool create,
 		    struct clickup_spec *spec, struct clickup_swap_times *times,
 		    u64 *generation, struct netlink_ext_ack *extack)
 {
+	struct clickup_net *cn = clickup_net(net);
 	struct clickup_dag *dag, *old;
 	struct clickup_ne *ne;
 	u64 t0, t1, t2;
 	int err;
 
-	rtnl_lock();
-	mutex_lock(&clickup_mutex);
+	mutex_lock(&cn->mutex);
 	t0 = ktime_get_ns();
 	ne = clickup_ne_find(net, name);
 	if (create && ne) {
@@ -188,6 +275,13 @@ int clickup_ne_swap(struct net *net, const char *name, bool create,
 		goto unlock;
 	}
 	if (create) {
+		if (cn->nr_nes >= READ_ONCE(max_nes)) {
+			clickup_extack_fmt(extack,
+					   "this netns has %u network elements, the most allowed (clickup max_nes)",
+					   cn->nr_nes);
+			err = -ENOSPC;
+			goto unlock;
+		}
 		ne = kzalloc(sizeof(*ne), GFP_KERNEL_ACCOUNT);
 		if (!ne) {
 			err = -ENOMEM;
@@ -197,7 +291,7 @@ int clickup_ne_swap(struct net *net, const char *name, bool create,
 		INIT_LIST_HEAD(&ne->hooks);
 		strscpy(ne->name, name, sizeof(ne->name));
 	}
-	old = rcu_dereference_protected(ne->dag, lockdep_is_held(&clickup_mutex));
+	old = rcu_dereference_protected(ne->dag, lockdep_is_held(&cn->mutex));
 	trace_clickup_swap_begin(ne->name, ne->generation, spec->nr_atoms);
 
 	dag = clickup_dag_build(spec, net, ne->name, old, times, extack);
@@ -205,27 +299,32 @@ int clickup_ne_swap(struct net *net, const char *name, bool create,
 		err = PTR_ERR(dag);
 		goto fail;
 	}
+	rtnl_lock();
 	err = clickup_ne_attach(ne, dag, extack);
 	if (err) {
+		rtnl_unlock();
 		clickup_dag_destroy(dag);
 		goto fail;
 	}
 	t1 = ktime_get_ns();
 
 	/* The swap: packets see the old DAG or this one, never a mix. */
-	rcu_replace_pointer(ne->dag, dag, lockdep_is_held(&clickup_mutex));
+	rcu_replace_pointer(ne->dag, dag, lockdep_is_held(&cn->mutex));
 	*generation = ++ne->generation;
-	if (create)
-		list_add_tail(&ne->list, clickup_net_nes(net));
+	if (create) {
+		list_add_tail(&ne->list, &cn->nes);
+		cn->nr_nes++;
+	}
+	clickup_nes_changed(net);
 	clickup_ne_unhook_unused(ne);
+	rtnl_unlock();
 	if (old)
 		clickup_dag_free_rcu(old);
 	t2 = ktime_get_ns();
 	times->instantiate = t1 - t0;
 	times->publish = t2 - t1;
 	trace_clickup_swap_end(ne->name, ne->generation, 0, t2 - t0);
-	mutex_unlock(&clickup_mutex);
-	rtnl_unlock();
+	mutex_unlock(&cn->mutex);
 	return 0;
 
 fail:
@@ -235,21 +334,24 @@ fail:
 		kfree_rcu(ne, rcu);
 	}
 unlock:
-	mutex_unlock(&clickup_mutex);
-	rtnl_unlock();
+	mutex_unlock(&cn->mutex);
 	return err;
 }
 
 /* Unpublishes and unhooks @ne; the DAG and @ne go after a grace period. */
 static void __clickup_ne_delete(struct clickup_ne *ne)
 {
+	struct clickup_net *cn = clickup_net(ne->net);
 	struct clickup_hook *hook, *tmp;
 	struct clickup_dag *old;
 
-	old = rcu_replace_pointer(ne->dag, NULL, lockdep_is_held(&clickup_mutex));
+	ASSERT_RTNL();
+	old = rcu_replace_pointer(ne->dag, NULL, lockdep_is_held(&cn->mutex));
 	list_for_each_entry_safe(hook, tmp, &ne->hooks, list)
 		clickup_hook_release(hook);
 	list_del(&ne->list);
+	cn->nr_nes--;
+	clickup_nes_changed(ne->net);
 	if (old)
 		clickup_dag_free_rcu(old);
 	kfree_rcu(ne, rcu);
@@ -265,21 +367,21 @@ static void clickup_wait_frees(void)
 int clickup_ne_delete(struct net *net, const char *name, u64 *generation,
 		      struct netlink_ext_ack *extack)
 {
+	struct mutex *mutex = clickup_net_mutex(net);
 	struct clickup_ne *ne;
 
-	rtnl_lock();
-	mutex_lock(&clickup_mutex);
+	mutex_lock(mutex);
 	ne = clickup_ne_find(net, name);
 	if (!ne) {
-		mutex_unlock(&clickup_mutex);
-		rtnl_unlock();
+		mutex_unlock(mutex);
 		clickup_extack_fmt(extack, "no network element '%s'", name);
 		return -ENOENT;
 	}
 	*generation = ne->generation;
+	rtnl_lock();
 	__clickup_ne_delete(ne);
-	mutex_unlock(&clickup_mutex);
 	rtnl_unlock();
+	mutex_unlock(mutex);
 	clickup_wait_frees();
 	return 0;
 }
@@ -295,18 +397,24 @@ static int clickup_netdev_event(struct notifier_block *nb, unsigned long event,
 	if (event != NETDEV_UNREGISTER)
 		return NOTIFY_DONE;
 
-	mutex_lock(&clickup_mutex);
+	/* RTNL alone: the NE list and hooks change only under it too. */
 	list_for_each_entry(ne, clickup_net_nes(dev_net(dev)), list) {
+		bool detached = false;
+
 		list_for_each_entry(hook, &ne->hooks, list) {
 			if (!hook->registered || hook->ops.dev != dev)
 				continue;
 			nf_unregister_net_hook(ne->net, &hook->ops);
 			hook->registered = false;
-			pr_info("ne %s: device %s unregistered, its entry is detached\n",
-				ne->name, dev->name);
+			detached = true;
 		}
+		if (!detached)
+			continue;
+		clickup_log(ne->net, "ne %s: device %s unregistered, its entry is detached\n",
+			    ne->name, dev->name);
+		clickup_notify(ne->net, CLICKUP_CMD_NE_DETACHED, ne->name,
+			       ne->generation, NULL);
 	}
-	mutex_unlock(&clickup_mutex);
 	return NOTIFY_DONE;
 }
 
@@ -316,7 +424,13 @@ static struct notifier_block clickup_netdev_notifier = {
 
 static int __net_init clickup_net_init(struct net *net)
 {
-	INIT_LIST_HEAD(clickup_net_nes(net));
+	struct clickup_net *cn = clickup_net(net);
+
+	mutex_init(&cn->mutex);
+	INIT_LIST_HEAD(&cn->nes);
+	/* A tenant's log lines: a burst of 100 per 5 s. */
+	ratelimit_state_init(&cn->log_rs, 5 * HZ, 100);
+	ratelimit_set_flags(&cn->log_rs, RATELIMIT_MSG_ON_RELEASE);
 	return 0;
 }
 
@@ -324,14 +438,14 @@ static void __net_exit clickup_net_exit(struct net *net)
 {
 	struct clickup_ne *ne, *tmp;
 
+	mutex_lock(clickup_net_mutex(net));
 	rtnl_lock();
-	mutex_lock(&clickup_mutex);
 	list_for_each_entry_safe(ne, tmp, clickup_net_nes(net), list) {
-		pr_info("ne %s deleted with its netns\n", ne->name);
+		clickup_log(net, "ne %s deleted with its netns\n", ne->name);
 		__clickup_ne_delete(ne);
 	}
-	mutex_unlock(&clickup_mutex);
 	rtnl_unlock();
+	mutex_unlock(clickup_net_mutex(net));
 }
 
 static struct pernet_operations clickup_net_ops = {

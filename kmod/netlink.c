@@ -149,10 +149,10 @@ static int clickup_nl_swap(struct sk_buff *skb, struct genl_info *info)
 	times.load = t2 - t1;
 	times.total = ktime_get_ns() - t0;
 
-	pr_info("ne %s %s: generation %llu in %llu us (%u atoms, %u new, %u migrated, %u modules loaded), netns %u\n",
-		name, create ? "created" : "upgraded", generation,
-		div_u64(times.total, NSEC_PER_USEC), spec.nr_atoms,
-		times.new_atoms, times.migrated, times.loaded, net->ns.inum);
+	clickup_log(net, "ne %s %s: generation %llu in %llu us (%u atoms, %u new, %u migrated, %u modules loaded), netns %u\n",
+		    name, create ? "created" : "upgraded", generation,
+		    div_u64(times.total, NSEC_PER_USEC), spec.nr_atoms,
+		    times.new_atoms, times.migrated, times.loaded, net->ns.inum);
 	clickup_notify(net, info->genlhdr->cmd, name, generation, &times);
 
 	reply = clickup_event_msg(info->snd_portid, info->snd_seq,
@@ -176,29 +176,34 @@ static int clickup_nl_del(struct sk_buff *skb, struct genl_info *info)
 	err = clickup_ne_delete(net, name, &generation, info->extack);
 	if (err)
 		return err;
-	pr_info("ne %s deleted at generation %llu, netns %u\n", name,
-		generation, net->ns.inum);
+	clickup_log(net, "ne %s deleted at generation %llu, netns %u\n", name,
+		    generation, net->ns.inum);
 	clickup_notify(net, CLICKUP_CMD_NE_DEL, name, generation, NULL);
 	return 0;
 }
 
 static int clickup_ne_fill(struct sk_buff *skb, u32 portid, u32 seq, int flags,
+			   struct netlink_callback *cb,
 			   const struct clickup_ne *ne)
 {
 	const struct clickup_dag *dag;
 	void *hdr;
 
-	dag = rcu_dereference_protected(ne->dag, lockdep_is_held(&clickup_mutex));
+	dag = rcu_dereference_protected(ne->dag,
+					lockdep_is_held(clickup_net_mutex(ne->net)));
 	hdr = genlmsg_put(skb, portid, seq, &clickup_family, flags,
 			  CLICKUP_CMD_NE_GET);
 	if (!hdr)
 		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
 	if (nla_put_string(skb, CLICKUP_A_NE_NAME, ne->name) ||
 	    nla_put_u64_64bit(skb, CLICKUP_A_GENERATION, ne->generation,
 			      CLICKUP_A_PAD) ||
 	    nla_put_u32(skb, CLICKUP_A_NR_ATOMS, dag->nr_atoms) ||
 	    nla_put_u32(skb, CLICKUP_A_NR_EDGES, dag->nr_edges) ||
-	    nla_put_u32(skb, CLICKUP_A_NR_ENTRIES, dag->nr_entries)) {
+	    nla_put_u32(skb, CLICKUP_A_NR_ENTRIES, dag->nr_entries) ||
+	    nla_put_u32(skb, CLICKUP_A_NR_DETACHED, clickup_ne_detached(ne))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -218,7 +223,7 @@ static int clickup_nl_ne_get(struct sk_buff *skb, struct genl_info *info)
 	reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!reply)
 		return -ENOMEM;
-	mutex_lock(&clickup_mutex);
+	mutex_lock(clickup_net_mutex(net));
 	ne = clickup_ne_find(net, nla_data(info->attrs[CLICKUP_A_NE_NAME]));
 	if (!ne) {
 		clickup_extack_fmt(info->extack, "no network element '%s'",
@@ -226,9 +231,9 @@ static int clickup_nl_ne_get(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOENT;
 	} else {
 		err = clickup_ne_fill(reply, info->snd_portid, info->snd_seq, 0,
-				      ne);
+				      NULL, ne);
 	}
-	mutex_unlock(&clickup_mutex);
+	mutex_unlock(clickup_net_mutex(net));
 	if (err) {
 		nlmsg_free(reply);
 		return err;
@@ -236,30 +241,35 @@ static int clickup_nl_ne_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(reply, info);
 }
 
-/* Dump cursor: cb->args[0] = NEs already sent. */
+/*
+ * Dump cursor: cb->args[0] = NEs already sent; an NE created or deleted
+ * between two parts flags NLM_F_DUMP_INTR (cb->seq), so readers retry.
+ */
 static int clickup_nl_ne_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct net *net = sock_net(skb->sk);
 	const struct clickup_ne *ne;
 	long idx = 0;
 
-	mutex_lock(&clickup_mutex);
+	mutex_lock(clickup_net_mutex(net));
+	cb->seq = clickup_net_seq(net);
 	list_for_each_entry(ne, clickup_net_nes(net), list) {
 		if (idx < cb->args[0]) {
 			idx++;
 			continue;
 		}
 		if (clickup_ne_fill(skb, NETLINK_CB(cb->skb).portid,
-				    cb->nlh->nlmsg_seq, NLM_F_MULTI, ne))
+				    cb->nlh->nlmsg_seq, NLM_F_MULTI, cb, ne))
 			break;
 		idx++;
 	}
-	mutex_unlock(&clickup_mutex);
+	mutex_unlock(clickup_net_mutex(net));
 	cb->args[0] = idx;
 	return skb->len;
 }
 
-static int clickup_put_atom(struct sk_buff *skb, const struct clickup_atom *atom)
+static int clickup_put_atom(struct sk_buff *skb, const struct clickup_dag *dag,
+			    const struct clickup_atom *atom)
 {
 	struct nlattr *nest, *list, *item;
 	u64 packets, bytes, drops;
@@ -281,6 +291,11 @@ static int clickup_put_atom(struct sk_buff *skb, const struct clickup_atom *atom
 	    (atom->table[0] &&
 	     nla_put_string(skb, CLICKUP_ATOM_A_TABLE, atom->table)))
 		return -EMSGSIZE;
+	for (i = 0; i < dag->nr_entries; i++)
+		if (dag->entries[i].atom == atom &&
+		    !READ_ONCE(dag->entries[i].hook->registered) &&
+		    nla_put_flag(skb, CLICKUP_ATOM_A_DETACHED))
+			return -EMSGSIZE;
 	list = nla_nest_start(skb, CLICKUP_ATOM_A_ARGS);
 	if (!list)
 		return -EMSGSIZE;
@@ -360,7 +375,8 @@ static int clickup_nl_dag_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		err = -ENOENT;
 		goto out;
 	}
-	dag = rcu_dereference_protected(ne->dag, lockdep_is_held(&clickup_mutex));
+	dag = rcu_dereference_protected(ne->dag,
+					lockdep_is_held(clickup_net_mutex(net)));
 	cb->seq = ne->generation;
 	for (i = cb->args[0]; i < dag->nr_atoms; i++) {
 		void *hdr;
@@ -374,7 +390,7 @@ static int clickup_nl_dag_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		if (nla_put_string(skb, CLICKUP_A_NE_NAME, ne->name) ||
 		    nla_put_u64_64bit(skb, CLICKUP_A_GENERATION, ne->generation,
 				      CLICKUP_A_PAD) ||
-		    clickup_put_atom(skb, dag->atoms[i])) {
+		    clickup_put_atom(skb, dag, dag->atoms[i])) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
@@ -384,7 +400,7 @@ static int clickup_nl_dag_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		err = -EMSGSIZE;	/* one atom larger than a dump skb */
 	cb->args[0] = i;
 out:
-	mutex_unlock(&clickup_mutex);
+	mutex_unlock(clickup_net_mutex(net));
 	return err ?: skb->len;
 }
 

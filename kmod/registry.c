@@ -15,6 +15,8 @@
 static LIST_HEAD(clickup_types);
 /* Only guards the list; never held across request_module(). */
 static DEFINE_MUTEX(clickup_types_lock);
+/* Bumped by every (un)registration, so a dump can tell it raced one. */
+static u32 clickup_types_seq;
 
 static struct clickup_atom_type *clickup_type_find(const char *name)
 {
@@ -42,6 +44,7 @@ int clickup_atom_register(struct clickup_atom_type *type)
 	} else {
 		atomic_set(&type->users, 0);
 		list_add_tail(&type->list, &clickup_types);
+		clickup_types_seq++;
 	}
 	mutex_unlock(&clickup_types_lock);
 	if (!err)
@@ -56,6 +59,7 @@ void clickup_atom_unregister(struct clickup_atom_type *type)
 	/* Live instances hold a module ref, so there are none left here. */
 	mutex_lock(&clickup_types_lock);
 	list_del(&type->list);
+	clickup_types_seq++;
 	mutex_unlock(&clickup_types_lock);
 	pr_debug("atom type %s unregistered\n", type->name);
 }
@@ -115,6 +119,7 @@ int clickup_types_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	long idx = 0;
 
 	mutex_lock(&clickup_types_lock);
+	cb->seq = clickup_types_seq;
 	list_for_each_entry(type, &clickup_types, list) {
 		if (idx++ < cb->args[0])
 			continue;
@@ -138,6 +143,7 @@ static int clickup_type_fill(struct sk_buff *skb, struct netlink_callback *cb,
 			  &clickup_family, NLM_F_MULTI, CLICKUP_CMD_ATOM_GET);
 	if (!hdr)
 		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
 	nest = nla_nest_start(skb, CLICKUP_A_TYPE);
 	if (!nest ||
 	    nla_put_string(skb, CLICKUP_TYPE_A_NAME, type->name) ||

@@ -263,14 +263,14 @@ struct clickup_table *clickup_table_find(struct net *net, const char *name)
 	return NULL;
 }
 
-/* With clickup_mutex held: find @name in @net, or create it. */
+/* With the netns mutex held: find @name in @net, or create it. */
 struct clickup_table *clickup_table_get_net(struct net *net, const char *name,
 					    struct netlink_ext_ack *extack)
 {
 	struct clickup_table *table;
 	int err;
 
-	lockdep_assert_held(&clickup_mutex);
+	lockdep_assert_held(clickup_net_mutex(net));
 	if (!*name || strlen(name) >= CLICKUP_NAME_MAX) {
 		clickup_extack_fmt(extack, "table name '%s' is empty or too long",
 				   name);
@@ -344,10 +344,10 @@ static void __net_exit clickup_table_net_exit(struct net *net)
 {
 	struct clickup_table *table, *tmp;
 
-	mutex_lock(&clickup_mutex);
+	mutex_lock(clickup_net_mutex(net));
 	list_for_each_entry_safe(table, tmp, clickup_net_tables(net), list)
 		clickup_table_unlink(table);
-	mutex_unlock(&clickup_mutex);
+	mutex_unlock(clickup_net_mutex(net));
 }
 
 static struct pernet_operations clickup_table_net_ops = {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Netlink side of the state tables: list, size, flush and delete tables;
- * dump, insert (restore) and delete flows. Writers hold clickup_mutex so a
+ * dump, insert (restore) and delete flows. Writers hold the netns mutex so a
  * table cannot be deleted under them; the packet path never takes it.
  */
 
@@ -97,7 +97,7 @@ int clickup_nl_table_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct clickup_table *table;
 	long idx = 0;
 
-	mutex_lock(&clickup_mutex);
+	mutex_lock(clickup_net_mutex(net));
 	list_for_each_entry(table, clickup_net_tables(net), list) {
 		if (idx < cb->args[0]) {
 			idx++;
@@ -107,7 +107,7 @@ int clickup_nl_table_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			break;
 		idx++;
 	}
-	mutex_unlock(&clickup_mutex);
+	mutex_unlock(clickup_net_mutex(net));
 	cb->args[0] = idx;
 	return skb->len;
 }
@@ -120,7 +120,7 @@ int clickup_nl_table_set(struct sk_buff *skb, struct genl_info *info)
 
 	if (!name)
 		return -EINVAL;
-	mutex_lock(&clickup_mutex);
+	mutex_lock(clickup_net_mutex(net));
 	table = clickup_table_get_net(net, name, info->extack);
 	if (!IS_ERR(table)) {
 		if (info->attrs[CLICKUP_A_TABLE_MAX])
@@ -128,7 +128,7 @@ int clickup_nl_table_set(struct sk_buff *skb, struct genl_info *info)
 				   nla_get_u32(info->attrs[CLICKUP_A_TABLE_MAX]));
 		clickup_table_put(table);
 	}
-	mutex_unlock(&clickup_mutex);
+	mutex_unlock(clickup_net_mutex(net));
 	return PTR_ERR_OR_ZERO(table);
 }
 
@@ -155,7 +155,7 @@ int clickup_nl_table_empty(struct sk_buff *skb, struct genl_info *info)
 
 	if (!name)
 		return -EINVAL;
-	mutex_lock(&clickup_mutex);
+	mutex_lock(clickup_net_mutex(genl_info_net(info)));
 	table = clickup_table_lookup(genl_info_net(info), name, info->extack);
 	if (table) {
 		clickup_table_flush(table);
@@ -163,7 +163,7 @@ int clickup_nl_table_empty(struct sk_buff *skb, struct genl_info *info)
 		if (forget)
 			clickup_table_unlink(table);
 	}
-	mutex_unlock(&clickup_mutex);
+	mutex_unlock(clickup_net_mutex(genl_info_net(info)));
 	if (!table)
 		return -ENOENT;
 	pr_info("table %s %s\n", name, forget ? "deleted" : "flushed");
@@ -210,11 +210,11 @@ int clickup_nl_flow_dump_start(struct netlink_callback *cb)
 
 	if (!nla)
 		return 0;
-	mutex_lock(&clickup_mutex);
+	mutex_lock(clickup_net_mutex(sock_net(cb->skb->sk)));
 	table = clickup_table_find(sock_net(cb->skb->sk), nla_data(nla));
 	if (table)
 		refcount_inc(&table->ref);
-	mutex_unlock(&clickup_mutex);
+	mutex_unlock(clickup_net_mutex(sock_net(cb->skb->sk)));
 	if (!table)
 		return 0;
 	d = kzalloc(sizeof(*d), GFP_KERNEL);
@@ -330,7 +330,7 @@ int clickup_nl_flow_del(struct sk_buff *skb, struct genl_info *info)
 	err = clickup_flow_parse(info->attrs[CLICKUP_A_FLOW], &key, info->extack);
 	if (err)
 		return err;
-	mutex_lock(&clickup_mutex);
+	mutex_lock(clickup_net_mutex(genl_info_net(info)));
 	table = clickup_table_lookup(genl_info_net(info), name, info->extack);
 	if (!table) {
 		err = -ENOENT;
@@ -346,7 +346,7 @@ int clickup_nl_flow_del(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOENT;
 	}
 out:
-	mutex_unlock(&clickup_mutex);
+	mutex_unlock(clickup_net_mutex(genl_info_net(info)));
 	return err;
 }
 
@@ -376,10 +376,10 @@ int clickup_nl_flow_new(struct sk_buff *skb, struct genl_info *info)
 			return err;
 		n++;
 	}
-	mutex_lock(&clickup_mutex);
+	mutex_lock(clickup_net_mutex(genl_info_net(info)));
 	table = clickup_table_get_net(genl_info_net(info), name, info->extack);
 	if (IS_ERR(table)) {
-		mutex_unlock(&clickup_mutex);
+		mutex_unlock(clickup_net_mutex(genl_info_net(info)));
 		return PTR_ERR(table);
 	}
 	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
@@ -422,7 +422,7 @@ int clickup_nl_flow_new(struct sk_buff *skb, struct genl_info *info)
 		added++;
 	}
 	clickup_table_put(table);
-	mutex_unlock(&clickup_mutex);
+	mutex_unlock(clickup_net_mutex(genl_info_net(info)));
 	if (err)
 		return err;
 

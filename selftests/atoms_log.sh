@@ -12,6 +12,7 @@
 . "$SELFTESTS/pkt/lib.sh"
 
 require_clickup
+log_all_netns
 dmesg_mark
 setup_topology
 

@@ -79,6 +79,8 @@ require_clickup() {
 
 lib_cleanup() {
 	local pid ns
+	[ -z "${LOG_ALL_NETNS_OLD:-}" ] ||
+		sysctl -qw net.netfilter.nf_log_all_netns="$LOG_ALL_NETNS_OLD"
 	for pid in "${BG_PIDS[@]}"; do
 		kill "$pid" 2>/dev/null
 	done
@@ -91,6 +93,14 @@ lib_cleanup() {
 }
 # Tests with their own cleanup call lib_cleanup from it.
 trap lib_cleanup EXIT
+
+# log_all_netns: atoms in the test's namespaces may log (the kernel logs
+# for non-initial netns only with net.netfilter.nf_log_all_netns=1, as its
+# LOG target does); restored at exit.
+log_all_netns() {
+	LOG_ALL_NETNS_OLD=$(sysctl -n net.netfilter.nf_log_all_netns)
+	sysctl -qw net.netfilter.nf_log_all_netns=1
+}
 
 bg() {	# bg cmd... : run in background, killed at cleanup; pid in $BG_PID
 	"$@" &

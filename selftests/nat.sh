@@ -12,6 +12,7 @@ ret=0
 require_root
 require_cmd curl
 require_clickup
+log_all_netns
 
 NAT_IP=10.0.0.254
 DTS=$REPO/dts

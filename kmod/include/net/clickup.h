@@ -83,9 +83,9 @@ struct clickup_atom_type {
 	size_t		priv_size;
 
 	/*
-	 * Called under RTNL and the core mutex with the NE's netns in
-	 * atom->net; may sleep, must not take RTNL. Reports every rejection
-	 * through extack.
+	 * Called under the NE's netns mutex (not RTNL) with the netns in
+	 * atom->net; may sleep, must not take RTNL or call into clickup's
+	 * netlink family. Reports every rejection through extack.
 	 */
 	int	(*init)(struct clickup_atom *atom, u32 argc,
 			char *const *argv, struct netlink_ext_ack *extack);
@@ -176,6 +176,13 @@ void clickup_flow_refresh(struct clickup_table *table,
 			  struct clickup_flow *flow);
 bool clickup_l4_parse(const struct sk_buff *skb, struct clickup_l4 *l4);
 u8 clickup_flow_key_normalise(struct clickup_flow_key *key);
+
+/*
+ * Whether a tenant-triggered kernel log line may be printed for @net: the
+ * initial netns always, others only with net.netfilter.nf_log_all_netns=1
+ * (as nf_log); rate limited per netns.
+ */
+bool clickup_net_log_ok(struct net *net);
 
 /* printf-style extack message; works on kernels without _FMT support. */
 __printf(2, 3)

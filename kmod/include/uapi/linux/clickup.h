@@ -44,6 +44,7 @@ enum clickup_cmd {
 	CLICKUP_CMD_FLOW_GET,	/* dump: the flows of one table */
 	CLICKUP_CMD_FLOW_NEW,	/* insert flows (restore): CLICKUP_A_FLOW... */
 	CLICKUP_CMD_FLOW_DEL,	/* remove one flow, by its key */
+	CLICKUP_CMD_NE_DETACHED, /* event: a device took entry hooks away */
 	__CLICKUP_CMD_MAX,
 };
 #define CLICKUP_CMD_MAX (__CLICKUP_CMD_MAX - 1)
@@ -68,6 +69,9 @@ enum clickup_attr {
 				 */
 	CLICKUP_A_TABLE_MAX,	/* u32: entry limit (TABLE_SET) */
 	CLICKUP_A_COUNT,	/* u32: flows inserted/skipped (reply) */
+	CLICKUP_A_NR_DETACHED,	/* u32: entries whose device went away
+				 * (NE_GET); an upgrade re-attaches them
+				 */
 	__CLICKUP_A_MAX,
 };
 #define CLICKUP_A_MAX (__CLICKUP_A_MAX - 1)
@@ -105,6 +109,9 @@ enum clickup_atom_attr {
 				 * sending process, for the atom's init()
 				 * (bpf: the program's fd); never dumped
 				 */
+	CLICKUP_ATOM_A_DETACHED, /* flag (dump): an entry whose device went
+				  * away; nothing is hooked for it
+				  */
 	__CLICKUP_ATOM_A_MAX,
 };
 #define CLICKUP_ATOM_A_MAX (__CLICKUP_ATOM_A_MAX - 1)
