@@ -351,7 +351,6 @@ out:
 /* Same name and type as an atom of @old: share its counters, migrate. */
 static int clickup_dag_take_over(struct clickup_dag *dag,
 				 const struct clickup_dag *old,
-				 struct clickup_swap_times *times,
 				 struct netlink_ext_ack *extack)
 {
 	u32 i;
@@ -369,13 +368,13 @@ static int clickup_dag_take_over(struct clickup_dag *dag,
 				if (err)
 					return err;
 			}
-			times->migrated++;
+			dag->nr_migrated++;
 			continue;
 		}
 		atom->stats = clickup_stats_alloc();
 		if (!atom->stats)
 			return -ENOMEM;
-		times->new_atoms++;
+		dag->nr_new++;
 	}
 	return 0;
 }
@@ -383,7 +382,6 @@ static int clickup_dag_take_over(struct clickup_dag *dag,
 struct clickup_dag *clickup_dag_build(const struct clickup_spec *spec,
 				      struct net *net, const char *ne_name,
 				      const struct clickup_dag *old,
-				      struct clickup_swap_times *times,
 				      struct netlink_ext_ack *extack)
 {
 	struct clickup_dag *dag;
@@ -429,7 +427,7 @@ struct clickup_dag *clickup_dag_build(const struct clickup_spec *spec,
 	err = clickup_dag_check_l3(dag, spec, extack);
 	if (err)
 		goto fail;
-	err = clickup_dag_take_over(dag, old, times, extack);
+	err = clickup_dag_take_over(dag, old, extack);
 	if (err)
 		goto fail;
 	return dag;

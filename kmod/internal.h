@@ -46,6 +46,8 @@ struct clickup_dag {
 	u32			nr_edges;
 	u32			nr_entries;
 	u32			nr_inited;	/* atoms whose init() ran */
+	u32			nr_new;		/* atoms with fresh counters */
+	u32			nr_migrated;	/* took over from the old DAG */
 	struct clickup_atom	**atoms;
 	struct clickup_dag_entry entries[CLICKUP_MAX_ENTRIES];
 	struct hlist_head	*names;		/* atoms by name */
@@ -92,7 +94,12 @@ struct clickup_swap_times {
 };
 
 extern struct genl_family clickup_family;
+/* policy.c */
+extern const struct nla_policy clickup_policy[CLICKUP_A_MAX + 1];
 extern const struct nla_policy clickup_dag_policy[CLICKUP_DAG_A_MAX + 1];
+extern const struct nla_policy clickup_atom_policy[CLICKUP_ATOM_A_MAX + 1];
+extern const struct nla_policy clickup_edge_policy[CLICKUP_EDGE_A_MAX + 1];
+extern const struct nla_policy clickup_arg_policy[CLICKUP_ARG_A_MAX + 1];
 
 struct clickup_table {
 	struct rhashtable	ht;
@@ -113,7 +120,9 @@ extern struct workqueue_struct *clickup_wq;
 struct clickup_atom_type *clickup_type_get(const char *name, bool autoload,
 					   bool *loaded);
 void clickup_type_put(struct clickup_atom_type *type);
-int clickup_types_dump(struct sk_buff *skb, struct netlink_callback *cb);
+long clickup_types_walk(long start,
+			int (*fn)(const struct clickup_atom_type *type, void *arg),
+			void *arg, u32 *seq);
 
 /* spec.c: netlink request -> validated spec */
 int clickup_spec_parse(struct clickup_spec *spec, const struct nlattr *nla,
@@ -128,7 +137,6 @@ void clickup_spec_free(struct clickup_spec *spec);
 struct clickup_dag *clickup_dag_build(const struct clickup_spec *spec,
 				      struct net *net, const char *ne_name,
 				      const struct clickup_dag *old,
-				      struct clickup_swap_times *times,
 				      struct netlink_ext_ack *extack);
 void clickup_dag_destroy(struct clickup_dag *dag);
 void clickup_dag_free_rcu(struct clickup_dag *dag);
@@ -137,9 +145,19 @@ void clickup_stats_read(const struct clickup_stats *stats, u64 *packets,
 
 /* ne.c */
 struct clickup_ne *clickup_ne_find(struct net *net, const char *name);
-int clickup_ne_swap(struct net *net, const char *name, bool create,
-		    struct clickup_spec *spec, struct clickup_swap_times *times,
-		    u64 *generation, struct netlink_ext_ack *extack);
+struct clickup_ne *clickup_ne_new(struct net *net, const char *name,
+				  struct netlink_ext_ack *extack);
+void clickup_ne_abort_new(struct clickup_ne *ne);
+int clickup_ne_attach(struct clickup_ne *ne, struct clickup_dag *dag,
+		      struct netlink_ext_ack *extack);
+struct clickup_dag *clickup_ne_publish(struct clickup_ne *ne,
+				       struct clickup_dag *dag, bool new_ne);
+void clickup_wait_frees(void);
+
+/* swap.c: the create/upgrade pipeline */
+int clickup_swap(struct net *net, const char *name, bool create,
+		 const struct nlattr *dag_nla, struct clickup_swap_times *times,
+		 u64 *generation, struct netlink_ext_ack *extack);
 int clickup_ne_delete(struct net *net, const char *name, u64 *generation,
 		      struct netlink_ext_ack *extack);
 struct list_head *clickup_net_nes(struct net *net);

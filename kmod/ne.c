@@ -21,7 +21,6 @@
 #include <net/netfilter/nf_log.h>
 #include <net/netns/generic.h>
 #include "internal.h"
-#include "trace.h"
 
 static unsigned int max_nes = 64;
 module_param(max_nes, uint, 0644);
@@ -180,8 +179,8 @@ static struct clickup_hook *clickup_hook_add(struct clickup_ne *ne,
 }
 
 /* Points each entry of @dag at a hook, registering only missing ones. */
-static int clickup_ne_attach(struct clickup_ne *ne, struct clickup_dag *dag,
-			     struct netlink_ext_ack *extack)
+int clickup_ne_attach(struct clickup_ne *ne, struct clickup_dag *dag,
+		      struct netlink_ext_ack *extack)
 {
 	struct clickup_hook *hook, *tmp;
 	u32 i;
@@ -251,91 +250,56 @@ static void clickup_ne_unhook_unused(struct clickup_ne *ne)
 			clickup_hook_release(hook);
 }
 
-int clickup_ne_swap(struct net *net, const char *name, bool create,
-		    struct clickup_spec *spec, struct clickup_swap_times *times,
-		    u64 *generation, struct netlink_ext_ack *extack)
+/* A new NE, not yet listed: swap.c publishes it with its first DAG. */
+struct clickup_ne *clickup_ne_new(struct net *net, const char *name,
+				  struct netlink_ext_ack *extack)
 {
 	struct clickup_net *cn = clickup_net(net);
-	struct clickup_dag *dag, *old;
 	struct clickup_ne *ne;
-	u64 t0, t1, t2;
-	int err;
 
-	mutex_lock(&cn->mutex);
-	t0 = ktime_get_ns();
-	ne = clickup_ne_find(net, name);
-	if (create && ne) {
-		clickup_extack_fmt(extack, "network element '%s' exists", name);
-		err = -EEXIST;
-		goto unlock;
+	lockdep_assert_held(&cn->mutex);
+	if (cn->nr_nes >= READ_ONCE(max_nes)) {
+		clickup_extack_fmt(extack,
+				   "this netns has %u network elements, the most allowed (clickup max_nes)",
+				   cn->nr_nes);
+		return ERR_PTR(-ENOSPC);
 	}
-	if (!create && !ne) {
-		clickup_extack_fmt(extack, "no network element '%s'", name);
-		err = -ENOENT;
-		goto unlock;
-	}
-	if (create) {
-		if (cn->nr_nes >= READ_ONCE(max_nes)) {
-			clickup_extack_fmt(extack,
-					   "this netns has %u network elements, the most allowed (clickup max_nes)",
-					   cn->nr_nes);
-			err = -ENOSPC;
-			goto unlock;
-		}
-		ne = kzalloc(sizeof(*ne), GFP_KERNEL_ACCOUNT);
-		if (!ne) {
-			err = -ENOMEM;
-			goto unlock;
-		}
-		ne->net = net;
-		INIT_LIST_HEAD(&ne->hooks);
-		strscpy(ne->name, name, sizeof(ne->name));
-	}
-	old = rcu_dereference_protected(ne->dag, lockdep_is_held(&cn->mutex));
-	trace_clickup_swap_begin(ne->name, ne->generation, spec->nr_atoms);
+	ne = kzalloc(sizeof(*ne), GFP_KERNEL_ACCOUNT);
+	if (!ne)
+		return ERR_PTR(-ENOMEM);
+	ne->net = net;
+	INIT_LIST_HEAD(&ne->hooks);
+	strscpy(ne->name, name, sizeof(ne->name));
+	return ne;
+}
 
-	dag = clickup_dag_build(spec, net, ne->name, old, times, extack);
-	if (IS_ERR(dag)) {
-		err = PTR_ERR(dag);
-		goto fail;
-	}
-	rtnl_lock();
-	err = clickup_ne_attach(ne, dag, extack);
-	if (err) {
-		rtnl_unlock();
-		clickup_dag_destroy(dag);
-		goto fail;
-	}
-	t1 = ktime_get_ns();
+/* Undoes clickup_ne_new() after clickup_ne_attach() failed. */
+void clickup_ne_abort_new(struct clickup_ne *ne)
+{
+	/* Hooks may have been registered for it: free after a GP. */
+	kfree_rcu(ne, rcu);
+}
 
-	/* The swap: packets see the old DAG or this one, never a mix. */
-	rcu_replace_pointer(ne->dag, dag, lockdep_is_held(&cn->mutex));
-	*generation = ++ne->generation;
-	if (create) {
+/*
+ * The swap itself, under the netns mutex and RTNL: packets see the old
+ * DAG or @dag, never a mix. Returns the old DAG for the caller to free.
+ */
+struct clickup_dag *clickup_ne_publish(struct clickup_ne *ne,
+				       struct clickup_dag *dag, bool new_ne)
+{
+	struct clickup_net *cn = clickup_net(ne->net);
+	struct clickup_dag *old;
+
+	ASSERT_RTNL();
+	old = rcu_replace_pointer(ne->dag, dag, lockdep_is_held(&cn->mutex));
+	ne->generation++;
+	if (new_ne) {
 		list_add_tail(&ne->list, &cn->nes);
 		cn->nr_nes++;
 	}
-	clickup_nes_changed(net);
+	clickup_nes_changed(ne->net);
 	clickup_ne_unhook_unused(ne);
-	rtnl_unlock();
-	if (old)
-		clickup_dag_free_rcu(old);
-	t2 = ktime_get_ns();
-	times->instantiate = t1 - t0;
-	times->publish = t2 - t1;
-	trace_clickup_swap_end(ne->name, ne->generation, 0, t2 - t0);
-	mutex_unlock(&cn->mutex);
-	return 0;
-
-fail:
-	trace_clickup_swap_end(ne->name, ne->generation, err, ktime_get_ns() - t0);
-	if (create) {
-		/* Hooks may have been registered for it: free after a GP. */
-		kfree_rcu(ne, rcu);
-	}
-unlock:
-	mutex_unlock(&cn->mutex);
-	return err;
+	return old;
 }
 
 /* Unpublishes and unhooks @ne; the DAG and @ne go after a grace period. */
@@ -358,7 +322,7 @@ static void __clickup_ne_delete(struct clickup_ne *ne)
 }
 
 /* Returns once the deleted DAG is freed and its module refs dropped. */
-static void clickup_wait_frees(void)
+void clickup_wait_frees(void)
 {
 	rcu_barrier();
 	flush_workqueue(clickup_wq);

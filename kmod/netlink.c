@@ -13,16 +13,6 @@
 #include "compat.h"
 #include "internal.h"
 
-static const struct nla_policy clickup_policy[CLICKUP_A_MAX + 1] = {
-	[CLICKUP_A_NE_NAME]	= { .type = NLA_NUL_STRING,
-				    .len = CLICKUP_NAME_MAX - 1 },
-	[CLICKUP_A_DAG]		= NLA_POLICY_NESTED(clickup_dag_policy),
-	[CLICKUP_A_TABLE_NAME]	= { .type = NLA_NUL_STRING,
-				    .len = CLICKUP_NAME_MAX - 1 },
-	[CLICKUP_A_FLOW]	= NLA_POLICY_NESTED(clickup_flow_policy),
-	[CLICKUP_A_TABLE_MAX]	= NLA_POLICY_MIN(NLA_U32, 1),
-};
-
 enum clickup_mcgrp { CLICKUP_MCGRP_EVENTS_IDX };
 
 /*
@@ -107,16 +97,15 @@ bool clickup_missing(struct genl_info *info, int attr, const char *what)
 	return true;
 }
 
-/* NE_NEW and NE_UPGRADE: validate, load, instantiate, publish. */
+/* NE_NEW and NE_UPGRADE: the pipeline is swap.c's. */
 static int clickup_nl_swap(struct sk_buff *skb, struct genl_info *info)
 {
-	bool create = info->genlhdr->cmd == CLICKUP_CMD_NE_NEW;
+	u8 cmd = info->genlhdr->cmd;
 	struct net *net = genl_info_net(info);
 	struct clickup_swap_times times = {};
-	struct clickup_spec spec;
 	struct sk_buff *reply;
 	const char *name;
-	u64 t0, t1, t2, generation = 0;
+	u64 generation;
 	int err;
 
 	if (clickup_missing(info, CLICKUP_A_NE_NAME, "network element name") ||
@@ -128,39 +117,21 @@ static int clickup_nl_swap(struct sk_buff *skb, struct genl_info *info)
 				    "empty network element name");
 		return -EINVAL;
 	}
-
-	t0 = ktime_get_ns();
-	err = clickup_spec_parse(&spec, info->attrs[CLICKUP_A_DAG], info->extack);
+	err = clickup_swap(net, name, cmd == CLICKUP_CMD_NE_NEW,
+			   info->attrs[CLICKUP_A_DAG], &times, &generation,
+			   info->extack);
 	if (err)
 		return err;
-	err = clickup_spec_check_graph(&spec, info->extack);
-	if (err)
-		goto out;
-	t1 = ktime_get_ns();
-	err = clickup_spec_load(&spec, &times.loaded, info->extack);
-	if (err)
-		goto out;
-	t2 = ktime_get_ns();
-	err = clickup_ne_swap(net, name, create, &spec, &times, &generation,
-			      info->extack);
-	if (err)
-		goto out;
-	times.validate = t1 - t0;
-	times.load = t2 - t1;
-	times.total = ktime_get_ns() - t0;
 
-	clickup_log(net, "ne %s %s: generation %llu in %llu us (%u atoms, %u new, %u migrated, %u modules loaded), netns %u\n",
-		    name, create ? "created" : "upgraded", generation,
-		    div_u64(times.total, NSEC_PER_USEC), spec.nr_atoms,
-		    times.new_atoms, times.migrated, times.loaded, net->ns.inum);
-	clickup_notify(net, info->genlhdr->cmd, name, generation, &times);
-
-	reply = clickup_event_msg(info->snd_portid, info->snd_seq,
-				  info->genlhdr->cmd, name, generation, &times);
-	err = reply ? genlmsg_reply(reply, info) : -ENOMEM;
-out:
-	clickup_spec_free(&spec);
-	return err;
+	clickup_log(net, "ne %s %s: generation %llu in %llu us (%u new atoms, %u migrated, %u modules loaded), netns %u\n",
+		    name, cmd == CLICKUP_CMD_NE_NEW ? "created" : "upgraded",
+		    generation, div_u64(times.total, NSEC_PER_USEC),
+		    times.new_atoms, times.migrated, times.loaded,
+		    net->ns.inum);
+	clickup_notify(net, cmd, name, generation, &times);
+	reply = clickup_event_msg(info->snd_portid, info->snd_seq, cmd, name,
+				  generation, &times);
+	return reply ? genlmsg_reply(reply, info) : -ENOMEM;
 }
 
 static int clickup_nl_del(struct sk_buff *skb, struct genl_info *info)
@@ -265,6 +236,53 @@ static int clickup_nl_ne_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 	mutex_unlock(clickup_net_mutex(net));
 	cb->args[0] = idx;
+	return skb->len;
+}
+
+struct clickup_type_dump {
+	struct sk_buff		*skb;
+	struct netlink_callback	*cb;
+};
+
+static int clickup_type_fill(const struct clickup_atom_type *type, void *arg)
+{
+	struct clickup_type_dump *d = arg;
+	struct netlink_callback *cb = d->cb;
+	struct sk_buff *skb = d->skb;
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &clickup_family, NLM_F_MULTI, CLICKUP_CMD_ATOM_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	nest = nla_nest_start(skb, CLICKUP_A_TYPE);
+	if (!nest ||
+	    nla_put_string(skb, CLICKUP_TYPE_A_NAME, type->name) ||
+	    nla_put_string(skb, CLICKUP_TYPE_A_MODULE,
+			   module_name(type->owner)) ||
+	    nla_put_u32(skb, CLICKUP_TYPE_A_INPUTS, type->inputs) ||
+	    nla_put_u32(skb, CLICKUP_TYPE_A_OUTPUTS, type->outputs) ||
+	    nla_put_u32(skb, CLICKUP_TYPE_A_PRIV_SIZE, type->priv_size) ||
+	    nla_put_u32(skb, CLICKUP_TYPE_A_FLAGS, type->flags) ||
+	    nla_put_u32(skb, CLICKUP_TYPE_A_USERS, atomic_read(&type->users))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* Dump cursor: cb->args[0] = types already sent; NLM_F_DUMP_INTR on races. */
+static int clickup_nl_type_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct clickup_type_dump d = { .skb = skb, .cb = cb };
+
+	/* cb->seq is set before the first message is checked against it. */
+	cb->args[0] = clickup_types_walk(cb->args[0], clickup_type_fill, &d,
+					 &cb->seq);
 	return skb->len;
 }
 
@@ -443,7 +461,7 @@ MODULE_PARM_DESC(allow_userns,
 static struct genl_ops clickup_ops[] __ro_after_init = {
 	{
 		.cmd	= CLICKUP_CMD_ATOM_GET,
-		.dumpit	= clickup_types_dump,
+		.dumpit	= clickup_nl_type_dump,
 	},
 	{
 		.cmd	= CLICKUP_CMD_NE_NEW,

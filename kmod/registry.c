@@ -109,55 +109,33 @@ void clickup_type_put(struct clickup_atom_type *type)
 	module_put(type->owner);
 }
 
-static int clickup_type_fill(struct sk_buff *skb, struct netlink_callback *cb,
-			     const struct clickup_atom_type *type);
-
-/* Dump cursor: cb->args[0] = types already sent; NLM_F_DUMP_INTR on races. */
-int clickup_types_dump(struct sk_buff *skb, struct netlink_callback *cb)
+/**
+ * clickup_types_walk - call @fn for registered types from position @start
+ * @start: how many types to skip
+ * @fn: stops the walk by returning non-zero
+ * @arg: passed to @fn
+ * @seq: set to the registry's generation (bumped by each registration)
+ *
+ * Return: the position after the last type @fn accepted.
+ */
+long clickup_types_walk(long start,
+			int (*fn)(const struct clickup_atom_type *type, void *arg),
+			void *arg, u32 *seq)
 {
 	const struct clickup_atom_type *type;
 	long idx = 0;
 
 	mutex_lock(&clickup_types_lock);
-	cb->seq = clickup_types_seq;
+	*seq = clickup_types_seq;
 	list_for_each_entry(type, &clickup_types, list) {
-		if (idx++ < cb->args[0])
+		if (idx < start) {
+			idx++;
 			continue;
-		if (clickup_type_fill(skb, cb, type) < 0) {
-			idx--;
-			break;
 		}
+		if (fn(type, arg))
+			break;
+		idx++;
 	}
 	mutex_unlock(&clickup_types_lock);
-	cb->args[0] = idx;
-	return skb->len;
-}
-
-static int clickup_type_fill(struct sk_buff *skb, struct netlink_callback *cb,
-			     const struct clickup_atom_type *type)
-{
-	struct nlattr *nest;
-	void *hdr;
-
-	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			  &clickup_family, NLM_F_MULTI, CLICKUP_CMD_ATOM_GET);
-	if (!hdr)
-		return -EMSGSIZE;
-	genl_dump_check_consistent(cb, hdr);
-	nest = nla_nest_start(skb, CLICKUP_A_TYPE);
-	if (!nest ||
-	    nla_put_string(skb, CLICKUP_TYPE_A_NAME, type->name) ||
-	    nla_put_string(skb, CLICKUP_TYPE_A_MODULE,
-			   module_name(type->owner)) ||
-	    nla_put_u32(skb, CLICKUP_TYPE_A_INPUTS, type->inputs) ||
-	    nla_put_u32(skb, CLICKUP_TYPE_A_OUTPUTS, type->outputs) ||
-	    nla_put_u32(skb, CLICKUP_TYPE_A_PRIV_SIZE, type->priv_size) ||
-	    nla_put_u32(skb, CLICKUP_TYPE_A_FLAGS, type->flags) ||
-	    nla_put_u32(skb, CLICKUP_TYPE_A_USERS, atomic_read(&type->users))) {
-		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	genlmsg_end(skb, hdr);
-	return 0;
+	return idx;
 }

@@ -11,32 +11,6 @@
 #include <net/genetlink.h>
 #include "internal.h"
 
-static const struct nla_policy clickup_arg_policy[CLICKUP_ARG_A_MAX + 1] = {
-	[CLICKUP_ARG_A_VALUE]	= { .type = NLA_NUL_STRING,
-				    .len = CLICKUP_ARG_MAX - 1 },
-};
-
-static const struct nla_policy clickup_atom_policy[CLICKUP_ATOM_A_MAX + 1] = {
-	[CLICKUP_ATOM_A_NAME]	= { .type = NLA_NUL_STRING,
-				    .len = CLICKUP_NAME_MAX - 1 },
-	[CLICKUP_ATOM_A_TYPE]	= { .type = NLA_NUL_STRING,
-				    .len = CLICKUP_NAME_MAX - 1 },
-	[CLICKUP_ATOM_A_ARGS]	= NLA_POLICY_NESTED_ARRAY(clickup_arg_policy),
-	[CLICKUP_ATOM_A_FD]	= { .type = NLA_U32 },
-};
-
-static const struct nla_policy clickup_edge_policy[CLICKUP_EDGE_A_MAX + 1] = {
-	[CLICKUP_EDGE_A_SRC]	= { .type = NLA_U32 },
-	[CLICKUP_EDGE_A_PORT]	= NLA_POLICY_MAX(NLA_U32, CLICKUP_MAX_PORTS - 1),
-	[CLICKUP_EDGE_A_DST]	= { .type = NLA_U32 },
-	[CLICKUP_EDGE_A_DST_PORT] = NLA_POLICY_MAX(NLA_U32, CLICKUP_MAX_PORTS - 1),
-};
-
-const struct nla_policy clickup_dag_policy[CLICKUP_DAG_A_MAX + 1] = {
-	[CLICKUP_DAG_A_ATOMS]	= NLA_POLICY_NESTED_ARRAY(clickup_atom_policy),
-	[CLICKUP_DAG_A_EDGES]	= NLA_POLICY_NESTED_ARRAY(clickup_edge_policy),
-};
-
 static u32 clickup_nest_count(const struct nlattr *nla)
 {
 	const struct nlattr *pos;

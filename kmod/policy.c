@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Every netlink policy of the clickup family, in one place: what a request
+ * may carry, strictly validated by the genl core before any op runs.
+ * Reply-only attributes have no entry, so requests carrying them fail.
+ */
+
+#include <net/genetlink.h>
+#include "internal.h"
+
+const struct nla_policy clickup_arg_policy[CLICKUP_ARG_A_MAX + 1] = {
+	[CLICKUP_ARG_A_VALUE]	= { .type = NLA_NUL_STRING,
+				    .len = CLICKUP_ARG_MAX - 1 },
+};
+
+const struct nla_policy clickup_atom_policy[CLICKUP_ATOM_A_MAX + 1] = {
+	[CLICKUP_ATOM_A_NAME]	= { .type = NLA_NUL_STRING,
+				    .len = CLICKUP_NAME_MAX - 1 },
+	[CLICKUP_ATOM_A_TYPE]	= { .type = NLA_NUL_STRING,
+				    .len = CLICKUP_NAME_MAX - 1 },
+	[CLICKUP_ATOM_A_ARGS]	= NLA_POLICY_NESTED_ARRAY(clickup_arg_policy),
+	[CLICKUP_ATOM_A_FD]	= { .type = NLA_U32 },
+};
+
+const struct nla_policy clickup_edge_policy[CLICKUP_EDGE_A_MAX + 1] = {
+	[CLICKUP_EDGE_A_SRC]	= { .type = NLA_U32 },
+	[CLICKUP_EDGE_A_PORT]	= NLA_POLICY_MAX(NLA_U32, CLICKUP_MAX_PORTS - 1),
+	[CLICKUP_EDGE_A_DST]	= { .type = NLA_U32 },
+	[CLICKUP_EDGE_A_DST_PORT] = NLA_POLICY_MAX(NLA_U32, CLICKUP_MAX_PORTS - 1),
+};
+
+const struct nla_policy clickup_dag_policy[CLICKUP_DAG_A_MAX + 1] = {
+	[CLICKUP_DAG_A_ATOMS]	= NLA_POLICY_NESTED_ARRAY(clickup_atom_policy),
+	[CLICKUP_DAG_A_EDGES]	= NLA_POLICY_NESTED_ARRAY(clickup_edge_policy),
+};
+
+const struct nla_policy clickup_policy[CLICKUP_A_MAX + 1] = {
+	[CLICKUP_A_NE_NAME]	= { .type = NLA_NUL_STRING,
+				    .len = CLICKUP_NAME_MAX - 1 },
+	[CLICKUP_A_DAG]		= NLA_POLICY_NESTED(clickup_dag_policy),
+	[CLICKUP_A_TABLE_NAME]	= { .type = NLA_NUL_STRING,
+				    .len = CLICKUP_NAME_MAX - 1 },
+	[CLICKUP_A_FLOW]	= NLA_POLICY_NESTED(clickup_flow_policy),
+	[CLICKUP_A_TABLE_MAX]	= NLA_POLICY_MIN(NLA_U32, 1),
+};
