@@ -94,6 +94,11 @@ def family_id():
     raise SystemExit('no clickup family')
 
 
+def set_max_nes(n):
+    with open('/sys/module/clickup/parameters/max_nes', 'w') as p:
+        p.write(str(n))
+
+
 def ctl(*args):
     r = subprocess.run([CTL, *args], capture_output=True, text=True)
     if r.returncode:
@@ -106,9 +111,14 @@ def main():
     with open(os.path.join(tmp, 'h.click'), 'w') as f:
         f.write('FromHook(ipv4, forward) -> Accept;\n')
 
-    # 1. 40 NEs, read in parts of ~4 KiB while others come and go.
-    for i in range(40):
-        ctl('create', 'ne%02d-%s' % (i, 'x' * 20), f.name)
+    # 1. 150 NEs, read in parts of ~4 KiB while others come and go. The
+    # kernel fills the next part as recv() returns one, so the churn
+    # after the first recv() lands before the third part.
+    set_max_nes(200)
+    with open(os.path.join(tmp, 'batch'), 'w') as b:
+        for i in range(150):
+            b.write('create ne%03d-%s %s\n' % (i, 'x' * 20, f.name))
+    ctl('batch', b.name)
     sk = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
     sk.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     request(sk, fam, CMD_NE_GET, NLM_F_DUMP)
@@ -118,10 +128,10 @@ def main():
         intr |= bool(flags & NLM_F_DUMP_INTR)
         if not churned:	# between the first part and the next
             ctl('create', 'churn', f.name)
-            ctl('delete', 'ne00-' + 'x' * 20)
+            ctl('delete', 'ne000-' + 'x' * 20)
             churned = True
     sk.close()
-    result(seen >= 2, 'NE dump read in parts (%d messages)' % seen)
+    result(seen >= 140, 'NE dump read (%d messages)' % seen)
     result(intr, 'NE dump raced by create/delete carries NLM_F_DUMP_INTR')
 
     # A quiet dump is not flagged.
@@ -129,13 +139,14 @@ def main():
     request(sk, fam, CMD_NE_GET, NLM_F_DUMP)
     flags = [fl for _, fl, _ in messages(sk)]
     sk.close()
-    result(len(flags) == 40 and not any(fl & NLM_F_DUMP_INTR for fl in flags),
-           'a quiet NE dump: 40 NEs, not flagged')
+    result(len(flags) == 150 and not any(fl & NLM_F_DUMP_INTR for fl in flags),
+           'a quiet NE dump: 150 NEs, not flagged')
 
     # 2. One atom of ~5 KiB: 16 classifier patterns of 254 bytes.
     pat = ' '.join(['0/00'] * 51)[:254].rstrip()
     with open(os.path.join(tmp, 'big.click'), 'w') as g:
-        g.write('h :: FromHook(ipv4, forward) -> c :: Classifier(%s);\n'
+        # c first: the dump's first part is sized before any recv().
+        g.write('c :: Classifier(%s);\nFromHook(ipv4, forward) -> c;\n'
                 % ', '.join([pat] * 16))
         for p in range(16):
             g.write('c[%d] -> Discard;\n' % p)
@@ -144,22 +155,18 @@ def main():
     request(sk, fam, CMD_DAG_GET, NLM_F_DUMP, attr(A_NE_NAME, b'big\0'))
     try:
         sizes = [len(p) for _, _, p in messages(sk)]
-        result(len(sizes) == 3 and max(sizes) > 4096,
+        result(len(sizes) == 18 and sizes[0] > 4096,
                'DAG dump of a %d-byte atom from a fresh socket' % max(sizes))
     except OSError as e:
         result(False, 'DAG dump of a big atom from a fresh socket: %s' % e)
     sk.close()
 
-    # 4. max_nes: 41 NEs exist here now (40 - 1 + churn + big).
-    with open('/sys/module/clickup/parameters/max_nes') as p:
-        old = p.read().strip()
-    with open('/sys/module/clickup/parameters/max_nes', 'w') as p:
-        p.write('41')
+    # 4. max_nes: 151 NEs exist here now (150 - 1 + churn + big).
+    set_max_nes(151)
     r = subprocess.run([CTL, 'create', 'one-too-many', f.name],
                        capture_output=True, text=True)
-    with open('/sys/module/clickup/parameters/max_nes', 'w') as p:
-        p.write(old)
-    result(r.returncode != 0 and 'No space left on device: this netns has 41 '
+    set_max_nes(64)
+    result(r.returncode != 0 and 'No space left on device: this netns has 151 '
            'network elements, the most allowed (clickup max_nes)' in r.stderr,
            'max_nes refuses the next NE: %s' % r.stderr.strip())
 
