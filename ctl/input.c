@@ -117,7 +117,7 @@ int dag_load(struct dag *g, const char *path, enum dag_format *fmt,
 	if (!text)
 		return -1;
 	f = detect_format(path, text, len);
-	ret = f == FMT_CLICK ? parse_click(g, text, len, d)
+	ret = f == FMT_CLICK ? parse_click_notes(g, text, len, d, stderr)
 			     : parse_edges(g, text, len, d);
 	if (fmt)
 		*fmt = f;

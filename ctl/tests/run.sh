@@ -178,8 +178,9 @@ perr "unknown element" u.click "u.click:2:8: unknown element 'nosuch'" \
 	$'in1 :: FromDevice(p1);\nin1 -> nosuch;\n'
 perr "redeclaration" r.click "r.click:2:3: redeclaration of 'a' (first declared at 1:1)" \
 	$'a :: FromDevice(p1);\n  a :: Counter;\n'
-perr "missing ';'" m.click "m.click:1:22: expected '->' or ';', found 'b'" \
-	$'a :: FromDevice(p1)  b :: Counter;\n'
+printf 'a :: FromDevice(p1)  b :: Counter\na -> b c :: Discard b -> c\n' > m.click
+expect "Click: ';' is optional between statements" 0 "m.click: ok: 3 atoms, 2 edges" "" -- \
+	"$CTL" check m.click
 perr "type after ::" t.click "t.click:1:6: expected a type name after '::', found '('" \
 	$'a :: (p1);\n'
 perr "invalid type name" it.click "it.click:1:6: invalid type name" \
