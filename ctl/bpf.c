@@ -280,6 +280,16 @@ static int load_one(const struct dag *g, const struct atom *a, char *why,
 
 #endif
 
+void bpf_features(FILE *f)
+{
+#ifdef HAVE_LIBBPF
+	fprintf(f, ", libbpf %u.%u", libbpf_major_version(),
+		libbpf_minor_version());
+#else
+	fputs(", no libbpf (bpf atoms refused)", f);
+#endif
+}
+
 int bpf_atoms_load(struct dag *g, const char *what)
 {
 	char why[1024];

@@ -72,20 +72,19 @@ int cmd_atoms(struct ctx *c, int argc, char **argv)
 	struct nlctx *nl = ctx_nl(c);
 	struct nl_msg *m;
 	struct nlerr e;
-	char err[1024], fl[128];
+	char fl[128];
 	int wn = 4, wm = 6;
 
 	(void)argc;
 	(void)argv;
 	if (!nl)
-		return 1;
+		return EXIT_KERNEL;
 	m = nlc_msg(nl, CLICKUP_CMD_ATOM_GET, NLM_F_DUMP, 0);
 	if (!m)
 		return fail("atoms", "cannot build the netlink message");
 	if (nlc_talk(nl, m, on_type, &l, &e) < 0) {
-		nlerr_str(&e, err, sizeof(err));
 		free(l.v);
-		return fail("atoms", "%s", err);
+		return kfail("atoms", &e, "");
 	}
 	if (c->json) {
 		struct json j;

@@ -109,7 +109,7 @@ int cmd_create(struct ctx *c, int argc, char **argv)
 {
 	bool up = !strcmp(argv[0], "upgrade");
 	const char *ne = argv[1], *path = argv[2];
-	char what[128], err[1024], where[256];
+	char what[128], where[256];
 	struct dag g;
 	struct diag d;
 	struct dag_map map = { 0 };
@@ -129,7 +129,11 @@ int cmd_create(struct ctx *c, int argc, char **argv)
 		goto out;
 	}
 	nl = ctx_nl(c);
-	if (!nl || bpf_atoms_load(&g, what) < 0)
+	if (!nl) {
+		ret = EXIT_KERNEL;
+		goto out;
+	}
+	if (bpf_atoms_load(&g, what) < 0)
 		goto out;
 	m = nlc_msg(nl, up ? CLICKUP_CMD_NE_UPGRADE : CLICKUP_CMD_NE_NEW,
 		    NLM_F_ACK, dag_msg_size(&g));
@@ -140,9 +144,8 @@ int cmd_create(struct ctx *c, int argc, char **argv)
 		goto out;
 	}
 	if (nlc_talk(nl, m, on_reply, &r, &e) < 0) {
-		nlerr_str(&e, err, sizeof(err));
 		describe_offset(&g, &map, e.offs, where, sizeof(where));
-		fail(what, "%s%s", err, where);
+		ret = kfail(what, &e, where);
 		goto out;
 	}
 	ret = 0;
@@ -166,7 +169,7 @@ out:
 
 int cmd_delete(struct ctx *c, int argc, char **argv)
 {
-	char what[128], err[1024];
+	char what[128];
 	struct nlctx *nl;
 	struct nl_msg *m;
 	struct nlerr e;
@@ -177,15 +180,14 @@ int cmd_delete(struct ctx *c, int argc, char **argv)
 		return 1;
 	nl = ctx_nl(c);
 	if (!nl)
-		return 1;
+		return EXIT_KERNEL;
 	m = nlc_msg(nl, CLICKUP_CMD_NE_DEL, NLM_F_ACK, 64);
 	if (!m || nla_put_string(m, CLICKUP_A_NE_NAME, argv[1]) < 0) {
 		nlmsg_free(m);
 		return fail(what, "cannot build the netlink message");
 	}
 	if (nlc_talk(nl, m, NULL, NULL, &e) < 0) {
-		nlerr_str(&e, err, sizeof(err));
-		return fail(what, "%s", err);
+		return kfail(what, &e, "");
 	}
 	return 0;
 }

@@ -293,7 +293,7 @@ static void print_ne(const struct sne *ne)
 int cmd_show(struct ctx *c, int argc, char **argv)
 {
 	const char *only = argc > 1 ? argv[1] : NULL;
-	char what[128], err[1024];
+	char what[128];
 	struct nelist l = { 0 };
 	struct nlctx *nl;
 	struct nl_msg *m;
@@ -304,15 +304,14 @@ int cmd_show(struct ctx *c, int argc, char **argv)
 	snprintf(what, sizeof(what), only ? "show %s" : "show", only);
 	nl = ctx_nl(c);
 	if (!nl)
-		return 1;
+		return EXIT_KERNEL;
 	m = nlc_msg(nl, CLICKUP_CMD_NE_GET, only ? NLM_F_ACK : NLM_F_DUMP, 64);
 	if (!m || (only && nla_put_string(m, CLICKUP_A_NE_NAME, only) < 0)) {
 		nlmsg_free(m);
 		return fail(what, "cannot build the netlink message");
 	}
 	if (nlc_talk(nl, m, on_ne, &l, &e) < 0) {
-		nlerr_str(&e, err, sizeof(err));
-		fail(what, "%s", err);
+		ret = kfail(what, &e, "");
 		goto out;
 	}
 	for (size_t i = 0; i < l.n; i++) {
@@ -323,8 +322,7 @@ int cmd_show(struct ctx *c, int argc, char **argv)
 			l.v[i].name[0] = 0;
 			continue;
 		}
-		nlerr_str(&e, err, sizeof(err));
-		fail(what, "%s", err);
+		ret = kfail(what, &e, "");
 		goto out;
 	}
 	if (c->json) {

@@ -5,6 +5,7 @@
  * checked file (state_file.c, docs/state.md).
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -20,37 +21,12 @@
 #include "json.h"
 #include "state_file.h"
 
-static const char state_usage[] =
-	"usage: clickupctl state [list] [-j]\n"
-	"       clickupctl state show TABLE [-j]\n"
-	"       clickupctl state flush TABLE\n"
-	"       clickupctl state delete TABLE [PROTO SADDR:SPORT DADDR:DPORT]\n"
-	"       clickupctl state set TABLE max N\n"
-	"       clickupctl state save NE FILE\n"
-	"       clickupctl state restore NE FILE [-j]\n"
-	"       clickupctl state check FILE [-j]\n";
-
 /* FLOW_NEW messages stay below this (the flows are top-level attributes,
  * so there is no 64 KiB nest limit; this keeps each skb modest).
  */
 #define RESTORE_MSG_BYTES	(96 * 1024)
 
-static int usage(const char *fmt, const char *arg)
-{
-	fputs("clickupctl: state: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputc('\n', stderr);
-	fputs(state_usage, stderr);
-	return 2;
-}
-
-static int kfail(const char *what, const struct nlerr *e)
-{
-	char buf[1024];
-
-	nlerr_str(e, buf, sizeof(buf));
-	return fail(what, "%s", buf);
-}
+static int sub_usage(const char *sub, const char *fmt, const char *arg);
 
 static void nomem(struct nlerr *e)
 {
@@ -137,10 +113,10 @@ static int state_list(struct ctx *c)
 	struct nlerr e;
 
 	if (!nl)
-		return 1;
+		return EXIT_KERNEL;
 	if (fetch_tables(nl, &l, &e) < 0) {
 		free(l.v);
-		return kfail("state", &e);
+		return kfail("state", &e, "");
 	}
 	if (c->json) {
 		struct json j;
@@ -376,11 +352,11 @@ static int state_show(struct ctx *c, const char *name)
 
 	snprintf(what, sizeof(what), "state show %s", name);
 	if (!nl)
-		return 1;
+		return EXIT_KERNEL;
 	snprintf(t.name, sizeof(t.name), "%s", name);
 	if (fetch_flows(nl, &t, &e) < 0) {
 		free(t.flows);
-		return kfail(what, &e);
+		return kfail(what, &e, "");
 	}
 	if (c->json) {
 		struct json j;
@@ -411,7 +387,7 @@ static int table_req(struct ctx *c, const char *what, uint8_t cmd,
 	struct nlerr e;
 
 	if (!nl)
-		return 1;
+		return EXIT_KERNEL;
 	m = nlc_msg(nl, cmd, NLM_F_ACK, 256);
 	if (!m || nla_put_string(m, CLICKUP_A_TABLE_NAME, name) < 0 ||
 	    (put && put(m, arg) < 0)) {
@@ -419,7 +395,7 @@ static int table_req(struct ctx *c, const char *what, uint8_t cmd,
 		return fail(what, "cannot build the netlink message");
 	}
 	if (nlc_talk(nl, m, NULL, NULL, &e) < 0)
-		return kfail(what, &e);
+		return kfail(what, &e, "");
 	return 0;
 }
 
@@ -512,14 +488,14 @@ static int state_delete(struct ctx *c, int argc, char **argv)
 		return table_req(c, what, CLICKUP_CMD_TABLE_DEL, argv[2], NULL, NULL);
 	}
 	if (argc != 6)
-		return usage("delete: wrong number of arguments%s", "");
+		return sub_usage("delete", "wrong number of arguments%s", "");
 	if (parse_proto(argv[3], &k.proto))
-		return usage("delete: bad protocol '%s' (tcp, udp, icmp or 0-255)",
+		return sub_usage("delete", "bad protocol '%s' (tcp, udp, icmp or 0-255)",
 			     argv[3]);
 	if (parse_endpoint(argv[4], &k.saddr, &k.sport))
-		return usage("delete: bad endpoint '%s' (want ADDR:PORT)", argv[4]);
+		return sub_usage("delete", "bad endpoint '%s' (want ADDR:PORT)", argv[4]);
 	if (parse_endpoint(argv[5], &k.daddr, &k.dport))
-		return usage("delete: bad endpoint '%s' (want ADDR:PORT)", argv[5]);
+		return sub_usage("delete", "bad endpoint '%s' (want ADDR:PORT)", argv[5]);
 	snprintf(what, sizeof(what), "state delete %s %s %s %s", argv[2],
 		 argv[3], argv[4], argv[5]);
 	return table_req(c, what, CLICKUP_CMD_FLOW_DEL, argv[2], put_key, &k);
@@ -531,9 +507,9 @@ static int state_set(struct ctx *c, int argc, char **argv)
 	uint32_t max;
 
 	if (argc != 5 || strcmp(argv[3], "max"))
-		return usage("set: want 'set TABLE max N'%s", "");
+		return sub_usage("set", "want 'set TABLE max N'%s", "");
 	if (parse_u32(argv[4], &max))
-		return usage("set: bad limit '%s' (0 to 4294967295)", argv[4]);
+		return sub_usage("set", "bad limit '%s' (0 to 4294967295)", argv[4]);
 	snprintf(what, sizeof(what), "state set %s", argv[2]);
 	return table_req(c, what, CLICKUP_CMD_TABLE_SET, argv[2], put_max, &max);
 }
@@ -672,10 +648,10 @@ static int state_save(struct ctx *c, const char *ne, const char *path)
 
 	snprintf(what, sizeof(what), "state save %s", ne);
 	if (!nl)
-		return 1;
+		return EXIT_KERNEL;
 	if (fetch_ne_tables(nl, ne, &nt, &e) < 0 ||
 	    fetch_tables(nl, &tl, &e) < 0) {
-		kfail(what, &e);
+		ret = kfail(what, &e, "");
 		goto out;
 	}
 	snprintf(s.ne, sizeof(s.ne), "%s", ne);
@@ -695,6 +671,7 @@ static int state_save(struct ctx *c, const char *ne, const char *path)
 
 			nlerr_str(&e, m, sizeof(m));
 			fail(what, "table %s: %s", t->name, m);
+			ret = EXIT_KERNEL;
 			goto out;
 		}
 		total += t->n;
@@ -829,13 +806,13 @@ static int state_restore(struct ctx *c, const char *ne, const char *path)
 	nl = ctx_nl(c);
 	if (!nl) {
 		sf_free(&s);
-		return 1;
+		return EXIT_KERNEL;
 	}
 	/* the NE need not exist yet: tables may be restored before it */
 	if (fetch_ne_tables(nl, ne, &nt, &e) == 0)
 		have_ne = true;
 	else if (e.err != ENOENT) {
-		kfail(what, &e);
+		ret = kfail(what, &e, "");
 		goto out_free;
 	}
 	added = calloc(s.n + 1, sizeof(*added));
@@ -846,9 +823,11 @@ static int state_restore(struct ctx *c, const char *ne, const char *path)
 		char tw[128];
 
 		snprintf(tw, sizeof(tw), "%s: table %s", what, t->name);
-		if (table_req(c, tw, CLICKUP_CMD_TABLE_SET, t->name, put_max,
-			      &t->max))
+		ret = table_req(c, tw, CLICKUP_CMD_TABLE_SET, t->name, put_max,
+				&t->max);
+		if (ret)
 			goto out;
+		ret = 1;
 		for (size_t k = 0; k < t->n; k += per_msg) {
 			size_t end = k + per_msg < t->n ? k + per_msg : t->n;
 			struct nl_msg *msg = nlc_msg(nl, CLICKUP_CMD_FLOW_NEW, NLM_F_ACK,
@@ -869,6 +848,7 @@ static int state_restore(struct ctx *c, const char *ne, const char *path)
 				nlerr_str(&e, m, sizeof(m));
 				fail(what, "table %s: %s (%u of %zu flows restored)",
 				     t->name, m, added[i], t->n);
+				ret = EXIT_KERNEL;
 				goto out;
 			}
 		}
@@ -969,42 +949,126 @@ static int state_check(struct ctx *c, const char *path)
 
 /* ---- dispatch -------------------------------------------------------------- */
 
-int cmd_state(struct ctx *c, int argc, char **argv)
+static int do_list(struct ctx *c, int argc, char **argv)
 {
-	const char *sub = argc > 1 ? argv[1] : "list";
+	(void)argc;
+	(void)argv;
+	return state_list(c);
+}
+
+static int do_show(struct ctx *c, int argc, char **argv)
+{
+	(void)argc;
+	return state_show(c, argv[2]);
+}
+
+static int do_flush(struct ctx *c, int argc, char **argv)
+{
 	char what[64];
 
-	if (!strcmp(sub, "list")) {
-		if (argc > 2)
-			return usage("list takes no arguments%s", "");
-		return state_list(c);
+	(void)argc;
+	snprintf(what, sizeof(what), "state flush %s", argv[2]);
+	return table_req(c, what, CLICKUP_CMD_TABLE_FLUSH, argv[2], NULL, NULL);
+}
+
+static int do_save(struct ctx *c, int argc, char **argv)
+{
+	(void)argc;
+	return state_save(c, argv[2], argv[3]);
+}
+
+static int do_restore(struct ctx *c, int argc, char **argv)
+{
+	(void)argc;
+	return state_restore(c, argv[2], argv[3]);
+}
+
+static int do_check(struct ctx *c, int argc, char **argv)
+{
+	(void)argc;
+	return state_check(c, argv[2]);
+}
+
+static const struct state_cmd {
+	const char *name, *args, *help;
+	int min, max;	/* words after the subcommand */
+	int (*fn)(struct ctx *c, int argc, char **argv);	/* argv[1]: name */
+} state_cmds[] = {
+	{ "list", "", "every table: entries, limit, counters", 0, 0, do_list },
+	{ "show", " TABLE", "the flows of TABLE", 1, 1, do_show },
+	{ "flush", " TABLE", "remove every flow of TABLE", 1, 1, do_flush },
+	{ "delete", " TABLE [PROTO SADDR:SPORT DADDR:DPORT]",
+	  "delete TABLE (unused), or one flow of it", 1, 4, state_delete },
+	{ "set", " TABLE max N", "limit TABLE to N flows", 3, 3, state_set },
+	{ "save", " NE FILE", "write the tables of NE to FILE", 2, 2, do_save },
+	{ "restore", " NE FILE", "load FILE's flows into the tables", 2, 2,
+	  do_restore },
+	{ "check", " FILE", "verify a save file offline", 1, 1, do_check },
+};
+
+#define NR_STATE_CMDS (sizeof(state_cmds) / sizeof(*state_cmds))
+
+static const struct state_cmd *state_find(const char *sub)
+{
+	for (size_t i = 0; i < NR_STATE_CMDS; i++)
+		if (!strcmp(sub, state_cmds[i].name))
+			return &state_cmds[i];
+	return NULL;
+}
+
+static void state_usage(FILE *f, const struct state_cmd *only)
+{
+	for (size_t i = 0; i < NR_STATE_CMDS; i++) {
+		const struct state_cmd *s = &state_cmds[i];
+
+		if (!only || only == s)
+			fprintf(f, "%s clickupctl state %s%s\n", only || !i ?
+				"usage:" : "      ", s->name, s->args);
 	}
-	if (!strcmp(sub, "show") || !strcmp(sub, "flush")) {
-		if (argc != 3)
-			return usage("%s: want one TABLE", sub);
-		if (sub[0] == 's')
-			return state_show(c, argv[2]);
-		snprintf(what, sizeof(what), "state flush %s", argv[2]);
-		return table_req(c, what, CLICKUP_CMD_TABLE_FLUSH, argv[2], NULL,
-				 NULL);
+}
+
+bool state_help(FILE *f, const char *sub)
+{
+	const struct state_cmd *s = sub ? state_find(sub) : NULL;
+
+	if (sub && !s)
+		return false;
+	state_usage(f, s);
+	if (s)
+		fprintf(f, "%c%s (docs/state.md).\n", toupper(*s->help), s->help + 1);
+	else
+		for (size_t i = 0; i < NR_STATE_CMDS; i++)
+			fprintf(f, "  %-8s %s\n", state_cmds[i].name, state_cmds[i].help);
+	return true;
+}
+
+static int usage(const struct state_cmd *s, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "clickupctl: state%s%s: ", s ? " " : "", s ? s->name : "");
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	state_usage(stderr, s);
+	return EXIT_FAILURE;
+}
+
+static int sub_usage(const char *sub, const char *fmt, const char *arg)
+{
+	return usage(state_find(sub), fmt, arg);
+}
+
+int cmd_state(struct ctx *c, int argc, char **argv)
+{
+	char *list[] = { argv[0], "list", NULL };
+	const struct state_cmd *s;
+
+	if (argc < 2) {
+		argv = list;
+		argc = 2;
 	}
-	if (!strcmp(sub, "delete")) {
-		if (argc < 3)
-			return usage("delete: want TABLE%s", "");
-		return state_delete(c, argc, argv);
-	}
-	if (!strcmp(sub, "set"))
-		return state_set(c, argc, argv);
-	if (!strcmp(sub, "save") || !strcmp(sub, "restore")) {
-		if (argc != 4)
-			return usage("%s: want NE FILE", sub);
-		return sub[1] == 'a' ? state_save(c, argv[2], argv[3])
-				     : state_restore(c, argv[2], argv[3]);
-	}
-	if (!strcmp(sub, "check")) {
-		if (argc != 3)
-			return usage("check: want FILE%s", "");
-		return state_check(c, argv[2]);
-	}
-	return usage("unknown subcommand '%s'", sub);
+	s = state_find(argv[1]);
+	if (!s)
+		return usage(NULL, "unknown subcommand '%s'", argv[1]);
+	if (argc - 2 < s->min || argc - 2 > s->max)
+		return usage(s, "wrong number of arguments%s", "");
+	return s->fn(c, argc, argv);
 }
