@@ -899,6 +899,7 @@ out_free:
 static int state_check(struct ctx *c, const char *path)
 {
 	char what[64], when[64];
+	struct tm tmb, *tm;
 	struct sf s;
 	time_t t;
 	size_t total = 0;
@@ -906,8 +907,12 @@ static int state_check(struct ctx *c, const char *path)
 	snprintf(what, sizeof(what), "state check");
 	if (load_file(what, path, &s))
 		return 1;
+	/* a valid CRC does not make the time representable */
 	t = (time_t)s.created;
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+	tm = s.created <= INT64_MAX ? gmtime_r(&t, &tmb) : NULL;
+	if (!tm || !strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", tm))
+		snprintf(when, sizeof(when), "at %" PRIu64 " s (not a date)",
+			 s.created);
 	for (size_t i = 0; i < s.n; i++)
 		total += s.tables[i].n;
 	if (c->json) {

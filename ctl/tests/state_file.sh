@@ -63,7 +63,7 @@ ver = 2 if mut == "version" else 1
 size = 96 + len(body) + 4
 hdr = (b"CLICKUP-STATE".ljust(16, b"\0") +
        struct.pack("<IIIIII", ver, 96, 40, 32, len(tables), 0) +
-       struct.pack("<QQ", size, 1700000000) + b"fw".ljust(32, b"\0") + b"\0" * 8)
+       struct.pack("<QQ", size, (1 << 62) if mut == "future" else 1700000000) + b"fw".ljust(32, b"\0") + b"\0" * 8)
 assert len(hdr) == 96
 data = hdr + body
 data += struct.pack("<I", zlib.crc32(data) & 0xffffffff)
@@ -92,6 +92,13 @@ if jq -e '.tables[0].name == "fw" and .tables[0].max == 1000 and
 else
 	nok "check -j: fields" "$(cat g.json)"
 fi
+
+"$PY" mk.py future.state future
+expect "a valid file saved at an impossible time (no crash)" 0 "" -- \
+	"$CTL" state check future.state
+grep -qF "saved at 4611686018427387904 s (not a date)" out.txt &&
+	ok "check: an unrepresentable time is printed as a number" ||
+	nok "check: unrepresentable time" "$(cat out.txt)"
 
 # ---- damage ------------------------------------------------------------------
 cp good.state flip.state
