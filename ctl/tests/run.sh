@@ -312,5 +312,21 @@ else
 	skip "extack decoding" "tests/nl_extack not built (make test builds it)"
 fi
 
+# ---- input limits and bounds -----------------------------------------------
+expect "check /dev/zero fails at once (size cap)" 1 "" \
+	"/dev/zero: larger than 4 MiB: not a DAG file" -- timeout 10 "$CTL" check /dev/zero
+{ echo "in :: FromDevice(p1) -> Discard;"; head -c $((5 << 20)) /dev/zero | tr '\0' ' '; } > huge.click
+expect "a 5 MiB file is refused" 1 "" "huge.click: larger than 4 MiB" -- "$CTL" check huge.click
+if [ -x "$HERE/parse_bounds" ]; then
+	out=$("$HERE/parse_bounds" 2>&1)
+	if [ $? = 0 ] && ! grep -qv '^ok' <<< "$out"; then
+		ok "parsers never read past the text's end ($(grep -c . <<< "$out") texts before a guard page)"
+	else
+		nok "parsers read past the end" "$out"
+	fi
+else
+	skip "parse bounds" "tests/parse_bounds not built (make test builds it)"
+fi
+
 echo "1..$n"
 [ "$failed" = 0 ]
