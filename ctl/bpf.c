@@ -30,12 +30,6 @@
 
 #define PERM_HINT	"Operation not permitted (loading BPF programs needs CAP_BPF or CAP_SYS_ADMIN)"
 
-static bool is_bpf_atom(const struct atom *a)
-{
-	/* other argument counts: the kernel reports them */
-	return !strcmp(a->type, "bpf") && a->nargs >= 1 && a->nargs <= 3;
-}
-
 #ifdef HAVE_LIBBPF
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -297,7 +291,7 @@ int bpf_atoms_load(struct dag *g, const char *what)
 	for (size_t i = 0; i < g->nr_atoms; i++) {
 		struct atom *a = &g->atoms[i];
 
-		if (!is_bpf_atom(a))
+		if (!atom_has_fd(a))
 			continue;
 		a->fd = load_one(g, a, why, sizeof(why));
 		if (a->fd < 0) {

@@ -139,6 +139,12 @@ bool atom_is_entry(const struct atom *a)
 	return !strncmp(a->type, "from", 4);
 }
 
+bool atom_has_fd(const struct atom *a)
+{
+	/* other argument counts: the kernel reports them */
+	return !strcmp(a->type, "bpf") && a->nargs >= 1 && a->nargs <= 3;
+}
+
 size_t dag_nr_entries(const struct dag *g)
 {
 	size_t n = 0;

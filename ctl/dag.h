@@ -65,6 +65,9 @@ int dag_find(const struct dag *g, const char *name);
 /* Entry atoms are the ones the packet path starts at (hooks). */
 bool atom_is_entry(const struct atom *a);
 
+/* bpf atoms travel with a program fd (bpf.c loads it after validation). */
+bool atom_has_fd(const struct atom *a);
+
 /* Structural checks that need no kernel (see docs/dag-language.md). */
 int dag_validate(const struct dag *g, struct diag *d);
 size_t dag_nr_entries(const struct dag *g);

@@ -312,6 +312,15 @@ else
 	skip "extack decoding" "tests/nl_extack not built (make test builds it)"
 fi
 
+# 277 bpf atoms of 236 bytes fit 64 KiB only without their fd attributes
+X=$(printf 'x%.0s' {1..199})
+{ echo "in :: FromDevice(p1);"; for i in $(seq 1000 1276); do echo "b$i :: bpf($X);"; done; } > fd.click
+expect "the size check counts the fd attribute of bpf atoms" 1 "" \
+	"DAG too large" -- "$CTL" check fd.click
+sed 's/:: bpf(/:: bpg(/' fd.click > nofd.click
+expect "... which is what makes that DAG too large" 0 "nofd.click: ok: 278 atoms" "" -- \
+	"$CTL" check nofd.click
+
 # ---- input limits and bounds -----------------------------------------------
 expect "check /dev/zero fails at once (size cap)" 1 "" \
 	"/dev/zero: larger than 4 MiB: not a DAG file" -- timeout 10 "$CTL" check /dev/zero
