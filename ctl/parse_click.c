@@ -323,6 +323,9 @@ static bool formals(struct lexer *lx, struct scope *sc, const char *cname,
 
 	if (la.cur.t == T_IDENT)
 		lex_next(&la);
+	if (la.cur.t == T_ELLIPSIS)
+		return lex_fail(lx, la.cur.loc,
+				"variable-length formals ('...') are not supported");
 	if (la.cur.t != T_VAR) {
 		if (args->n)
 			return lex_fail(lx, lx->cur.loc,

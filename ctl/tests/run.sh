@@ -244,6 +244,132 @@ perr "output port used twice" ot.click "ot.click:3:3: output [0] of 'a' is alrea
 perr "edges: output used twice" ot.txt "ot.txt:4:1: output [1] of 'classifier' is already connected (at 3:1)" \
 	$'- - - FromDevice p1\nFromDevice - - Classifier 12/0800 -\nClassifier 1 - ToDevice p2\nClassifier 1 - Discard -\n'
 
+# ---- Click language: the rest of click(5) ---------------------------------
+# jqok NAME FILE JQ-FILTER [check options]: "check -j FILE" satisfies the filter
+jqok() {
+	local name=$1 file=$2 filter=$3
+	shift 3
+	if "$CTL" check -j "$@" "$file" > jq.json 2> jq.err && jq -e "$filter" jq.json > /dev/null; then
+		ok "$name"
+	else
+		nok "$name" "$(cat jq.json jq.err)"
+	fi
+}
+names() { echo '(.atoms | map(.name))'; }
+edge() { echo "(.atoms | map(.name)) as \$n | .edges | map(\$n[.src] + \" [\(.port)] -> [\(.dst_port)] \" + \$n[.dst])"; }
+
+printf 'a, b :: FromDevice(p1); c, d :: Counter\na -> c; b -> d\n' > multi.click
+jqok "Click: 'a, b :: T(args)' declares each name" multi.click \
+	'.atoms | map([.name, .type, .args]) == [["a","fromdevice",["p1"]],["b","fromdevice",["p1"]],["c","counter",[]],["d","counter",[]]]'
+printf "in :: FromDevice(p1) -> Foo('a, (b', \"c, 'd\", 'e\\\\') -> Discard\n" > quotes.click
+jqok "Click: both quote kinds protect commas and brackets (single: no escapes)" quotes.click \
+	'.atoms[1].args == ["'"'"'a, (b'"'"'", "\"c, '"'"'d\"", "'"'"'e\\'"'"'"]'
+cat > define.click <<'X'
+define($dev p1, $mac 02:00:00:00:00:01)
+define($pair $dev-${mac})
+in :: FromDevice($dev) -> Foo($pair, "$dev", '$dev', \$dev) -> Discard
+X
+jqok "Click: define(\$name value), \$name and \${name}, not inside '...'" define.click \
+	'.atoms[0].args == ["p1"] and .atoms[1].args == ["p1-02:00:00:00:00:01", "\"p1\"", "'"'"'$dev'"'"'", "\\$dev"]'
+printf 'require(package "x", linuxmodule); provide(y)\nin :: FromDevice(p1) -> Discard\n' > req.click
+expect "Click: require(...) is accepted and ignored with a note" 0 "req.click: ok: 2 atoms" \
+	"req.click:1:1: note: require(...) ignored" -- "$CTL" check req.click
+cat > comp.click <<'X'
+elementclass Pass { input -> output }
+elementclass Two { $a, KEY $b |
+  input -> x :: Foo($a) -> output
+  input [1] -> y :: Foo($b) -> [1] output
+  inner :: { input -> Counter -> output }
+  x [1] -> inner -> Discard
+}
+in :: FromDevice(p1) -> c :: Classifier(a, b)
+t :: Two(one, KEY two)
+c [0,1] => t => p :: Pass, Discard
+p -> out :: ToDevice(p2)
+in2 :: FromDevice(p2) -> { input -> output; input [1] -> Counter -> [1] output } -> Discard
+X
+jqok "Click: compound elements flatten with outer/inner names" comp.click \
+	"$(names) == [\"in\",\"c\",\"t/x\",\"t/y\",\"t/inner/counter@1\",\"t/discard@4\",\"discard@5\",\"out\",\"in2\",\"compound@8/counter@1\",\"discard@9\"]"
+jqok "Click: compound ports (input [1], [1] output, pass-through, unused)" comp.click \
+	"$(edge) | sort == [\"c [0] -> [0] t/x\",\"c [1] -> [0] t/y\",\"in [0] -> [0] c\",\"in2 [0] -> [0] discard@9\",\"t/inner/counter@1 [0] -> [0] t/discard@4\",\"t/x [0] -> [0] out\",\"t/x [1] -> [0] t/inner/counter@1\",\"t/y [0] -> [0] discard@5\"]"
+jqok "Click: formals bind by position and by keyword" comp.click \
+	'(.atoms | map(select(.type == "foo") | .args[0])) == ["one", "two"]'
+cat > scope.click <<'X'
+elementclass Counter { input -> Counter -> Strip(1) -> output }
+elementclass Q Counter
+in :: FromDevice(p1) -> Q -> Discard
+X
+jqok "Click: classes are not recursive; 'elementclass A B' is a synonym" scope.click \
+	'.atoms | map(.type) == ["fromdevice","counter","strip","discard"]'
+printf 'in :: FromDevice(p1) -> c :: Classifier(a, b, c)\nc [0, 1] => [1, 0] d :: Foo\nc [2] -> x :: Foo => [0-1] y :: Bar\n' > many.click
+jqok "Click: '=>' with port lists and ranges connects pairwise" many.click \
+	"$(edge) | sort == [\"c [0] -> [1] d\",\"c [1] -> [0] d\",\"c [2] -> [0] x\",\"in [0] -> [0] c\",\"x [0] -> [0] y\",\"x [1] -> [1] y\"]"
+L=$(printf 'x%.0s' {1..120})
+printf 'in :: FromDevice(p1) -> Foo(%s   // a comment\n        %s /* more */\n    , %s          ) -> Discard\n' "$L" "$L" "$(printf 'y%.0s' {1..250})" > long.click
+jqok "Click: an argument over lines is folded (not refused); trailing spaces don't count" long.click \
+	".atoms[1].args == [\"$L $L\", \"$(printf 'y%.0s' {1..250})\"]"
+printf 'x :: Foo -> y :: Bar;\n' > syn.click
+expect "check --syntax: any element names, no entry-atom rule" 0 "syn.click: syntax ok: 2 elements, 1 connection" "" -- \
+	"$CTL" check --syntax syn.click
+expect "check without --syntax applies CLICK-UP's rules" 1 "" "syn.click: no entry atom" -- "$CTL" check syn.click
+expect "flatten prints the flat DAG in the Click language" 0 "t/inner/counter@1 :: counter;" "" -- "$CTL" flatten comp.click
+
+perr "connectiontunnel" ct.click "ct.click:1:1: 'connectiontunnel' is not supported" $'connectiontunnel a -> b\n'
+perr "overloaded elementclass" ov.click "ov.click:1:34: elementclass overloading ('||') is not supported" \
+	$'elementclass A { input -> output || input -> Counter -> output }\n'
+perr "variable-length formals" va.click "va.click:1:18: variable-length formals ('...') are not supported" \
+	$'elementclass A { ... | input -> output }\nin :: FromDevice(p1) -> A -> Discard\n'
+perr "element group" eg.click "eg.click:1:25: element groups '( ... )' are not supported" \
+	$'in :: FromDevice(p1) -> ( input -> output ) -> Discard\n'
+perr "input outside a compound" io.click "io.click:1:1: 'input' is only meaningful inside a compound element" \
+	$'input -> Discard\n'
+perr "output used as a source" os.click "os.click:1:27: 'output' has no outputs inside its compound" \
+	$'elementclass A { input -> output -> Discard }\nin :: FromDevice(p1) -> A\n'
+perr "unterminated compound" uu.click "uu.click:1:16: unterminated '{'" $'elementclass A { input -> output\n'
+perr "stray '}'" sb.click "sb.click:1:1: expected an element, found '}'" $'}\n'
+perr "undefined variable" uv.click "uv.click:1:29: undefined variable '\$nope'" \
+	$'in :: FromDevice(p1) -> Foo($nope) -> Discard\n'
+perr "variable as an element" ve.click "ve.click:1:25: a variable cannot name an element" \
+	$'in :: FromDevice(p1) -> $x\n'
+perr "bad define" bd.click "bd.click:1:8: define: expected '\$name value'" $'define(x 1)\n'
+perr "compound arguments miscounted" ca.click "ca.click:2:30: 'A' takes 1 argument, got 2" \
+	$'elementclass A { $x | input -> Foo($x) -> output }\nin :: FromDevice(p1) -> A(1, 2) -> Discard\n'
+perr "arguments to a class without formals" cn.click "cn.click:1:18: 'A' takes no arguments" \
+	$'elementclass A { input -> output }\nin :: FromDevice(p1) -> A(1) -> Discard\n'
+perr "compound bodies do not see outer elements" cs.click "cs.click:2:27: unknown element 'out'" \
+	$'out :: ToDevice(p2)\nelementclass A { input -> out }\nin :: FromDevice(p1) -> A\n'
+perr "'=>' between single elements" ms.click "ms.click:1:22: '=>' between two single elements needs explicit ports" \
+	$'in :: FromDevice(p1) => Discard\n'
+perr "'=>' with unequal lists" mu.click "mu.click:2:9: '=>' connects 2 outputs to 3 inputs" \
+	$'in :: FromDevice(p1) -> c :: Classifier(a, b)\nc [0,1] => Discard, Discard, Discard\n'
+perr "'->' between two lists" ml.click "ml.click:2:6: '->' between two element lists" \
+	$'a, b :: FromDevice(p1)\na, b -> Discard, Discard\n'
+perr "compound name too long in flat names" cl.click "cl.click:1:27: name 'abcdefghijabcdefghijabcd/stripper' longer than 31 characters" \
+	$'elementclass A { input -> stripper :: Strip(1) -> output }\nabcdefghijabcdefghijabcd :: A\n'
+
+# ---- the corpus (tests/click/) ---------------------------------------------
+CORPUS=$HERE/click
+for f in router nat-gateway tunnel; do
+	if "$CTL" check --syntax "$CORPUS/$f.click" > /dev/null 2>&1 &&
+	   "$CTL" flatten "$CORPUS/$f.click" 2> /dev/null | cmp -s - "$CORPUS/$f.flat"; then
+		ok "corpus: $f.click parses and flattens to $f.flat"
+	else
+		nok "corpus: $f.click" "$("$CTL" flatten "$CORPUS/$f.click" 2>&1 | diff - "$CORPUS/$f.flat" | head -20)"
+	fi
+done
+for f in firewall nat; do
+	if "$CTL" check "$CORPUS/$f.click" > /dev/null &&
+	   [ "$(canon "$CORPUS/$f.click")" = "$(canon "$HERE/../../dts/$f.click")" ]; then
+		ok "corpus: $f.click (compounds) is the same DAG as dts/$f.click"
+	else
+		nok "corpus: $f.click vs dts/$f.click" "$(diff <(canon "$CORPUS/$f.click") <(canon "$HERE/../../dts/$f.click"))"
+	fi
+done
+"$CTL" flatten "$CORPUS/firewall.click" > ff.click && "$CTL" check ff.click > /dev/null &&
+	[ "$(canon ff.click)" = "$(canon "$CORPUS/firewall.click")" ] &&
+	ok "corpus: flatten output is itself a loadable file of the same DAG" ||
+	nok "flatten output re-parses" "$(cat ff.click)"
+
 # ---- stdin and format detection ------------------------------------------
 expect "stdin: edge list detected" 0 "<stdin>: ok: 11 atoms, 12 edges, 2 entries" "" -- \
 	bash -c "'$CTL' check - < '$SEED/type_create.txt'"
