@@ -412,6 +412,41 @@ printf 'check rt.click\ncheck cy.click\ncheck rt.click\n' > b2.txt
 expect "batch: stops at the first failure, says where" 1 "" \
 	"clickupctl: batch: b2.txt:2: command failed" -- "$CTL" batch b2.txt
 
+# ---- options, help, exit codes (iproute2 manners) -------------------------
+expect "-j before the command" 0 '"nr_entries":1' "" -- "$CTL" -j check req.click
+if "$CTL" -p check req.click 2> /dev/null | jq -e '.nr_atoms == 2' > /dev/null &&
+   [ "$("$CTL" -p check req.click 2> /dev/null | wc -l)" -gt 10 ] &&
+   "$CTL" check req.click -p 2> /dev/null | grep -q '^    "atoms": \['; then
+	ok "-p: indented JSON (implies -j), before or after the command"
+else
+	nok "-p" "$("$CTL" -p check req.click 2>&1 | head -5)"
+fi
+expect "-V: version and features" 0 "features: libnl" "" -- "$CTL" -V
+expect "--version after a command" 0 "clickupctl " "" -- "$CTL" show --version
+expect "help: every command" 0 "clickupctl flatten FILE" "" -- "$CTL" help
+expect "help COMMAND" 0 "usage: clickupctl [OPTIONS] check [--syntax] FILE" "" -- "$CTL" help check
+expect "COMMAND -h" 0 "usage: clickupctl [OPTIONS] show [NE]" "" -- "$CTL" show -h
+expect "state -h lists the subcommands" 0 "clickupctl state restore NE FILE" "" -- "$CTL" state -h
+expect "state SUB -h" 0 "usage: clickupctl state delete TABLE [PROTO SADDR:SPORT DADDR:DPORT]" "" -- \
+	"$CTL" state delete --help
+expect "help state SUB" 0 "usage: clickupctl state save NE FILE" "" -- "$CTL" help state save
+expect "usage: --syntax is check's option only" 1 "" "unknown option '--syntax'" -- "$CTL" flatten --syntax x
+expect "usage: -n without a name" 1 "" "option '-n' needs a namespace name" -- "$CTL" check x -n
+expect "-n: a namespace that does not exist" 1 "" \
+	"clickupctl: netns: cannot open /run/netns/clickup-no-such-ns: No such file or directory" -- \
+	"$CTL" -n clickup-no-such-ns show
+expect "-- ends the options" 1 "" "-j: No such file or directory" -- "$CTL" check -- -j
+mkdir -p "dir with space"
+cp req.click "dir with space/it's.click"
+printf '%s\n' "check \"dir with space/it's.click\"" "check 'dir with space'/it\\'s.click  # comment" \
+	"-j check dir\\ with\\ space/it\\'s.click" > q.batch
+expect "batch: words split as a shell does (quotes, backslashes, #)" 0 '"nr_atoms":2' "" -- "$CTL" batch q.batch
+printf 'check "unterminated\n' > uq.batch
+expect "batch: an unterminated quote is an error with its line" 1 "" \
+	"clickupctl: batch: uq.batch:1: unterminated \" quote" -- "$CTL" batch uq.batch
+printf 'check req.click\n-n x show\n' > nb.batch
+expect "batch: -n is not allowed in a batch line" 1 "" "not allowed in batch lines" -- "$CTL" batch nb.batch
+
 # ---- netlink without clickup.ko ------------------------------------------
 if [ -d /sys/module/clickup ]; then
 	skip "no family: clear error" "clickup.ko is loaded here"
