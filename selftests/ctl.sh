@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# clickupctl as a user sees it: exit codes; a kernel rejection is one line
+# clickupctl as a user sees it: exit codes (1 usage/local, 2 kernel), -n
+# NETNS; a kernel rejection is one line
 # "clickupctl: ...: <strerror>: <extack>"; parse errors say FILE:LINE:COL;
 # `check` works offline; FILE may be '-'; `monitor -j` prints one JSON
 # event per line for create/upgrade/delete; every -j output is valid JSON.
@@ -113,6 +114,20 @@ expect_fail "missing device" \
 expect_fail "NE name too long" \
 	"^clickupctl: .*(name|long|32|31)" \
 	ctl create nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn "$DAGS/bridge.click"
+# exit codes as ip(8): 1 usage or local error, 2 an error from the kernel
+ctl create $NE "$DAGS/bridge.click" > /dev/null 2>&1; rc=$?
+[ $rc = 2 ] && pass "kernel error: exit 2" || fail "kernel error: exit $rc, want 2"
+ctl create > /dev/null 2>&1; rc=$?
+[ $rc = 1 ] && pass "usage error: exit 1" || fail "usage error: exit $rc, want 1"
+ctl check "$TMPD/nosuch.click" > /dev/null 2>&1; rc=$?
+[ $rc = 1 ] && pass "local error: exit 1" || fail "local error: exit $rc, want 1"
+# -n NETNS like ip -n, before or after the command
+"$CLICKUPCTL" -n "$NS_CU" show $NE -j > "$TMPD/n.json" 2> "$TMPD/err" && is_json "$TMPD/n.json" &&
+	pass "-n $NS_CU show $NE -j" || fail "-n: $(cat "$TMPD/err")"
+"$CLICKUPCTL" show $NE --netns "$NS_CU" > /dev/null 2> "$TMPD/err" &&
+	pass "--netns after the command" || fail "--netns after the command: $(cat "$TMPD/err")"
+"$CLICKUPCTL" show $NE > /dev/null 2>&1 && fail "NE visible outside its netns" ||
+	pass "without -n the NE is not visible (other netns)"
 [ "$(ne_generation $NE)" = 3 ] && pass "rejections left generation 3" ||
 	fail "generation $(ne_generation $NE) after rejections, want 3"
 
