@@ -447,6 +447,30 @@ expect "batch: an unterminated quote is an error with its line" 1 "" \
 printf 'check req.click\n-n x show\n' > nb.batch
 expect "batch: -n is not allowed in a batch line" 1 "" "not allowed in batch lines" -- "$CTL" batch nb.batch
 
+# completion: stubs stand in for the bash-completion package
+comp() {
+	bash -c '_init_completion() { cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]};
+		words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD; }
+		_filedir() { COMPREPLY=(FILE); }
+		. "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _clickupctl; echo "${COMPREPLY[*]}"' \
+		"$HERE/../clickupctl.bash-completion" "$@"
+}
+if [ "$(comp clickupctl -j st)" = state ] && [ "$(comp clickupctl state re)" = restore ] &&
+   [ "$(comp clickupctl -n x check "")" = FILE ] && [ "$(comp clickupctl check --s)" = --syntax ]; then
+	ok "bash completion: commands, state subcommands, files, options after -n"
+else
+	nok "bash completion" "$(comp clickupctl -j st) / $(comp clickupctl state re) / $(comp clickupctl -n x check "")"
+fi
+# make install DESTDIR=... gives a usable tree
+if make -s -C "$HERE/.." install DESTDIR="$T/root" PREFIX=/usr > inst.log 2>&1 &&
+   "$T/root/usr/sbin/clickupctl" -V | grep -q '^clickupctl ' &&
+   [ -f "$T/root/usr/share/bash-completion/completions/clickupctl" ] &&
+   man -l "$T/root/usr/share/man/man8/clickupctl.8" 2> /dev/null | grep -q "EXIT STATUS"; then
+	ok "make install DESTDIR=... PREFIX=/usr: binary, man page, completion"
+else
+	nok "make install" "$(cat inst.log)" "$(find "$T/root" 2>&1)"
+fi
+
 # ---- netlink without clickup.ko ------------------------------------------
 if [ -d /sys/module/clickup ]; then
 	skip "no family: clear error" "clickup.ko is loaded here"
