@@ -21,6 +21,7 @@ struct ctx {
 	bool nl_open;
 	bool json;
 	bool syntax;		/* check --syntax */
+	bool batch_json, batch_pretty;	/* given to batch itself */
 };
 
 /* "clickupctl: what: message" on stderr; returns 1. */

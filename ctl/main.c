@@ -229,9 +229,14 @@ static int dispatch(struct ctx *c, int argc, char **argv, bool in_batch)
 		return usage_error(cmd, "%s: wrong number of arguments", cmd->name);
 	if (l.netns && (ret = enter_netns(l.netns)))
 		return ret;
-	c->json = l.json;
+	/* "clickupctl -j batch F": -j (and -p) hold for every line */
+	if (!in_batch) {
+		c->batch_json = l.json;
+		c->batch_pretty = l.pretty;
+	}
+	c->json = l.json || c->batch_json;
 	c->syntax = l.syntax;
-	json_pretty = l.pretty;
+	json_pretty = l.pretty || c->batch_pretty;
 	return cmd->fn(c, l.n, l.pos);
 }
 

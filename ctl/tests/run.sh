@@ -441,6 +441,8 @@ cp req.click "dir with space/it's.click"
 printf '%s\n' "check \"dir with space/it's.click\"" "check 'dir with space'/it\\'s.click  # comment" \
 	"-j check dir\\ with\\ space/it\\'s.click" > q.batch
 expect "batch: words split as a shell does (quotes, backslashes, #)" 0 '"nr_atoms":2' "" -- "$CTL" batch q.batch
+printf 'check req.click\n' > j.batch
+expect "batch: -j given to batch holds for every line" 0 '"nr_atoms":2' "" -- "$CTL" -j batch j.batch
 printf 'check "unterminated\n' > uq.batch
 expect "batch: an unterminated quote is an error with its line" 1 "" \
 	"clickupctl: batch: uq.batch:1: unterminated \" quote" -- "$CTL" batch uq.batch
