@@ -4,48 +4,57 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "json.h"
+#include "print.h"
 #include "parse.h"
 
-static void json_dag(const struct dag *g)
+/* check's summary line; with -j, the whole parsed DAG as well. */
+static void print_dag(const struct dag *g, bool syntax)
 {
-	struct json j;
+	size_t e = dag_nr_entries(g);
 
-	json_init(&j, stdout);
-	json_obj_open(&j, NULL);
-	json_str(&j, "file", g->file);
-	json_arr_open(&j, "atoms");
+	open_obj(NULL);
+	print_str("file", g->file, "%s: ", g->file);
+	open_arr("atoms");
 	for (size_t i = 0; i < g->nr_atoms; i++) {
 		const struct atom *a = &g->atoms[i];
 
-		json_obj_open(&j, NULL);
-		json_u64(&j, "index", i);
-		json_str(&j, "name", a->name);
-		json_str(&j, "type", a->type);
-		json_arr_open(&j, "args");
+		open_obj(NULL);
+		jprint_u64("index", i);
+		jprint_str("name", a->name);
+		jprint_str("type", a->type);
+		open_arr("args");
 		for (unsigned int k = 0; k < a->nargs; k++)
-			json_str(&j, NULL, a->args[k]);
-		json_arr_close(&j);
-		json_obj_close(&j);
+			jprint_str(NULL, a->args[k]);
+		close_arr();
+		close_obj();
 	}
-	json_arr_close(&j);
-	json_arr_open(&j, "edges");
+	close_arr();
+	open_arr("edges");
 	for (size_t i = 0; i < g->nr_edges; i++) {
-		const struct edge *e = &g->edges[i];
-
-		json_obj_open(&j, NULL);
-		json_u64(&j, "src", e->src);
-		json_u64(&j, "port", e->port);
-		json_u64(&j, "dst", e->dst);
-		json_u64(&j, "dst_port", e->dst_port);
-		json_obj_close(&j);
+		open_obj(NULL);
+		jprint_u64("src", g->edges[i].src);
+		jprint_u64("port", g->edges[i].port);
+		jprint_u64("dst", g->edges[i].dst);
+		jprint_u64("dst_port", g->edges[i].dst_port);
+		close_obj();
 	}
-	json_arr_close(&j);
-	json_u64(&j, "nr_atoms", g->nr_atoms);
-	json_u64(&j, "nr_edges", g->nr_edges);
-	json_u64(&j, "nr_entries", dag_nr_entries(g));
-	json_obj_close(&j);
-	json_end(&j);
+	close_arr();
+	if (syntax) {	/* Click's words: no atoms, entries or edges yet */
+		print_u64("nr_atoms", g->nr_atoms, "syntax ok: %zu element%s",
+			  g->nr_atoms, g->nr_atoms == 1 ? "" : "s");
+		print_u64("nr_edges", g->nr_edges, ", %zu connection%s\n",
+			  g->nr_edges, g->nr_edges == 1 ? "" : "s");
+	} else {
+		print_u64("nr_atoms", g->nr_atoms, "ok: %zu atom%s", g->nr_atoms,
+			  g->nr_atoms == 1 ? "" : "s");
+		print_u64("nr_edges", g->nr_edges, ", %zu edge%s", g->nr_edges,
+			  g->nr_edges == 1 ? "" : "s");
+	}
+	if (syntax)
+		jprint_u64("nr_entries", e);
+	else
+		print_u64("nr_entries", e, ", %zu entr%s\n", e, e == 1 ? "y" : "ies");
+	close_obj();
 }
 
 /* Loads path into g (validated unless syntax_only); prints the error. */
@@ -69,24 +78,14 @@ static int load(struct dag *g, const char *path, enum dag_format *fmt,
 int cmd_check(struct ctx *c, int argc, char **argv)
 {
 	struct dag g;
-	size_t n;
 	int ret;
 
 	(void)argc;
 	ret = load(&g, argv[1], NULL, c->syntax);
-	if (ret) {
-		/* nothing */
-	} else if (c->json) {
-		json_dag(&g);
-	} else if (c->syntax) {
-		printf("%s: syntax ok: %zu element%s, %zu connection%s\n", g.file,
-		       g.nr_atoms, g.nr_atoms == 1 ? "" : "s", g.nr_edges,
-		       g.nr_edges == 1 ? "" : "s");
-	} else {
-		n = dag_nr_entries(&g);
-		printf("%s: ok: %zu atom%s, %zu edge%s, %zu entr%s\n", g.file,
-		       g.nr_atoms, g.nr_atoms == 1 ? "" : "s", g.nr_edges,
-		       g.nr_edges == 1 ? "" : "s", n, n == 1 ? "y" : "ies");
+	if (!ret) {
+		print_start(c->json);
+		print_dag(&g, c->syntax);
+		print_end();
 	}
 	dag_free(&g);
 	return ret;
@@ -124,7 +123,9 @@ int cmd_flatten(struct ctx *c, int argc, char **argv)
 	(void)argc;
 	ret = load(&g, argv[1], NULL, true);
 	if (!ret && c->json) {
-		json_dag(&g);
+		print_start(true);
+		print_dag(&g, true);
+		print_end();
 	} else if (!ret && emit_click(&g, stdout, &d)) {
 		fprintf(stderr, "%s\n", d.msg);
 		ret = EXIT_FAILURE;

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "json.h"
+#include "print.h"
 #include "parse.h"
 
 static const struct {
@@ -33,40 +33,29 @@ void print_result(struct ctx *c, const char *event, struct nlattr **tb)
 	struct nlattr *t[CLICKUP_TIMES_A_MAX + 1] = { 0 };
 	char name[CLICKUP_NAME_MAX];
 	uint64_t gen = nla_u64_or(tb[CLICKUP_A_GENERATION], 0);
+	uint32_t l, n;
 
 	nla_str_to(tb[CLICKUP_A_NE_NAME], name, sizeof(name));
 	if (tb[CLICKUP_A_TIMES])
 		nla_parse_nested(t, CLICKUP_TIMES_A_MAX, tb[CLICKUP_A_TIMES],
 				 NULL);
-	if (c->json) {
-		struct json j;
-
-		json_init(&j, stdout);
-		json_obj_open(&j, NULL);
-		if (event)
-			json_str(&j, "event", event);
-		json_str(&j, "name", name);
-		json_u64(&j, "generation", gen);
-		if (tb[CLICKUP_A_TIMES]) {
-			for (size_t i = 0; i < sizeof(times_ns) / sizeof(*times_ns); i++)
-				json_u64(&j, times_ns[i].key,
-					 nla_u64_or(t[times_ns[i].attr], 0));
-			for (size_t i = 0; i < sizeof(times_cnt) / sizeof(*times_cnt); i++)
-				json_u64(&j, times_cnt[i].key,
-					 nla_u32_or(t[times_cnt[i].attr], 0));
-		}
-		json_obj_close(&j);
-		json_end(&j);
-		return;
-	}
-	printf("%s %s: generation %" PRIu64, !event ? "?" :
-	       !strcmp(event, "create") ? "created" :
-	       !strcmp(event, "upgrade") ? "upgraded" : "deleted", name, gen);
+	print_start(c->json);
+	open_obj(NULL);
+	if (event)
+		jprint_str("event", event);
+	print_str("name", name, "%s %s: ", !event ? "?" :
+		  !strcmp(event, "create") ? "created" :
+		  !strcmp(event, "upgrade") ? "upgraded" : "deleted", name);
+	print_u64("generation", gen, "generation %" PRIu64, gen);
 	if (tb[CLICKUP_A_TIMES]) {
-		uint32_t l = nla_u32_or(t[CLICKUP_TIMES_A_LOADED], 0);
-		uint32_t n = nla_u32_or(t[CLICKUP_TIMES_A_NEW_ATOMS], 0);
-
-		printf(" in %" PRIu64 " us (validate %" PRIu64 ", load %" PRIu64
+		for (size_t i = 0; i < sizeof(times_ns) / sizeof(*times_ns); i++)
+			jprint_u64(times_ns[i].key, nla_u64_or(t[times_ns[i].attr], 0));
+		for (size_t i = 0; i < sizeof(times_cnt) / sizeof(*times_cnt); i++)
+			jprint_u64(times_cnt[i].key, nla_u32_or(t[times_cnt[i].attr], 0));
+		/* the text rounds the same values to microseconds */
+		l = nla_u32_or(t[CLICKUP_TIMES_A_LOADED], 0);
+		n = nla_u32_or(t[CLICKUP_TIMES_A_NEW_ATOMS], 0);
+		tprint(" in %" PRIu64 " us (validate %" PRIu64 ", load %" PRIu64
 		       ", instantiate %" PRIu64 ", publish %" PRIu64 " us); "
 		       "%u module%s loaded, %u new atom%s, %u migrated",
 		       us(t[CLICKUP_TIMES_A_TOTAL]), us(t[CLICKUP_TIMES_A_VALIDATE]),
@@ -74,8 +63,9 @@ void print_result(struct ctx *c, const char *event, struct nlattr **tb)
 		       us(t[CLICKUP_TIMES_A_PUBLISH]), l, l == 1 ? "" : "s", n,
 		       n == 1 ? "" : "s", nla_u32_or(t[CLICKUP_TIMES_A_MIGRATED], 0));
 	}
-	putchar('\n');
-	fflush(stdout);
+	tprint("\n");
+	close_obj();
+	print_end();
 }
 
 struct reply {
