@@ -33,6 +33,8 @@ int kfail(const char *what, const struct nlerr *e, const char *suffix);
  * NULL after printing why (callers return EXIT_KERNEL).
  */
 struct nlctx *ctx_nl(struct ctx *c);
+/* Digits of v in decimal, for column widths. */
+int decimals(uint64_t v);
 /* "<stdin>" for "-", else path. */
 const char *shown(const char *path);
 /* Shell-like splitting of a batch line in place (util.c). */

@@ -188,17 +188,6 @@ static const char *atom_name(const struct sne *ne, uint32_t idx)
 	return "?";
 }
 
-static int decimals(uint64_t v)
-{
-	int n = 1;
-
-	while (v >= 10) {
-		v /= 10;
-		n++;
-	}
-	return n;
-}
-
 static void left_col(const struct satom *a, char *buf, size_t size)
 {
 	int n = snprintf(buf, size, "[%u] %s :: %s", a->index, a->name, a->type);
