@@ -162,6 +162,14 @@ void lex_next(struct lexer *lx)
 	advance(lx, n);
 }
 
+bool lex_unexpected(struct lexer *lx, const char *want)
+{
+	char buf[64];
+
+	return lex_fail(lx, lx->cur.loc, "expected %s, found %s", want,
+			tok_str(&lx->cur, buf, sizeof(buf)));
+}
+
 const char *tok_str(const struct token *t, char *buf, size_t size)
 {
 	if (t->t == T_EOF)

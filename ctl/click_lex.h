@@ -59,6 +59,8 @@ bool lex_fail(struct lexer *lx, struct loc loc, const char *fmt, ...)
  */
 bool lex_args(struct lexer *lx, struct rawargs *a);
 void rawargs_free(struct rawargs *a);
+/* "expected WANT, found 'x'" at the current token. */
+bool lex_unexpected(struct lexer *lx, const char *want);
 /* "'text'" or "end of file" for messages. */
 const char *tok_str(const struct token *t, char *buf, size_t size);
 bool tok_is(const struct token *t, const char *word);

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The Click language (docs/dag-language.md): declarations, connection
- * chains with element lists and '=>', define/require, and compound
- * elements (elementclass, { ... }), flattened while parsing: every
- * compound instance becomes two pass nodes (its input and output) that
- * click_flat.c splices out, and its body is re-read with the instance's
- * name as prefix, as Click names them ("outer/inner").
+ * The Click language (docs/dag-language.md): statements, declarations,
+ * elements and connection chains with element lists and '=>'. Scopes and
+ * variables are in click_scope.c, compound elements in click_compound.c,
+ * flattening in click_flat.c.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -14,35 +12,8 @@
 
 #include "click_parse.h"
 
-#define MAX_DEPTH	16	/* compound nesting */
-#define PREFIX_MAX	256
 #define MAX_LIST	CLICKUP_MAX_PORTS	/* elements in an element list */
 
-struct var {
-	char *name, *value;
-};
-
-struct cls {
-	char name[CLICKUP_NAME_MAX];
-	struct lexer body;		/* at the first token after '{' */
-	struct token alias;		/* "elementclass A B": B */
-	bool is_alias;
-	const struct scope *def;	/* where it was defined ... */
-	size_t def_nclasses;		/* ... and the classes it can see */
-};
-
-struct scope {
-	const struct scope *up;		/* lexically enclosing scope */
-	size_t up_nclasses;		/* up's classes visible here */
-	char prefix[PREFIX_MAX];	/* "" or "outer/inner/" */
-	struct var *vars;
-	size_t nvars;
-	struct cls *classes;
-	size_t nclasses;
-	unsigned int nelems;		/* elements so far, for type@N */
-	int in, out;			/* pass nodes; -1 at the top level */
-	int depth;
-};
 
 /* One element of a connection: [ip] element [op]. */
 struct end {
@@ -63,159 +34,6 @@ struct classref {
 	struct cls anon;		/* storage for "{ ... }" */
 	struct token type;		/* primitive type or the class name */
 };
-
-static bool statements(struct parser *ps, struct lexer *lx, struct scope *sc);
-
-static bool unexpected(struct lexer *lx, const char *want)
-{
-	char buf[64];
-
-	return lex_fail(lx, lx->cur.loc, "expected %s, found %s", want,
-			tok_str(&lx->cur, buf, sizeof(buf)));
-}
-
-static bool failed_dag(struct parser *ps)
-{
-	*ps->lx_failed = true;
-	return false;
-}
-
-/* ---- scopes: variables and classes -------------------------------------- */
-
-static const char *var_find(const struct scope *sc, const char *name,
-			    size_t len)
-{
-	for (; sc; sc = sc->up)
-		for (size_t i = sc->nvars; i-- > 0;)
-			if (strlen(sc->vars[i].name) == len &&
-			    !memcmp(sc->vars[i].name, name, len))
-				return sc->vars[i].value;
-	return NULL;
-}
-
-static void var_set(struct scope *sc, const char *name, size_t len,
-		    char *value)
-{
-	sc->vars = realloc(sc->vars, (sc->nvars + 1) * sizeof(*sc->vars));
-	if (!sc->vars)
-		abort();
-	sc->vars[sc->nvars].name = strndup(name, len);
-	sc->vars[sc->nvars++].value = value;
-}
-
-/* Classes are lexically scoped and not recursive: a body sees the
- * classes defined before its own, and a scope those defined so far.
- */
-static const struct cls *class_find(const struct scope *sc,
-				    const struct token *t)
-{
-	size_t lim = sc->nclasses;
-
-	for (; sc; lim = sc->up_nclasses, sc = sc->up)
-		for (size_t i = lim; i-- > 0;)
-			if (strlen(sc->classes[i].name) == t->len &&
-			    !memcmp(sc->classes[i].name, t->s, t->len))
-				return &sc->classes[i];
-	return NULL;
-}
-
-static void scope_free(struct scope *sc)
-{
-	for (size_t i = 0; i < sc->nvars; i++) {
-		free(sc->vars[i].name);
-		free(sc->vars[i].value);
-	}
-	free(sc->vars);
-	free(sc->classes);
-}
-
-/* ---- $variables in configuration strings -------------------------------- */
-
-/* A copy of arg with $name and ${name} replaced, except inside '...'. */
-static char *expand(struct lexer *lx, const struct scope *sc,
-		    const struct rawarg *arg)
-{
-	char *out = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&out, &n);
-	char q = 0;
-
-	if (!f)
-		abort();
-	for (size_t i = 0; i < arg->len; i++) {
-		char c = arg->s[i];
-		size_t b, e;
-		const char *v;
-
-		if (c == '\\' && q != '\'' && i + 1 < arg->len) {
-			fputc(c, f);
-			fputc(arg->s[++i], f);
-			continue;
-		}
-		if ((c == '"' || c == '\'') && (!q || q == c))
-			q = q ? 0 : c;
-		if (c != '$' || q == '\'' || i + 1 >= arg->len ||
-		    !(isalpha((unsigned char)arg->s[i + 1]) ||
-		      arg->s[i + 1] == '_' || arg->s[i + 1] == '{')) {
-			fputc(c, f);
-			continue;
-		}
-		if (arg->s[i + 1] == '{') {
-			b = i + 2;
-			for (e = b; e < arg->len && arg->s[e] != '}'; e++)
-				;
-		} else {
-			b = i + 1;
-			for (e = b; e < arg->len && (isalnum((unsigned char)arg->s[e]) ||
-						     arg->s[e] == '_'); e++)
-				;
-		}
-		v = var_find(sc, arg->s + b, e - b);
-		if (!v) {
-			fclose(f);
-			free(out);
-			lex_fail(lx, arg->loc, "undefined variable '$%.*s'",
-				 (int)(e - b), arg->s + b);
-			return NULL;
-		}
-		fputs(v, f);
-		i = arg->s[i + 1] == '{' ? e : e - 1;
-	}
-	fclose(f);
-	return out;
-}
-
-/* define($name value, ...) */
-static bool define(struct lexer *lx, struct scope *sc, struct rawargs *a)
-{
-	for (size_t i = 0; i < a->n; i++) {
-		struct rawarg *r = &a->v[i];
-		size_t k = 1;
-		struct rawarg val;
-		char *v;
-
-		if (!r->len || r->s[0] != '$')
-			return lex_fail(lx, r->loc,
-					"define: expected '$name value', found '%.40s'",
-					r->s);
-		while (k < r->len && (isalnum((unsigned char)r->s[k]) || r->s[k] == '_'))
-			k++;
-		if (k == 1)
-			return lex_fail(lx, r->loc, "define: '$' without a name");
-		val = *r;
-		val.s += k;
-		val.len -= k;
-		while (val.len && isspace((unsigned char)*val.s)) {
-			val.s++;
-			val.len--;
-		}
-		v = expand(lx, sc, &val);
-		if (!v)
-			return false;
-		var_set(sc, r->s + 1, k - 1, v);
-	}
-	return true;
-}
 
 /* ---- element names ------------------------------------------------------ */
 
@@ -272,214 +90,6 @@ static bool redeclared(struct parser *ps, struct lexer *lx, const char *name,
 	return true;
 }
 
-/* ---- compound elements -------------------------------------------------- */
-
-/* cur is the first token after '{': moves past the matching '}'. */
-static bool skip_body(struct lexer *lx, struct loc open)
-{
-	struct rawargs a;
-	int depth = 1;
-
-	for (;;) {
-		switch (lx->cur.t) {
-		case T_EOF:
-			return *lx->failed ? false :
-			       lex_fail(lx, open, "unterminated '{'");
-		case T_LPAREN:
-			if (!lex_args(lx, &a))
-				return false;
-			rawargs_free(&a);
-			continue;
-		case T_LBRACE:
-			depth++;
-			break;
-		case T_RBRACE:
-			if (!--depth) {
-				lex_next(lx);
-				return true;
-			}
-			break;
-		case T_OROR:
-			if (depth == 1)
-				return lex_fail(lx, lx->cur.loc,
-						"elementclass overloading ('||') is not supported");
-			break;
-		default:
-			break;
-		}
-		lex_next(lx);
-	}
-}
-
-/* "$a, KEY $b |" at the start of a body: binds the instance's arguments
- * (positional first, then "KEY value") in sc.
- */
-static bool formals(struct lexer *lx, struct scope *sc, const char *cname,
-		    struct rawargs *args)
-{
-	struct token v[CLICKUP_MAX_ARGS], key[CLICKUP_MAX_ARGS];
-	struct lexer la = *lx;
-	size_t n = 0, used = 0;
-
-	if (la.cur.t == T_IDENT)
-		lex_next(&la);
-	if (la.cur.t == T_ELLIPSIS)
-		return lex_fail(lx, la.cur.loc,
-				"variable-length formals ('...') are not supported");
-	if (la.cur.t != T_VAR) {
-		if (args->n)
-			return lex_fail(lx, lx->cur.loc,
-					"'%s' takes no arguments (no '$formal |' list)",
-					cname);
-		return true;
-	}
-	for (;;) {
-		key[n].t = T_EOF;
-		if (lx->cur.t == T_IDENT) {
-			key[n] = lx->cur;
-			lex_next(lx);
-		}
-		if (lx->cur.t == T_ELLIPSIS)
-			return lex_fail(lx, lx->cur.loc,
-					"variable-length formals ('...') are not supported");
-		if (lx->cur.t != T_VAR)
-			return unexpected(lx, "a formal parameter '$name'");
-		if (n == CLICKUP_MAX_ARGS)
-			return lex_fail(lx, lx->cur.loc, "too many formal parameters");
-		v[n++] = lx->cur;
-		lex_next(lx);
-		if (lx->cur.t == T_BAR)
-			break;
-		if (lx->cur.t != T_COMMA)
-			return unexpected(lx, "',' or '|' after a formal parameter");
-		lex_next(lx);
-	}
-	lex_next(lx);
-	for (size_t i = 0; i < n; i++) {
-		const struct rawarg *a = NULL;
-		const char *val;
-		size_t vl;
-
-		if (key[i].t == T_EOF) {
-			if (used < args->n)
-				a = &args->v[used++];
-			val = a ? a->s : NULL;
-			vl = a ? a->len : 0;
-		} else {
-			val = NULL;
-			vl = 0;
-			for (size_t j = used; j < args->n && !val; j++) {
-				const struct rawarg *r = &args->v[j];
-
-				if (r->len >= key[i].len && !memcmp(r->s, key[i].s, key[i].len) &&
-				    (r->len == key[i].len || isspace((unsigned char)r->s[key[i].len]))) {
-					val = r->s + key[i].len;
-					vl = r->len - key[i].len;
-					while (vl && isspace((unsigned char)*val))
-						val++, vl--;
-				}
-			}
-		}
-		if (!val)
-			return lex_fail(lx, v[i].loc, "'%s': no argument for formal '%.*s'",
-					cname, (int)v[i].len, v[i].s);
-		var_set(sc, v[i].s + 1, v[i].len - 1, strndup(val, vl));
-	}
-	if (args->n > n)
-		return lex_fail(lx, args->v[n].loc, "'%s' takes %zu argument%s, got %zu",
-				cname, n, n == 1 ? "" : "s", args->n);
-	return true;
-}
-
-/* Expands class c as the element called name (full name) into two pass
- * nodes and the body's elements.
- */
-static bool compound(struct parser *ps, struct lexer *at, struct scope *sc,
-		     const struct cls *c, const char *name, struct rawargs *args,
-		     struct loc loc, struct end *e)
-{
-	struct scope sub = { .up = c->def, .up_nclasses = c->def_nclasses,
-			     .depth = sc->depth + 1 };
-	struct lexer body = c->body;
-	struct rawargs ex = { 0 };
-	bool ok;
-
-	if (sub.depth > MAX_DEPTH)
-		return lex_fail(at, loc, "compound elements nested more than %d deep",
-				MAX_DEPTH);
-	if (snprintf(sub.prefix, sizeof(sub.prefix), "%s/", name) >=
-	    (int)sizeof(sub.prefix))
-		return lex_fail(at, loc, "compound name '%s' too long", name);
-	for (int k = 0; k < 2; k++) {
-		int i = dag_add_atom(ps->g, NULL, k ? "output" : "input", loc, ps->d);
-
-		if (i < 0)
-			return failed_dag(ps);
-		ps->g->atoms[i].pass = true;
-		ps->g->atoms[i].anon = false;
-		ps->g->nr_pass++;
-		*(k ? &sub.out : &sub.in) = i;
-	}
-	ps->insts = realloc(ps->insts, (ps->ninsts + 1) * sizeof(*ps->insts));
-	if (!ps->insts)
-		abort();
-	ps->insts[ps->ninsts++] = (struct inst){ strdup(name), sub.in, sub.out,
-						 loc };
-	e->in = sub.in;
-	e->out = sub.out;
-	/* arguments are expanded in the caller's scope */
-	ex.v = calloc(args->n + 1, sizeof(*ex.v));
-	if (!ex.v)
-		abort();
-	for (; ex.n < args->n; ex.n++) {
-		ex.v[ex.n] = args->v[ex.n];
-		ex.v[ex.n].s = expand(at, sc, &args->v[ex.n]);
-		if (!ex.v[ex.n].s)
-			break;
-		ex.v[ex.n].len = strlen(ex.v[ex.n].s);
-	}
-	ok = ex.n == args->n && formals(&body, &sub, c->name, &ex) &&
-	     statements(ps, &body, &sub);
-	rawargs_free(&ex);
-	scope_free(&sub);
-	return ok;
-}
-
-/* elementclass NAME { body } | elementclass NAME OTHER */
-static bool elementclass(struct lexer *lx, struct scope *sc)
-{
-	struct cls c = { .def = sc };
-	struct loc open;
-
-	lex_next(lx);
-	if (lx->cur.t != T_IDENT)
-		return unexpected(lx, "a class name after 'elementclass'");
-	if (lx->cur.len >= CLICKUP_NAME_MAX)
-		return lex_fail(lx, lx->cur.loc, "class name longer than %d characters",
-				CLICKUP_NAME_MAX - 1);
-	memcpy(c.name, lx->cur.s, lx->cur.len);
-	lex_next(lx);
-	c.def_nclasses = sc->nclasses;
-	if (lx->cur.t == T_IDENT) {
-		c.alias = lx->cur;
-		c.is_alias = true;
-		lex_next(lx);
-	} else if (lx->cur.t == T_LBRACE) {
-		open = lx->cur.loc;
-		lex_next(lx);
-		c.body = *lx;
-		if (!skip_body(lx, open))
-			return false;
-	} else {
-		return unexpected(lx, "'{' or a class name");
-	}
-	sc->classes = realloc(sc->classes, (sc->nclasses + 1) * sizeof(c));
-	if (!sc->classes)
-		abort();
-	sc->classes[sc->nclasses++] = c;
-	return true;
-}
-
 /* ---- elements ----------------------------------------------------------- */
 
 /* "elementclass A B" makes A mean whatever B meant where A was defined. */
@@ -510,7 +120,7 @@ static bool classref(struct lexer *lx, struct scope *sc, struct classref *cr)
 		return skip_body(lx, open);
 	}
 	if (lx->cur.t != T_IDENT)
-		return unexpected(lx, "a type name after '::'");
+		return lex_unexpected(lx, "a type name after '::'");
 	cr->type = lx->cur;
 	cr->cls = class_find(sc, &cr->type);
 	resolve(cr);
@@ -549,14 +159,14 @@ static bool instantiate(struct parser *ps, struct lexer *lx, struct scope *sc,
 			if (!lookup(ps, gen, e))
 				name = gen;
 		}
-		return compound(ps, lx, sc, cr->cls, name, args, loc, e);
+		return compound(ps, lx, sc, cr->cls, name, args, loc, &e->in, &e->out);
 	}
 	if (!valid_type(lx, &cr->type))
 		return false;
 	snprintf(type, sizeof(type), "%.*s", (int)cr->type.len, cr->type.s);
 	i = dag_add_atom(ps->g, name, type, loc, ps->d);
 	if (i < 0)
-		return failed_dag(ps);
+		return parser_failed(ps);
 	if (!name) {
 		if (strlen(sc->prefix) >= CLICKUP_NAME_MAX)
 			return lex_fail(lx, loc, "name prefix '%s' longer than %d characters",
@@ -573,7 +183,7 @@ static bool instantiate(struct parser *ps, struct lexer *lx, struct scope *sc,
 		r = dag_add_arg(ps->g, (size_t)i, s, strlen(s), args->v[k].loc, ps->d);
 		free(s);
 		if (r < 0)
-			return failed_dag(ps);
+			return parser_failed(ps);
 	}
 	e->in = e->out = i;
 	return true;
@@ -610,7 +220,7 @@ static bool ports(struct lexer *lx, uint32_t *v, size_t *n, struct loc *at)
 			uint32_t x = 0;
 
 			if (lx->cur.t != T_NUM)
-				return unexpected(lx, "a port number");
+				return lex_unexpected(lx, "a port number");
 			for (size_t i = 0; i < lx->cur.len && x < CLICKUP_MAX_PORTS; i++)
 				x = x * 10 + (uint32_t)(lx->cur.s[i] - '0');
 			if (x >= CLICKUP_MAX_PORTS)
@@ -634,7 +244,7 @@ static bool ports(struct lexer *lx, uint32_t *v, size_t *n, struct loc *at)
 		if (lx->cur.t == T_RBRACK)
 			break;
 		if (lx->cur.t != T_COMMA)
-			return unexpected(lx, "']'");
+			return lex_unexpected(lx, "']'");
 		lex_next(lx);
 	}
 	lex_next(lx);
@@ -657,7 +267,7 @@ static bool element_body(struct parser *ps, struct lexer *lx, struct scope *sc,
 	if (id.t == T_VAR)
 		return lex_fail(lx, id.loc, "a variable cannot name an element ('$' is expanded in configuration strings only)");
 	if (id.t != T_IDENT)
-		return unexpected(lx, "an element");
+		return lex_unexpected(lx, "an element");
 	if (tok_is(&id, "input") || tok_is(&id, "output")) {
 		if (sc->in < 0)
 			return lex_fail(lx, id.loc,
@@ -745,7 +355,7 @@ static bool edge(struct parser *ps, struct lexer *lx, const struct end *a,
 		return lex_fail(lx, b->loc, "'input' has no inputs inside its compound");
 	if (dag_add_edge(ps->g, (uint32_t)a->out, a->op, (uint32_t)b->in, b->ip,
 			 at, ps->d) < 0)
-		return failed_dag(ps);
+		return parser_failed(ps);
 	return true;
 }
 
@@ -924,7 +534,7 @@ static bool statement(struct parser *ps, struct lexer *lx, struct scope *sc)
  * ';' between them: a statement ends where the next token cannot
  * continue it.
  */
-static bool statements(struct parser *ps, struct lexer *lx, struct scope *sc)
+bool statements(struct parser *ps, struct lexer *lx, struct scope *sc)
 {
 	while (!*ps->lx_failed) {
 		switch (lx->cur.t) {
@@ -932,11 +542,11 @@ static bool statements(struct parser *ps, struct lexer *lx, struct scope *sc)
 			lex_next(lx);
 			continue;
 		case T_EOF:
-			return sc->in < 0 ? true : unexpected(lx, "'}'");
+			return sc->in < 0 ? true : lex_unexpected(lx, "'}'");
 		case T_RBRACE:
 			if (sc->in >= 0)
 				return true;
-			return unexpected(lx, "an element");
+			return lex_unexpected(lx, "an element");
 		default:
 			if (!statement(ps, lx, sc))
 				return false;
