@@ -22,10 +22,7 @@ static void print_dag(const struct dag *g, bool syntax)
 		jprint_u64("index", i);
 		jprint_str("name", a->name);
 		jprint_str("type", a->type);
-		open_arr("args");
-		for (unsigned int k = 0; k < a->nargs; k++)
-			jprint_str(NULL, a->args[k]);
-		close_arr();
+		jprint_strv("args", a->args, a->nargs);
 		close_obj();
 	}
 	close_arr();

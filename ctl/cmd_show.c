@@ -236,10 +236,7 @@ static void print_ne(const struct sne *ne)
 		jprint_u64("index", a->index);
 		jprint_str("name", a->name);
 		jprint_str("type", a->type);
-		open_arr("args");
-		for (unsigned int k = 0; k < a->nargs; k++)
-			jprint_str(NULL, a->args[k]);
-		close_arr();
+		jprint_strv("args", a->args, a->nargs);
 		jprint_u64("outputs", a->nr_outputs);
 		print_u64("packets", a->packets, "  packets %*" PRIu64, wp, a->packets);
 		print_u64("bytes", a->bytes, "  bytes %*" PRIu64, wb, a->bytes);

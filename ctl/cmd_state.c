@@ -84,14 +84,10 @@ static int put_key(struct nl_msg *m, void *arg)
 	const struct flow_key *k = arg;
 	struct nlattr *nest = nla_nest_start(m, CLICKUP_A_FLOW);
 
-	if (!nest || nla_put_u8(m, CLICKUP_FLOW_A_PROTO, k->proto) < 0 ||
-	    nla_put_u32(m, CLICKUP_FLOW_A_SADDR, k->saddr) < 0 ||
-	    nla_put_u32(m, CLICKUP_FLOW_A_DADDR, k->daddr) < 0 ||
-	    nla_put_u16(m, CLICKUP_FLOW_A_SPORT, k->sport) < 0 ||
-	    nla_put_u16(m, CLICKUP_FLOW_A_DPORT, k->dport) < 0)
+	if (!nest ||
+	    put_tuple(m, k->proto, k->saddr, k->daddr, k->sport, k->dport) < 0)
 		return -1;
-	nla_nest_end(m, nest);
-	return 0;
+	return nla_nest_end(m, nest) < 0 ? -1 : 0;
 }
 
 static int state_delete(struct ctx *c, int argc, char **argv)

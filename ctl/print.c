@@ -104,3 +104,11 @@ void close_arr(void)
 	if (json_mode)
 		json_arr_close(&j);
 }
+
+void jprint_strv(const char *key, char *const *v, unsigned int n)
+{
+	open_arr(key);
+	for (unsigned int i = 0; i < n; i++)
+		jprint_str(NULL, v[i]);
+	close_arr();
+}

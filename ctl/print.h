@@ -30,6 +30,8 @@ void print_str(const char *key, const char *v, const char *fmt, ...)
 void jprint_u64(const char *key, uint64_t v);
 void jprint_str(const char *key, const char *v);
 void jprint_bool(const char *key, bool v);
+/* key: [v[0], ..., v[n - 1]] */
+void jprint_strv(const char *key, char *const *v, unsigned int n);
 void tprint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* JSON structure (no text). key is NULL inside arrays. */

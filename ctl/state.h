@@ -38,6 +38,9 @@ int fetch_ne_tables(struct nlctx *nl, const char *ne, struct ne_tables *nt,
 int table_req(struct ctx *c, const char *what, uint8_t cmd, const char *name,
 	      int (*put)(struct nl_msg *, void *), void *arg);
 int put_max(struct nl_msg *m, void *arg);	/* arg: uint32_t * */
+/* A flow's key attributes (network byte order addresses and ports). */
+int put_tuple(struct nl_msg *m, uint8_t proto, uint32_t saddr, uint32_t daddr,
+	      uint16_t sport, uint16_t dport);
 
 /* output (state_out.c) */
 int state_list(struct ctx *c);

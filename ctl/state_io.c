@@ -203,11 +203,8 @@ static int put_flow(struct nl_msg *m, const struct sf_flow *f)
 {
 	struct nlattr *nest = nla_nest_start(m, CLICKUP_A_FLOW);
 
-	if (!nest || nla_put_u8(m, CLICKUP_FLOW_A_PROTO, f->proto) < 0 ||
-	    nla_put_u32(m, CLICKUP_FLOW_A_SADDR, f->saddr) < 0 ||
-	    nla_put_u32(m, CLICKUP_FLOW_A_DADDR, f->daddr) < 0 ||
-	    nla_put_u16(m, CLICKUP_FLOW_A_SPORT, f->sport) < 0 ||
-	    nla_put_u16(m, CLICKUP_FLOW_A_DPORT, f->dport) < 0 ||
+	if (!nest ||
+	    put_tuple(m, f->proto, f->saddr, f->daddr, f->sport, f->dport) < 0 ||
 	    nla_put_u8(m, CLICKUP_FLOW_A_STATE, f->state) < 0 ||
 	    nla_put_u8(m, CLICKUP_FLOW_A_INIT_DIR, f->init_dir) < 0 ||
 	    nla_put_u8(m, CLICKUP_FLOW_A_FIN_DIR, f->fin_dir) < 0 ||
@@ -215,8 +212,7 @@ static int put_flow(struct nl_msg *m, const struct sf_flow *f)
 	    nla_put_u16(m, CLICKUP_FLOW_A_XPORT, f->xport) < 0 ||
 	    nla_put_u32(m, CLICKUP_FLOW_A_TIMEOUT, f->timeout_ms) < 0)
 		return -1;
-	nla_nest_end(m, nest);
-	return 0;
+	return nla_nest_end(m, nest) < 0 ? -1 : 0;
 }
 
 static int on_count(uint8_t cmd, struct nlattr **tb, void *arg)

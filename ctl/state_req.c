@@ -230,3 +230,13 @@ int fetch_ne_tables(struct nlctx *nl, const char *ne,
 	snprintf(e->msg, sizeof(e->msg), "DAG kept changing during the dump");
 	return -1;
 }
+
+int put_tuple(struct nl_msg *m, uint8_t proto, uint32_t saddr, uint32_t daddr,
+	      uint16_t sport, uint16_t dport)
+{
+	return nla_put_u8(m, CLICKUP_FLOW_A_PROTO, proto) < 0 ||
+	       nla_put_u32(m, CLICKUP_FLOW_A_SADDR, saddr) < 0 ||
+	       nla_put_u32(m, CLICKUP_FLOW_A_DADDR, daddr) < 0 ||
+	       nla_put_u16(m, CLICKUP_FLOW_A_SPORT, sport) < 0 ||
+	       nla_put_u16(m, CLICKUP_FLOW_A_DPORT, dport) < 0 ? -1 : 0;
+}
