@@ -524,5 +524,11 @@ else
 	skip "parse bounds" "tests/parse_bounds not built (make test builds it)"
 fi
 
+if [ -x "$HERE/put_dag" ]; then
+	out=$("$HERE/put_dag" 2>&1) && ok "${out#ok - }" || nok "put_dag past 64 KiB" "$out"
+else
+	skip "put_dag past 64 KiB" "tests/put_dag not built (make test builds it)"
+fi
+
 echo "1..$n"
 [ "$failed" = 0 ]
