@@ -188,5 +188,20 @@ if got != want or len(seen) != len(want):
     sys.exit(1)
 EOF
 
+# ---- Click compound elements load (flattened by clickupctl) ----------------------
+CORPUS=$REPO/ctl/tests/click
+ctl create cfw "$CORPUS/firewall.click" > "$TMPD/out" 2> "$TMPD/err" &&
+	pass "create from a Click file with compound elements: $(cat "$TMPD/out")" ||
+	fail "create cfw: $(cat "$TMPD/err")"
+ctl show cfw -j > "$TMPD/cfw.json" 2> "$TMPD/err"
+"$PYTHON" - "$TMPD/cfw.json" <<'EOF' && pass "compound atoms are named outer/inner in the kernel" || fail "cfw names: $(cat "$TMPD/cfw.json")"
+import json, sys
+ne = json.load(open(sys.argv[1]))[0]
+names = {a["name"] for a in ne["atoms"]}
+assert {"v4/ip", "wl/rs", "wl/sc", "wl/ws"} <= names and ne["nr_atoms"] == 13, names
+EOF
+ctl upgrade cfw "$DAGS/bridge.click" > /dev/null 2> "$TMPD/err" &&
+	ctl delete cfw 2> "$TMPD/err" && pass "upgrade and delete it" || fail "cfw: $(cat "$TMPD/err")"
+
 check "dmesg clean" dmesg_clean
 exit $ret
