@@ -16,6 +16,8 @@
 
 #define EXIT_KERNEL	2
 
+extern const char clickupctl_version[];	/* version.c: git describe */
+
 struct ctx {
 	struct nlctx nl;	/* opened on first use, shared by batch */
 	bool nl_open;

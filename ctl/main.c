@@ -17,10 +17,6 @@
 #include "cmd.h"
 #include "json.h"
 
-#ifndef CLICKUPCTL_VERSION
-#define CLICKUPCTL_VERSION "unknown"
-#endif
-
 static int cmd_batch(struct ctx *c, int argc, char **argv);
 
 static const struct command {
@@ -124,7 +120,7 @@ static int usage_error(const struct command *cmd, const char *fmt,
 
 static void version(void)
 {
-	printf("clickupctl %s\nfeatures: %s", CLICKUPCTL_VERSION, LIBNL_STRING);
+	printf("clickupctl %s\nfeatures: %s", clickupctl_version, LIBNL_STRING);
 	bpf_features(stdout);
 	printf(", uapi genl version %d\n", CLICKUP_GENL_VERSION);
 }
