@@ -36,7 +36,7 @@ ifeq ($(strip $(KVER)),)
 endif
 export KDIR KVER
 
-.PHONY: all modules ctl selftests example-atom bpf-progs check vm-shell deps clean demo bench
+.PHONY: all modules ctl selftests example-atom bpf-progs check vm-shell deps clean demo bench install
 
 # BPF programs (dts/bpf/, selftests/bpf/) need clang -target bpf: built by
 # `all` only when clang is installed (deps.sh installs it).
@@ -50,6 +50,11 @@ modules:
 
 ctl:
 	$(MAKE) -C ctl
+
+# clickupctl, its man page and bash completion (DESTDIR, PREFIX); the
+# modules are installed by their own Kbuild rules (modules_install).
+install:
+	$(MAKE) -C ctl install
 
 # docs/writing-an-atom.md's example, built out of tree against this tree.
 example-atom: modules

@@ -30,12 +30,6 @@
 
 #define PERM_HINT	"Operation not permitted (loading BPF programs needs CAP_BPF or CAP_SYS_ADMIN)"
 
-static bool is_bpf_atom(const struct atom *a)
-{
-	/* other argument counts: the kernel reports them */
-	return !strcmp(a->type, "bpf") && a->nargs >= 1 && a->nargs <= 3;
-}
-
 #ifdef HAVE_LIBBPF
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -280,6 +274,16 @@ static int load_one(const struct dag *g, const struct atom *a, char *why,
 
 #endif
 
+void bpf_features(FILE *f)
+{
+#ifdef HAVE_LIBBPF
+	fprintf(f, ", libbpf %u.%u", libbpf_major_version(),
+		libbpf_minor_version());
+#else
+	fputs(", no libbpf (bpf atoms refused)", f);
+#endif
+}
+
 int bpf_atoms_load(struct dag *g, const char *what)
 {
 	char why[1024];
@@ -287,7 +291,7 @@ int bpf_atoms_load(struct dag *g, const char *what)
 	for (size_t i = 0; i < g->nr_atoms; i++) {
 		struct atom *a = &g->atoms[i];
 
-		if (!is_bpf_atom(a))
+		if (!atom_has_fd(a))
 			continue;
 		a->fd = load_one(g, a, why, sizeof(why));
 		if (a->fd < 0) {

@@ -1,24 +1,46 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Commands: each returns the process exit status (0, 1, or 2 = usage). */
+/*
+ * Commands: each returns the process exit status, as ip(8): 0 success,
+ * 1 usage, syntax or local error, 2 an error reported by the kernel
+ * (or no clickup family to talk to).
+ */
 #ifndef CLICKUPCTL_CMD_H
 #define CLICKUPCTL_CMD_H
 
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "dag.h"
 #include "nl.h"
+
+#define EXIT_KERNEL	2
+
+extern const char clickupctl_version[];	/* version.c: git describe */
 
 struct ctx {
 	struct nlctx nl;	/* opened on first use, shared by batch */
 	bool nl_open;
 	bool json;
+	bool syntax;		/* check --syntax */
+	bool batch_json, batch_pretty;	/* given to batch itself */
 };
 
 /* "clickupctl: what: message" on stderr; returns 1. */
 int fail(const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* The netlink socket, opened (and the family resolved) on first use. */
+/* "clickupctl: what: strerror: extack<suffix>" on stderr; returns 2. */
+int kfail(const char *what, const struct nlerr *e, const char *suffix);
+/* The netlink socket, opened (and the family resolved) on first use;
+ * NULL after printing why (callers return EXIT_KERNEL).
+ */
 struct nlctx *ctx_nl(struct ctx *c);
+/* Digits of v in decimal, for column widths. */
+int decimals(uint64_t v);
+/* "<stdin>" for "-", else path. */
+const char *shown(const char *path);
+/* Shell-like splitting of a batch line in place (util.c). */
+int split_words(char *line, char **av, int max, const char **err);
 
 int cmd_atoms(struct ctx *c, int argc, char **argv);
 int cmd_create(struct ctx *c, int argc, char **argv);	/* and upgrade */
@@ -26,6 +48,13 @@ int cmd_delete(struct ctx *c, int argc, char **argv);
 int cmd_show(struct ctx *c, int argc, char **argv);
 int cmd_monitor(struct ctx *c, int argc, char **argv);
 int cmd_state(struct ctx *c, int argc, char **argv);	/* cmd_state.c */
+int cmd_check(struct ctx *c, int argc, char **argv);	/* cmd_dag.c */
+int cmd_convert(struct ctx *c, int argc, char **argv);
+int cmd_flatten(struct ctx *c, int argc, char **argv);
+/* state's usage: every subcommand, or only sub's ("list", "show", ...);
+ * false if sub is not one.
+ */
+bool state_help(FILE *f, const char *sub);
 
 /* Shared by create/upgrade replies and monitor events: prints
  * "<verb> NAME: generation G in ..." or one JSON object.
@@ -51,5 +80,7 @@ void describe_offset(const struct dag *g, const struct dag_map *map,
  */
 int bpf_atoms_load(struct dag *g, const char *what);
 void bpf_atoms_close(struct dag *g);
+/* ", libbpf X.Y" (or ", no libbpf") for -V. */
+void bpf_features(FILE *f);
 
 #endif

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "json.h"
+#include "print.h"
 
 struct atype {
 	char name[CLICKUP_NAME_MAX], module[64];
@@ -72,64 +72,51 @@ int cmd_atoms(struct ctx *c, int argc, char **argv)
 	struct nlctx *nl = ctx_nl(c);
 	struct nl_msg *m;
 	struct nlerr e;
-	char err[1024], fl[128];
+	char fl[128];
 	int wn = 4, wm = 6;
 
 	(void)argc;
 	(void)argv;
 	if (!nl)
-		return 1;
+		return EXIT_KERNEL;
 	m = nlc_msg(nl, CLICKUP_CMD_ATOM_GET, NLM_F_DUMP, 0);
 	if (!m)
 		return fail("atoms", "cannot build the netlink message");
 	if (nlc_talk(nl, m, on_type, &l, &e) < 0) {
-		nlerr_str(&e, err, sizeof(err));
 		free(l.v);
-		return fail("atoms", "%s", err);
+		return kfail("atoms", &e, "");
 	}
-	if (c->json) {
-		struct json j;
+	for (size_t i = 0; i < l.n; i++) {
+		int n = (int)strlen(l.v[i].name), m2 = (int)strlen(l.v[i].module);
 
-		json_init(&j, stdout);
-		json_arr_open(&j, NULL);
-		for (size_t i = 0; i < l.n; i++) {
-			const struct atype *a = &l.v[i];
-
-			json_obj_open(&j, NULL);
-			json_str(&j, "name", a->name);
-			json_str(&j, "module", a->module);
-			json_u64(&j, "inputs", a->inputs);
-			json_u64(&j, "outputs", a->outputs);
-			json_u64(&j, "priv_size", a->priv_size);
-			json_arr_open(&j, "flags");
-			for (size_t k = 0; k < sizeof(flag_names) / sizeof(*flag_names); k++)
-				if (a->flags & flag_names[k].bit)
-					json_str(&j, NULL, flag_names[k].name);
-			json_arr_close(&j);
-			json_u64(&j, "users", a->users);
-			json_obj_close(&j);
-		}
-		json_arr_close(&j);
-		json_end(&j);
-	} else {
-		for (size_t i = 0; i < l.n; i++) {
-			int n = (int)strlen(l.v[i].name), m2 = (int)strlen(l.v[i].module);
-
-			wn = n > wn ? n : wn;
-			wm = m2 > wm ? m2 : wm;
-		}
-		printf("%-*s  %-*s  %6s  %7s  %9s  %5s  %s\n", wn, "TYPE", wm,
-		       "MODULE", "INPUTS", "OUTPUTS", "PRIV_SIZE", "USERS", "FLAGS");
-		for (size_t i = 0; i < l.n; i++) {
-			const struct atype *a = &l.v[i];
-
-			flags_str(a->flags, fl, sizeof(fl));
-			printf("%-*s  %-*s  %6u  %7u  %9u  %5u  %s\n", wn, a->name,
-			       wm, a->module, a->inputs, a->outputs, a->priv_size,
-			       a->users, fl[0] ? fl : "-");
-		}
-		fflush(stdout);
+		wn = n > wn ? n : wn;
+		wm = m2 > wm ? m2 : wm;
 	}
+	print_start(c->json);
+	tprint("%-*s  %-*s  %6s  %7s  %9s  %5s  %s\n", wn, "TYPE", wm,
+	       "MODULE", "INPUTS", "OUTPUTS", "PRIV_SIZE", "USERS", "FLAGS");
+	open_arr(NULL);
+	for (size_t i = 0; i < l.n; i++) {
+		const struct atype *a = &l.v[i];
+
+		open_obj(NULL);
+		print_str("name", a->name, "%-*s", wn, a->name);
+		print_str("module", a->module, "  %-*s", wm, a->module);
+		print_u64("inputs", a->inputs, "  %6u", a->inputs);
+		print_u64("outputs", a->outputs, "  %7u", a->outputs);
+		print_u64("priv_size", a->priv_size, "  %9u", a->priv_size);
+		open_arr("flags");
+		for (size_t k = 0; k < sizeof(flag_names) / sizeof(*flag_names); k++)
+			if (a->flags & flag_names[k].bit)
+				jprint_str(NULL, flag_names[k].name);
+		close_arr();
+		print_u64("users", a->users, "  %5u", a->users);
+		flags_str(a->flags, fl, sizeof(fl));
+		tprint("  %s\n", fl[0] ? fl : "-");
+		close_obj();
+	}
+	close_arr();
+	print_end();
 	free(l.v);
 	return 0;
 }

@@ -21,14 +21,13 @@ int cmd_monitor(struct ctx *c, int argc, char **argv)
 {
 	struct nlctx *nl = ctx_nl(c);
 	struct nlerr e;
-	char err[1024];
+
 
 	(void)argc;
 	(void)argv;
 	if (!nl)
-		return 1;
+		return EXIT_KERNEL;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	nlc_listen(nl, CLICKUP_MCGRP_EVENTS, on_event, c, &e);
-	nlerr_str(&e, err, sizeof(err));
-	return fail("monitor", "%s", err);
+	return kfail("monitor", &e, "");
 }

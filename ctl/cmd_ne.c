@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "json.h"
+#include "print.h"
 #include "parse.h"
 
 static const struct {
@@ -33,42 +33,31 @@ void print_result(struct ctx *c, const char *event, struct nlattr **tb)
 	struct nlattr *t[CLICKUP_TIMES_A_MAX + 1] = { 0 };
 	char name[CLICKUP_NAME_MAX];
 	uint64_t gen = nla_u64_or(tb[CLICKUP_A_GENERATION], 0);
+	uint32_t l, n;
 
 	nla_str_to(tb[CLICKUP_A_NE_NAME], name, sizeof(name));
 	if (tb[CLICKUP_A_TIMES])
 		nla_parse_nested(t, CLICKUP_TIMES_A_MAX, tb[CLICKUP_A_TIMES],
 				 NULL);
-	if (c->json) {
-		struct json j;
-
-		json_init(&j, stdout);
-		json_obj_open(&j, NULL);
-		if (event)
-			json_str(&j, "event", event);
-		json_str(&j, "name", name);
-		json_u64(&j, "generation", gen);
-		if (tb[CLICKUP_A_TIMES]) {
-			for (size_t i = 0; i < sizeof(times_ns) / sizeof(*times_ns); i++)
-				json_u64(&j, times_ns[i].key,
-					 nla_u64_or(t[times_ns[i].attr], 0));
-			for (size_t i = 0; i < sizeof(times_cnt) / sizeof(*times_cnt); i++)
-				json_u64(&j, times_cnt[i].key,
-					 nla_u32_or(t[times_cnt[i].attr], 0));
-		}
-		json_obj_close(&j);
-		json_end(&j);
-		return;
-	}
-	printf("%s %s: generation %" PRIu64, !event ? "?" :
-	       !strcmp(event, "create") ? "created" :
-	       !strcmp(event, "upgrade") ? "upgraded" :
-	       !strcmp(event, "detach") ? "detached (device gone)" : "deleted",
-	       name, gen);
+	print_start(c->json);
+	open_obj(NULL);
+	if (event)
+		jprint_str("event", event);
+	print_str("name", name, "%s %s: ", !event ? "?" :
+		  !strcmp(event, "create") ? "created" :
+		  !strcmp(event, "upgrade") ? "upgraded" :
+		  !strcmp(event, "detach") ? "detached (device gone)" :
+		  "deleted", name);
+	print_u64("generation", gen, "generation %" PRIu64, gen);
 	if (tb[CLICKUP_A_TIMES]) {
-		uint32_t l = nla_u32_or(t[CLICKUP_TIMES_A_LOADED], 0);
-		uint32_t n = nla_u32_or(t[CLICKUP_TIMES_A_NEW_ATOMS], 0);
-
-		printf(" in %" PRIu64 " us (validate %" PRIu64 ", load %" PRIu64
+		for (size_t i = 0; i < sizeof(times_ns) / sizeof(*times_ns); i++)
+			jprint_u64(times_ns[i].key, nla_u64_or(t[times_ns[i].attr], 0));
+		for (size_t i = 0; i < sizeof(times_cnt) / sizeof(*times_cnt); i++)
+			jprint_u64(times_cnt[i].key, nla_u32_or(t[times_cnt[i].attr], 0));
+		/* the text rounds the same values to microseconds */
+		l = nla_u32_or(t[CLICKUP_TIMES_A_LOADED], 0);
+		n = nla_u32_or(t[CLICKUP_TIMES_A_NEW_ATOMS], 0);
+		tprint(" in %" PRIu64 " us (validate %" PRIu64 ", load %" PRIu64
 		       ", instantiate %" PRIu64 ", publish %" PRIu64 " us); "
 		       "%u module%s loaded, %u new atom%s, %u migrated",
 		       us(t[CLICKUP_TIMES_A_TOTAL]), us(t[CLICKUP_TIMES_A_VALIDATE]),
@@ -76,8 +65,9 @@ void print_result(struct ctx *c, const char *event, struct nlattr **tb)
 		       us(t[CLICKUP_TIMES_A_PUBLISH]), l, l == 1 ? "" : "s", n,
 		       n == 1 ? "" : "s", nla_u32_or(t[CLICKUP_TIMES_A_MIGRATED], 0));
 	}
-	putchar('\n');
-	fflush(stdout);
+	tprint("\n");
+	close_obj();
+	print_end();
 }
 
 struct reply {
@@ -111,7 +101,7 @@ int cmd_create(struct ctx *c, int argc, char **argv)
 {
 	bool up = !strcmp(argv[0], "upgrade");
 	const char *ne = argv[1], *path = argv[2];
-	char what[128], err[1024], where[256];
+	char what[128], where[256];
 	struct dag g;
 	struct diag d;
 	struct dag_map map = { 0 };
@@ -131,7 +121,11 @@ int cmd_create(struct ctx *c, int argc, char **argv)
 		goto out;
 	}
 	nl = ctx_nl(c);
-	if (!nl || bpf_atoms_load(&g, what) < 0)
+	if (!nl) {
+		ret = EXIT_KERNEL;
+		goto out;
+	}
+	if (bpf_atoms_load(&g, what) < 0)
 		goto out;
 	m = nlc_msg(nl, up ? CLICKUP_CMD_NE_UPGRADE : CLICKUP_CMD_NE_NEW,
 		    NLM_F_ACK, dag_msg_size(&g));
@@ -142,9 +136,8 @@ int cmd_create(struct ctx *c, int argc, char **argv)
 		goto out;
 	}
 	if (nlc_talk(nl, m, on_reply, &r, &e) < 0) {
-		nlerr_str(&e, err, sizeof(err));
 		describe_offset(&g, &map, e.offs, where, sizeof(where));
-		fail(what, "%s%s", err, where);
+		ret = kfail(what, &e, where);
 		goto out;
 	}
 	ret = 0;
@@ -168,7 +161,7 @@ out:
 
 int cmd_delete(struct ctx *c, int argc, char **argv)
 {
-	char what[128], err[1024];
+	char what[128];
 	struct nlctx *nl;
 	struct nl_msg *m;
 	struct nlerr e;
@@ -179,15 +172,14 @@ int cmd_delete(struct ctx *c, int argc, char **argv)
 		return 1;
 	nl = ctx_nl(c);
 	if (!nl)
-		return 1;
+		return EXIT_KERNEL;
 	m = nlc_msg(nl, CLICKUP_CMD_NE_DEL, NLM_F_ACK, 64);
 	if (!m || nla_put_string(m, CLICKUP_A_NE_NAME, argv[1]) < 0) {
 		nlmsg_free(m);
 		return fail(what, "cannot build the netlink message");
 	}
 	if (nlc_talk(nl, m, NULL, NULL, &e) < 0) {
-		nlerr_str(&e, err, sizeof(err));
-		return fail(what, "%s", err);
+		return kfail(what, &e, "");
 	}
 	return 0;
 }

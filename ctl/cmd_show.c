@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "json.h"
+#include "print.h"
 
 struct sedge {
 	uint32_t port, dst, dst_port;
@@ -191,59 +191,6 @@ static const char *atom_name(const struct sne *ne, uint32_t idx)
 	return "?";
 }
 
-static void json_ne(struct json *j, const struct sne *ne)
-{
-	json_obj_open(j, NULL);
-	json_str(j, "name", ne->name);
-	json_u64(j, "generation", ne->generation);
-	json_arr_open(j, "atoms");
-	for (size_t i = 0; i < ne->n; i++) {
-		const struct satom *a = &ne->atoms[i];
-
-		json_obj_open(j, NULL);
-		json_u64(j, "index", a->index);
-		json_str(j, "name", a->name);
-		json_str(j, "type", a->type);
-		json_arr_open(j, "args");
-		for (unsigned int k = 0; k < a->nargs; k++)
-			json_str(j, NULL, a->args[k]);
-		json_arr_close(j);
-		json_u64(j, "outputs", a->nr_outputs);
-		json_u64(j, "packets", a->packets);
-		json_u64(j, "bytes", a->bytes);
-		json_u64(j, "drops", a->drops);
-		json_arr_open(j, "edges");
-		for (size_t k = 0; k < a->nr_edges; k++) {
-			json_obj_open(j, NULL);
-			json_u64(j, "port", a->edges[k].port);
-			json_u64(j, "dst", a->edges[k].dst);
-			json_str(j, "dst_name", atom_name(ne, a->edges[k].dst));
-			json_u64(j, "dst_port", a->edges[k].dst_port);
-			json_obj_close(j);
-		}
-		json_arr_close(j);
-		json_bool(j, "detached", a->detached);
-		json_obj_close(j);
-	}
-	json_arr_close(j);
-	json_u64(j, "nr_atoms", ne->nr_atoms);
-	json_u64(j, "nr_edges", ne->nr_edges);
-	json_u64(j, "nr_entries", ne->nr_entries);
-	json_u64(j, "nr_detached", ne->nr_detached);
-	json_obj_close(j);
-}
-
-static int decimals(uint64_t v)
-{
-	int n = 1;
-
-	while (v >= 10) {
-		v /= 10;
-		n++;
-	}
-	return n;
-}
-
 static void left_col(const struct satom *a, char *buf, size_t size)
 {
 	int n = snprintf(buf, size, "[%u] %s :: %s", a->index, a->name, a->type);
@@ -260,15 +207,6 @@ static void print_ne(const struct sne *ne)
 	static char buf[CLICKUP_MAX_ARGS * (CLICKUP_ARG_MAX + 2) + 128];
 	int wl = 0, wp = 1, wb = 1, wd = 1;
 
-	printf("%s: generation %" PRIu64 ", %u atom%s, %u edge%s, %u entr%s",
-	       ne->name, ne->generation, ne->nr_atoms,
-	       ne->nr_atoms == 1 ? "" : "s", ne->nr_edges,
-	       ne->nr_edges == 1 ? "" : "s", ne->nr_entries,
-	       ne->nr_entries == 1 ? "y" : "ies");
-	if (ne->nr_detached)
-		printf(", %u DETACHED (device gone; upgrade re-attaches)",
-		       ne->nr_detached);
-	putchar('\n');
 	for (size_t i = 0; i < ne->n; i++) {
 		const struct satom *a = &ne->atoms[i];
 		int l;
@@ -280,50 +218,79 @@ static void print_ne(const struct sne *ne)
 		wb = decimals(a->bytes) > wb ? decimals(a->bytes) : wb;
 		wd = decimals(a->drops) > wd ? decimals(a->drops) : wd;
 	}
+	open_obj(NULL);
+	print_str("name", ne->name, "%s: ", ne->name);
+	print_u64("generation", ne->generation, "generation %" PRIu64,
+		  ne->generation);
+	print_u64("nr_atoms", ne->nr_atoms, ", %u atom%s", ne->nr_atoms,
+		  ne->nr_atoms == 1 ? "" : "s");
+	print_u64("nr_edges", ne->nr_edges, ", %u edge%s", ne->nr_edges,
+		  ne->nr_edges == 1 ? "" : "s");
+	print_u64("nr_entries", ne->nr_entries, ", %u entr%s", ne->nr_entries,
+		  ne->nr_entries == 1 ? "y" : "ies");
+	print_u64("nr_detached", ne->nr_detached, ne->nr_detached ?
+		  ", %u DETACHED (device gone; upgrade re-attaches)" : "%.0u",
+		  ne->nr_detached);
+	tprint("\n");
+	open_arr("atoms");
 	for (size_t i = 0; i < ne->n; i++) {
 		const struct satom *a = &ne->atoms[i];
 
+		open_obj(NULL);
+		/* the text's left column is index, name, type and args */
 		left_col(a, buf, sizeof(buf));
-		printf("  %-*s  packets %*" PRIu64 "  bytes %*" PRIu64
-		       "  drops %*" PRIu64, wl, buf, wp, a->packets, wb,
-		       a->bytes, wd, a->drops);
+		tprint("  %-*s", wl, buf);
+		jprint_u64("index", a->index);
+		jprint_str("name", a->name);
+		jprint_str("type", a->type);
+		jprint_strv("args", a->args, a->nargs);
+		jprint_u64("outputs", a->nr_outputs);
+		print_u64("packets", a->packets, "  packets %*" PRIu64, wp, a->packets);
+		print_u64("bytes", a->bytes, "  bytes %*" PRIu64, wb, a->bytes);
+		print_u64("drops", a->drops, "  drops %*" PRIu64, wd, a->drops);
+		open_arr("edges");
 		for (size_t k = 0; k < a->nr_edges; k++) {
 			const struct sedge *e = &a->edges[k];
+			const char *dst = atom_name(ne, e->dst);
 
-			printf("%s[%u]", k ? ", " : "  -> ", e->port);
-			if (e->dst_port)
-				printf("->[%u]", e->dst_port);
-			fputs(atom_name(ne, e->dst), stdout);
+			open_obj(NULL);
+			print_u64("port", e->port, "%s[%u]", k ? ", " : "  -> ", e->port);
+			jprint_u64("dst", e->dst);
+			print_u64("dst_port", e->dst_port, e->dst_port ? "->[%u]" : "%.0u",
+				  e->dst_port);
+			print_str("dst_name", dst, "%s", dst);
+			close_obj();
 		}
-		if (a->detached)
-			fputs("  DETACHED", stdout);
-		putchar('\n');
+		close_arr();
+		jprint_bool("detached", a->detached);
+		tprint(a->detached ? "  DETACHED\n" : "\n");
+		close_obj();
 	}
+	close_arr();
+	close_obj();
 }
 
 int cmd_show(struct ctx *c, int argc, char **argv)
 {
 	const char *only = argc > 1 ? argv[1] : NULL;
-	char what[128], err[1024];
+	char what[128];
 	struct nelist l = { 0 };
 	struct nlctx *nl;
 	struct nl_msg *m;
 	struct nlerr e;
-	struct json j;
 	int ret = 1;
 
 	snprintf(what, sizeof(what), only ? "show %s" : "show", only);
 	nl = ctx_nl(c);
 	if (!nl)
-		return 1;
+		return EXIT_KERNEL;
 	m = nlc_msg(nl, CLICKUP_CMD_NE_GET, only ? NLM_F_ACK : NLM_F_DUMP, 64);
 	if (!m || (only && nla_put_string(m, CLICKUP_A_NE_NAME, only) < 0)) {
 		nlmsg_free(m);
 		return fail(what, "cannot build the netlink message");
 	}
 	if (nlc_talk(nl, m, on_ne, &l, &e) < 0) {
-		nlerr_str(&e, err, sizeof(err));
-		fail(what, "%s", err);
+		ret = kfail(what, &e, "");
 		goto out;
 	}
 	for (size_t i = 0; i < l.n; i++) {
@@ -334,27 +301,16 @@ int cmd_show(struct ctx *c, int argc, char **argv)
 			l.v[i].name[0] = 0;
 			continue;
 		}
-		nlerr_str(&e, err, sizeof(err));
-		fail(what, "%s", err);
+		ret = kfail(what, &e, "");
 		goto out;
 	}
-	if (c->json) {
-		json_init(&j, stdout);
-		json_arr_open(&j, NULL);
-	}
-	for (size_t i = 0; i < l.n; i++) {
-		if (!l.v[i].name[0])
-			continue;
-		if (c->json)
-			json_ne(&j, &l.v[i]);
-		else
+	print_start(c->json);
+	open_arr(NULL);
+	for (size_t i = 0; i < l.n; i++)
+		if (l.v[i].name[0])
 			print_ne(&l.v[i]);
-	}
-	if (c->json) {
-		json_arr_close(&j);
-		json_end(&j);
-	}
-	fflush(stdout);
+	close_arr();
+	print_end();
 	ret = 0;
 out:
 	for (size_t i = 0; i < l.n; i++)

@@ -23,7 +23,7 @@ void dag_free(struct dag *g)
 	free(g->edges);
 	g->atoms = NULL;
 	g->edges = NULL;
-	g->nr_atoms = g->nr_edges = 0;
+	g->nr_atoms = g->nr_edges = g->nr_pass = 0;
 }
 
 static void *grow(void *p, size_t *cap, size_t need, size_t size)
@@ -47,7 +47,7 @@ int dag_add_atom(struct dag *g, const char *name, const char *type,
 	struct atom *a;
 	size_t tl = strlen(type);
 
-	if (g->nr_atoms >= CLICKUP_MAX_ATOMS) {
+	if (g->nr_atoms - g->nr_pass >= CLICKUP_MAX_ATOMS) {
 		diag_at(d, g->file, loc, "too many atoms (at most %d)",
 			CLICKUP_MAX_ATOMS);
 		return -1;
@@ -128,7 +128,8 @@ int dag_add_edge(struct dag *g, uint32_t src, uint32_t port, uint32_t dst,
 int dag_find(const struct dag *g, const char *name)
 {
 	for (size_t i = 0; i < g->nr_atoms; i++)
-		if (!g->atoms[i].anon && !strcmp(g->atoms[i].name, name))
+		if (!g->atoms[i].anon && !g->atoms[i].pass &&
+		    !strcmp(g->atoms[i].name, name))
 			return (int)i;
 	return -1;
 }
@@ -136,6 +137,12 @@ int dag_find(const struct dag *g, const char *name)
 bool atom_is_entry(const struct atom *a)
 {
 	return !strncmp(a->type, "from", 4);
+}
+
+bool atom_has_fd(const struct atom *a)
+{
+	/* other argument counts: the kernel reports them */
+	return !strcmp(a->type, "bpf") && a->nargs >= 1 && a->nargs <= 3;
 }
 
 size_t dag_nr_entries(const struct dag *g)

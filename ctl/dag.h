@@ -20,7 +20,15 @@ struct atom {
 	char *args[CLICKUP_MAX_ARGS];
 	unsigned int nargs;
 	struct loc loc;			/* where it was declared */
-	bool anon;			/* name still to be generated */
+	bool anon;			/* name still to be generated: name
+					 * holds the compound prefix, anon_n
+					 * the position in its scope
+					 */
+	unsigned int anon_n;
+	bool pass;			/* a compound's input or output while
+					 * flattening (parse_click.c), never
+					 * sent
+					 */
 	int fd;				/* sent as CLICKUP_ATOM_A_FD, -1: none
 					 * (bpf atoms: bpf.c)
 					 */
@@ -35,6 +43,7 @@ struct dag {
 	const char *file;		/* for messages: path or "<stdin>" */
 	struct atom *atoms;
 	size_t nr_atoms, cap_atoms;
+	size_t nr_pass;			/* atoms with pass set */
 	struct edge *edges;
 	size_t nr_edges, cap_edges;
 };
@@ -55,6 +64,9 @@ int dag_find(const struct dag *g, const char *name);
 
 /* Entry atoms are the ones the packet path starts at (hooks). */
 bool atom_is_entry(const struct atom *a);
+
+/* bpf atoms travel with a program fd (bpf.c loads it after validation). */
+bool atom_has_fd(const struct atom *a);
 
 /* Structural checks that need no kernel (see docs/dag-language.md). */
 int dag_validate(const struct dag *g, struct diag *d);

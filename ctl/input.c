@@ -61,7 +61,12 @@ enum dag_format detect_format(const char *path, const char *text, size_t len)
 	return looks_like_edges(text, len) ? FMT_EDGES : FMT_CLICK;
 }
 
-/* Whole file in memory, NUL-terminated (the parsers rely on that). */
+/* A DAG travels in one 64 KiB attribute; even with comments its file
+ * is far below this. The cap makes "check /dev/zero" fail at once.
+ */
+#define DAG_FILE_MAX	(4 << 20)
+
+/* Whole file in memory (NUL-terminated for the messages' sake). */
 static char *slurp(const char *path, const char *shown, size_t *len,
 		   struct diag *d)
 {
@@ -81,6 +86,13 @@ static char *slurp(const char *path, const char *shown, size_t *len,
 			abort();
 		r = fread(buf + n, 1, cap - n - 1, f);
 		n += r;
+		if (n > DAG_FILE_MAX) {
+			diag_set(d, "%s: larger than %d MiB: not a DAG file", shown,
+				 DAG_FILE_MAX >> 20);
+			free(buf);
+			buf = NULL;
+			break;
+		}
 		if (n + 1 < cap) {
 			if (ferror(f)) {
 				diag_set(d, "%s: %s", shown, strerror(errno));
@@ -117,7 +129,7 @@ int dag_load(struct dag *g, const char *path, enum dag_format *fmt,
 	if (!text)
 		return -1;
 	f = detect_format(path, text, len);
-	ret = f == FMT_CLICK ? parse_click(g, text, len, d)
+	ret = f == FMT_CLICK ? parse_click_notes(g, text, len, d, stderr)
 			     : parse_edges(g, text, len, d);
 	if (fmt)
 		*fmt = f;

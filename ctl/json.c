@@ -3,6 +3,17 @@
 
 #include "json.h"
 
+bool json_pretty;
+
+static void newline(struct json *j)
+{
+	if (!json_pretty)
+		return;
+	fputc('\n', j->f);
+	for (int i = 0; i < j->depth; i++)
+		fputs("    ", j->f);
+}
+
 void json_init(struct json *j, FILE *f)
 {
 	j->f = f;
@@ -41,10 +52,12 @@ static void member(struct json *j, const char *key)
 {
 	if (!j->first[j->depth])
 		fputc(',', j->f);
+	if (j->depth)
+		newline(j);
 	j->first[j->depth] = false;
 	if (key) {
 		json_escape(j->f, key);
-		fputc(':', j->f);
+		fputs(json_pretty ? ": " : ":", j->f);
 	}
 }
 
@@ -59,9 +72,13 @@ static void open_(struct json *j, const char *key, char c)
 
 static void close_(struct json *j, char c)
 {
-	fputc(c, j->f);
+	bool empty = j->first[j->depth];
+
 	if (j->depth > 0)
 		j->depth--;
+	if (!empty)
+		newline(j);
+	fputc(c, j->f);
 }
 
 void json_obj_open(struct json *j, const char *key) { open_(j, key, '{'); }

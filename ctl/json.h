@@ -9,6 +9,9 @@
 
 #define JSON_MAX_DEPTH 16
 
+/* -p: newlines and indentation, as iproute2's -j -p. */
+extern bool json_pretty;
+
 struct json {
 	FILE *f;
 	int depth;

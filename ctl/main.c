@@ -1,146 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * clickupctl: control CLICK-UP network elements.
- * Command line, the offline commands (check, convert) and batch mode.
+ * Options (anywhere on the line, as ip and bpftool take them), command
+ * dispatch, help, and batch mode.
  */
-#include <stdarg.h>
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <netlink/version.h>
 
 #include "cmd.h"
 #include "json.h"
-#include "parse.h"
-
-static const char usage_text[] =
-	"usage: clickupctl atoms [-j]\n"
-	"       clickupctl create NE FILE [-j]\n"
-	"       clickupctl upgrade NE FILE [-j]\n"
-	"       clickupctl show [NE] [-j]\n"
-	"       clickupctl delete NE\n"
-	"       clickupctl check FILE [-j]\n"
-	"       clickupctl convert FILE\n"
-	"       clickupctl monitor [-j]\n"
-	"       clickupctl batch [FILE]\n"
-	"       clickupctl state [list|show|flush|delete|set|save|restore|check] ...\n"
-	"FILE may be '-' for stdin; see docs/dag-language.md.\n";
-
-int fail(const char *what, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "clickupctl: %s: ", what);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 1;
-}
-
-struct nlctx *ctx_nl(struct ctx *c)
-{
-	struct diag d;
-
-	if (c->nl_open)
-		return &c->nl;
-	if (nlc_open(&c->nl, &d) < 0) {
-		fprintf(stderr, "clickupctl: %s\n", d.msg);
-		return NULL;
-	}
-	c->nl_open = true;
-	return &c->nl;
-}
-
-static const char *shown(const char *path)
-{
-	return strcmp(path, "-") ? path : "<stdin>";
-}
-
-static void json_dag(const struct dag *g)
-{
-	struct json j;
-
-	json_init(&j, stdout);
-	json_obj_open(&j, NULL);
-	json_str(&j, "file", g->file);
-	json_arr_open(&j, "atoms");
-	for (size_t i = 0; i < g->nr_atoms; i++) {
-		const struct atom *a = &g->atoms[i];
-
-		json_obj_open(&j, NULL);
-		json_u64(&j, "index", i);
-		json_str(&j, "name", a->name);
-		json_str(&j, "type", a->type);
-		json_arr_open(&j, "args");
-		for (unsigned int k = 0; k < a->nargs; k++)
-			json_str(&j, NULL, a->args[k]);
-		json_arr_close(&j);
-		json_obj_close(&j);
-	}
-	json_arr_close(&j);
-	json_arr_open(&j, "edges");
-	for (size_t i = 0; i < g->nr_edges; i++) {
-		const struct edge *e = &g->edges[i];
-
-		json_obj_open(&j, NULL);
-		json_u64(&j, "src", e->src);
-		json_u64(&j, "port", e->port);
-		json_u64(&j, "dst", e->dst);
-		json_u64(&j, "dst_port", e->dst_port);
-		json_obj_close(&j);
-	}
-	json_arr_close(&j);
-	json_u64(&j, "nr_atoms", g->nr_atoms);
-	json_u64(&j, "nr_edges", g->nr_edges);
-	json_u64(&j, "nr_entries", dag_nr_entries(g));
-	json_obj_close(&j);
-	json_end(&j);
-}
-
-/* check FILE: parse + structural validation, no kernel. */
-static int cmd_check(struct ctx *c, int argc, char **argv)
-{
-	struct dag g;
-	struct diag d;
-	int ret = 0;
-
-	(void)argc;
-	dag_init(&g, shown(argv[1]));
-	if (dag_load(&g, argv[1], NULL, &d) < 0 || dag_validate(&g, &d) < 0) {
-		fprintf(stderr, "%s\n", d.msg);
-		ret = 1;
-	} else if (c->json) {
-		json_dag(&g);
-	} else {
-		printf("%s: ok: %zu atom%s, %zu edge%s, %zu entr%s\n", g.file,
-		       g.nr_atoms, g.nr_atoms == 1 ? "" : "s", g.nr_edges,
-		       g.nr_edges == 1 ? "" : "s", dag_nr_entries(&g),
-		       dag_nr_entries(&g) == 1 ? "y" : "ies");
-	}
-	dag_free(&g);
-	return ret;
-}
-
-/* convert FILE: Click language <-> edge list. */
-static int cmd_convert(struct ctx *c, int argc, char **argv)
-{
-	enum dag_format fmt;
-	struct dag g;
-	struct diag d;
-	int ret;
-
-	(void)c;
-	(void)argc;
-	dag_init(&g, shown(argv[1]));
-	ret = dag_load(&g, argv[1], &fmt, &d);
-	if (!ret)
-		ret = fmt == FMT_CLICK ? emit_edges(&g, stdout, &d)
-				       : emit_click(&g, stdout, &d);
-	if (ret)
-		fprintf(stderr, "%s\n", d.msg);
-	dag_free(&g);
-	return ret ? 1 : 0;
-}
 
 static int cmd_batch(struct ctx *c, int argc, char **argv);
 
@@ -149,55 +24,216 @@ static const struct command {
 	int (*fn)(struct ctx *c, int argc, char **argv);
 	int min_args, max_args;	/* positional, after the command */
 	const char *usage;
+	const char *help;
 } commands[] = {
-	{ "atoms", cmd_atoms, 0, 0, "atoms [-j]" },
-	{ "create", cmd_create, 2, 2, "create NE FILE [-j]" },
-	{ "upgrade", cmd_create, 2, 2, "upgrade NE FILE [-j]" },
-	{ "show", cmd_show, 0, 1, "show [NE] [-j]" },
-	{ "delete", cmd_delete, 1, 1, "delete NE" },
-	{ "check", cmd_check, 1, 1, "check FILE [-j]" },
-	{ "convert", cmd_convert, 1, 1, "convert FILE" },
-	{ "monitor", cmd_monitor, 0, 0, "monitor [-j]" },
-	{ "batch", cmd_batch, 0, 1, "batch [FILE]" },
-	{ "state", cmd_state, 0, 5, "state [list|show|flush|delete|set|save|restore|check] ..." },
+	{ "atoms", cmd_atoms, 0, 0, "atoms",
+	  "List the registered atom types (loaded atom modules)." },
+	{ "create", cmd_create, 2, 2, "create NE FILE",
+	  "Create network element NE from the DAG in FILE ('-': stdin)." },
+	{ "upgrade", cmd_create, 2, 2, "upgrade NE FILE",
+	  "Swap NE to the DAG in FILE atomically; state and counters of kept\n"
+	  "atoms (same name and type) carry over." },
+	{ "show", cmd_show, 0, 1, "show [NE]",
+	  "Show every network element (or NE): DAG and per-atom counters." },
+	{ "delete", cmd_delete, 1, 1, "delete NE",
+	  "Delete network element NE." },
+	{ "check", cmd_check, 1, 1, "check [--syntax] FILE",
+	  "Parse and validate FILE without the kernel. --syntax only parses\n"
+	  "(any Click element names; no entry-atom or wire-size checks)." },
+	{ "flatten", cmd_flatten, 1, 1, "flatten FILE",
+	  "Print FILE's flat DAG in the Click language: compound elements\n"
+	  "expanded, $variables substituted, anonymous elements named." },
+	{ "convert", cmd_convert, 1, 1, "convert FILE",
+	  "Print a Click file as an edge list, an edge list as a Click file." },
+	{ "monitor", cmd_monitor, 0, 0, "monitor",
+	  "Print create/upgrade/delete events until interrupted." },
+	{ "batch", cmd_batch, 0, 1, "batch [FILE]",
+	  "Run one command per line of FILE ('-' or none: stdin) over one\n"
+	  "socket; words split as a shell does (quotes, backslash, #)." },
+	{ "state", cmd_state, 0, 5, "state [SUBCOMMAND] ...",
+	  "State tables: list, show, flush, delete, set, save, restore, check\n"
+	  "(clickupctl state help)." },
+	{ "help", NULL, 0, 2, "help [COMMAND [SUBCOMMAND]]",
+	  "Print the usage of every command, or of one." },
 };
 
-/* Runs argv[0] with its arguments; -j/--json may appear anywhere. */
-static int dispatch(struct ctx *c, int argc, char **argv, bool in_batch)
-{
-	const struct command *cmd = NULL;
-	char *pos[8];
-	int n = 0;
+#define NR_COMMANDS (sizeof(commands) / sizeof(*commands))
 
-	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
-		if (!strcmp(argv[0], commands[i].name))
-			cmd = &commands[i];
-	if (!cmd || (in_batch && cmd->fn == cmd_batch)) {
-		fprintf(stderr, "clickupctl: unknown command '%s'\n%s", argv[0],
-			in_batch ? "" : usage_text);
-		return 2;
+static const char options_text[] =
+	"options (before or after the command):\n"
+	"  -j, --json         JSON output\n"
+	"  -p, --pretty       indented JSON (implies -j)\n"
+	"  -n, --netns NAME   run in network namespace NAME (/run/netns/NAME)\n"
+	"  -V, --version      version and built-in features\n"
+	"  -h, --help         usage (of COMMAND when given)\n"
+	"FILE may be '-' for stdin; DAG files: docs/dag-language.md.\n"
+	"exit status: 0 ok, 1 usage or local error, 2 error from the kernel.\n";
+
+static void usage_all(FILE *f)
+{
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		fprintf(f, "%s clickupctl %s\n", i ? "      " : "usage:",
+			commands[i].usage);
+	fputs(options_text, f);
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
+
+/* help [COMMAND [SUB]] and COMMAND -h: to stdout, exit 0. */
+static int help(const char *name, const char *sub)
+{
+	const struct command *cmd = name ? find_command(name) : NULL;
+
+	if (!name) {
+		usage_all(stdout);
+		return 0;
 	}
-	c->json = false;
-	pos[n++] = argv[0];
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
-			c->json = true;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "clickupctl: %s: unknown option '%s'\nusage: clickupctl %s\n",
-				cmd->name, argv[i], cmd->usage);
-			return 2;
-		} else if (n < (int)(sizeof(pos) / sizeof(*pos))) {
-			pos[n++] = argv[i];
+	if (!cmd) {
+		fprintf(stderr, "clickupctl: help: unknown command '%s'\n", name);
+		return EXIT_FAILURE;
+	}
+	if (cmd->fn == cmd_state)
+		return state_help(stdout, sub) ? 0 :
+		       fail("help", "unknown state subcommand '%s'", sub);
+	printf("usage: clickupctl [OPTIONS] %s\n%s\n", cmd->usage, cmd->help);
+	return 0;
+}
+
+static int usage_error(const struct command *cmd, const char *fmt,
+		       const char *arg)
+{
+	fputs("clickupctl: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	if (cmd)
+		fprintf(stderr, "usage: clickupctl %s\n", cmd->usage);
+	else
+		usage_all(stderr);
+	return EXIT_FAILURE;
+}
+
+static void version(void)
+{
+	printf("clickupctl %s\nfeatures: %s", clickupctl_version, LIBNL_STRING);
+	bpf_features(stdout);
+	printf(", uapi genl version %d\n", CLICKUP_GENL_VERSION);
+}
+
+/* Like "ip -n NAME": every socket opened from now on is in that netns. */
+static int enter_netns(const char *name)
+{
+	char path[4096];
+	int fd;
+
+	if (!*name || strchr(name, '/'))
+		return fail("netns", "'%s' is not a namespace name", name);
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail("netns", "cannot open %s: %s", path, strerror(errno));
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		close(fd);
+		return fail("netns", "setns %s: %s", name, strerror(errno));
+	}
+	close(fd);
+	return 0;
+}
+
+struct line {
+	char *pos[8];
+	int n;
+	bool help, version, json, pretty, syntax;
+	const char *netns;
+};
+
+/* Splits argv into options (anywhere; "--" ends them) and positional
+ * words. Returns 0 or an exit status after printing why.
+ */
+static int parse_line(int argc, char **argv, struct line *l)
+{
+	bool opts = true;
+
+	memset(l, 0, sizeof(*l));
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!opts || a[0] != '-' || !a[1]) {
+			if (l->n < (int)(sizeof(l->pos) / sizeof(*l->pos)))
+				l->pos[l->n] = argv[i];
+			l->n++;
+		} else if (!strcmp(a, "--")) {
+			opts = false;
+		} else if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
+			l->json = true;
+		} else if (!strcmp(a, "-p") || !strcmp(a, "--pretty")) {
+			l->json = l->pretty = true;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			l->help = true;
+		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			l->version = true;
+		} else if (!strcmp(a, "--syntax")) {
+			l->syntax = true;
+		} else if (!strcmp(a, "-n") || !strcmp(a, "--netns")) {
+			if (++i == argc)
+				return usage_error(NULL, "option '%s' needs a namespace name", a);
+			l->netns = argv[i];
 		} else {
-			n++;
+			const struct command *cmd = l->n ? find_command(l->pos[0]) : NULL;
+
+			return usage_error(cmd, "unknown option '%s'", a);
 		}
 	}
-	if (n - 1 < cmd->min_args || n - 1 > cmd->max_args) {
-		fprintf(stderr, "clickupctl: %s: wrong number of arguments\nusage: clickupctl %s\n",
-			cmd->name, cmd->usage);
-		return 2;
+	return 0;
+}
+
+/* Runs one command line (the process's, or one batch line). */
+static int dispatch(struct ctx *c, int argc, char **argv, bool in_batch)
+{
+	const struct command *cmd;
+	struct line l;
+	int ret = parse_line(argc, argv, &l);
+
+	if (ret)
+		return ret;
+	if (l.version && !in_batch) {
+		version();
+		return 0;
 	}
-	return cmd->fn(c, n, pos);
+	if (!l.n)
+		return l.help && !in_batch ? help(NULL, NULL) :
+		       usage_error(NULL, "no command%s", "");
+	cmd = find_command(l.pos[0]);
+	if (!cmd || (in_batch && (cmd->fn == cmd_batch || !cmd->fn)))
+		return usage_error(in_batch ? cmd : NULL,
+				   "unknown command '%s'", l.pos[0]);
+	if (!cmd->fn)	/* help */
+		return l.n > 3 ? usage_error(cmd, "too many arguments%s", "") :
+		       help(l.n > 1 ? l.pos[1] : NULL, l.n > 2 ? l.pos[2] : NULL);
+	if (l.help)
+		return help(cmd->name, cmd->fn == cmd_state && l.n > 1 ? l.pos[1] : NULL);
+	if (in_batch && (l.version || l.netns))
+		return usage_error(cmd, "-n and -V are not allowed in batch lines%s", "");
+	if (l.syntax && cmd->fn != cmd_check)	/* the only command option */
+		return usage_error(cmd, "unknown option '%s'", "--syntax");
+	if (l.n - 1 < cmd->min_args || l.n - 1 > cmd->max_args)
+		return usage_error(cmd, "%s: wrong number of arguments", cmd->name);
+	if (l.netns && (ret = enter_netns(l.netns)))
+		return ret;
+	/* "clickupctl -j batch F": -j (and -p) hold for every line */
+	if (!in_batch) {
+		c->batch_json = l.json;
+		c->batch_pretty = l.pretty;
+	}
+	c->json = l.json || c->batch_json;
+	c->syntax = l.syntax;
+	json_pretty = l.pretty || c->batch_pretty;
+	return cmd->fn(c, l.n, l.pos);
 }
 
 /* batch [FILE]: one command per line, one process, one netlink socket.
@@ -212,20 +248,22 @@ static int cmd_batch(struct ctx *c, int argc, char **argv)
 	int lineno = 0, ret = 0;
 
 	if (!f)
-		return fail("batch", "%s: %m", path);
+		return fail("batch", "%s: %s", path, strerror(errno));
 	while (getline(&line, &cap, f) > 0) {
-		char *av[16], *save = NULL, *w;
-		int ac = 0;
+		char *av[32];
+		const char *err;
+		int ac;
 
 		lineno++;
-		for (w = strtok_r(line, " \t\r\n", &save); w && ac < 16;
-		     w = strtok_r(NULL, " \t\r\n", &save))
-			av[ac++] = w;
-		if (!ac || av[0][0] == '#')
-			continue;
-		if (!strcmp(av[0], "clickupctl") && ac > 1) {
-			memmove(av, av + 1, --ac * sizeof(*av));
+		ac = split_words(line, av, 32, &err);
+		if (ac < 0) {
+			ret = fail("batch", "%s:%d: %s", shown(path), lineno, err);
+			break;
 		}
+		if (!ac)
+			continue;
+		if (!strcmp(av[0], "clickupctl") && ac > 1)
+			memmove(av, av + 1, --ac * sizeof(*av));
 		ret = dispatch(c, ac, av, true);
 		fflush(stdout);
 		if (ret) {
@@ -245,15 +283,6 @@ int main(int argc, char **argv)
 	struct ctx c = { 0 };
 	int ret;
 
-	if (argc < 2) {
-		fputs(usage_text, stderr);
-		return 2;
-	}
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
-	    !strcmp(argv[1], "help")) {
-		fputs(usage_text, stdout);
-		return 0;
-	}
 	ret = dispatch(&c, argc - 1, argv + 1, false);
 	if (c.nl_open)
 		nlc_close(&c.nl);

@@ -41,11 +41,12 @@ static int put_atom(struct nl_msg *m, const struct atom *a)
 	for (unsigned int j = 0; j < a->nargs; j++) {
 		struct nlattr *arg = nla_nest_start(m, (int)(j + 1) | NLA_F_NESTED);
 
-		if (!arg || nla_put_string(m, CLICKUP_ARG_A_VALUE, a->args[j]) < 0)
+		if (!arg || nla_put_string(m, CLICKUP_ARG_A_VALUE, a->args[j]) < 0 ||
+		    nla_nest_end(m, arg) < 0)
 			return -1;
-		nla_nest_end(m, arg);
 	}
-	nla_nest_end(m, args);
+	if (nla_nest_end(m, args) < 0)
+		return -1;
 	if (a->fd >= 0 && nla_put_u32(m, CLICKUP_ATOM_A_FD, (uint32_t)a->fd) < 0)
 		return -1;
 	return 0;
@@ -69,13 +70,13 @@ int put_dag(struct nl_msg *m, const struct dag *g, struct dag_map *map)
 	for (size_t i = 0; i < g->nr_atoms; i++) {
 		/* array element i has attribute type i + 1 (0 is reserved) */
 		n = nla_nest_start(m, (int)(i + 1) | NLA_F_NESTED);
-		if (!n || put_atom(m, &g->atoms[i]) < 0)
+		if (!n || put_atom(m, &g->atoms[i]) < 0 || nla_nest_end(m, n) < 0)
 			return -1;
-		nla_nest_end(m, n);
 		map->atom_start[i] = off(m, n);
 		map->atom_end[i] = off(m, n) + n->nla_len;
 	}
-	nla_nest_end(m, list);
+	if (nla_nest_end(m, list) < 0)
+		return -1;
 	list = nla_nest_start(m, CLICKUP_DAG_A_EDGES | NLA_F_NESTED);
 	if (!list)
 		return -1;
@@ -86,14 +87,17 @@ int put_dag(struct nl_msg *m, const struct dag *g, struct dag_map *map)
 		if (!n || nla_put_u32(m, CLICKUP_EDGE_A_SRC, e->src) < 0 ||
 		    nla_put_u32(m, CLICKUP_EDGE_A_PORT, e->port) < 0 ||
 		    nla_put_u32(m, CLICKUP_EDGE_A_DST, e->dst) < 0 ||
-		    nla_put_u32(m, CLICKUP_EDGE_A_DST_PORT, e->dst_port) < 0)
+		    nla_put_u32(m, CLICKUP_EDGE_A_DST_PORT, e->dst_port) < 0 ||
+		    nla_nest_end(m, n) < 0)
 			return -1;
-		nla_nest_end(m, n);
 		map->edge_start[i] = off(m, n);
 		map->edge_end[i] = off(m, n) + n->nla_len;
 	}
-	nla_nest_end(m, list);
-	nla_nest_end(m, dag);
+	/* libnl trims a nest past 64 KiB and says so only here: without
+	 * these checks the request would go out without its DAG
+	 */
+	if (nla_nest_end(m, list) < 0 || nla_nest_end(m, dag) < 0)
+		return -1;
 	return 0;
 }
 

@@ -12,6 +12,9 @@ enum dag_format { FMT_AUTO, FMT_CLICK, FMT_EDGES };
  * used in messages). 0 or -1 with d set to "file:line:col: message".
  */
 int parse_click(struct dag *g, const char *text, size_t len, struct diag *d);
+/* The same, writing "file:line:col: note: ..." lines to notes (require). */
+int parse_click_notes(struct dag *g, const char *text, size_t len,
+		      struct diag *d, FILE *notes);
 int parse_edges(struct dag *g, const char *text, size_t len, struct diag *d);
 
 /* Decide the format from the path's extension, else from the content. */

@@ -1,475 +1,580 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The Click-language subset (docs/dag-language.md): declarations
- * "name :: Type(args)", connection chains "a [1] -> [0] b -> c", anonymous
- * and inline-declared elements in chains, // and slash-star comments.
+ * The Click language (docs/dag-language.md): statements, declarations,
+ * elements and connection chains with element lists and '=>'. Scopes and
+ * variables are in click_scope.c, compound elements in click_compound.c,
+ * flattening in click_flat.c.
  */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "parse.h"
+#include "click_parse.h"
 
-enum tok { T_EOF, T_IDENT, T_NUM, T_DCOLON, T_ARROW, T_LBRACK, T_RBRACK,
-	   T_LPAREN, T_SEMI, T_OTHER };
+#define MAX_LIST	CLICKUP_MAX_PORTS	/* elements in an element list */
 
-struct token {
-	enum tok t;
-	const char *s;
-	size_t len;
-	struct loc loc;
+
+/* One element of a connection: [ip] element [op]. */
+struct end {
+	int in, out;			/* node fed / node feeding; -1: none */
+	uint32_t ip, op;
+	bool has_ip, has_op;
+	struct loc loc, ip_loc, op_loc;
 };
 
-struct lexer {
-	struct dag *g;
-	struct diag *d;
-	const char *p, *end;
-	int line, col;
-	struct token cur;
-	bool failed;
+struct endlist {
+	struct end v[MAX_LIST];
+	size_t n;
 };
 
-static int peekc(const struct lexer *lx, size_t off)
+/* A class as written: a type, a compound or an anonymous { body }. */
+struct classref {
+	const struct cls *cls;		/* compound (NULL: primitive type) */
+	struct cls anon;		/* storage for "{ ... }" */
+	struct token type;		/* primitive type or the class name */
+};
+
+/* ---- element names ------------------------------------------------------ */
+
+static const struct inst *inst_find(const struct parser *ps, const char *name)
 {
-	return lx->p + off < lx->end ? (unsigned char)lx->p[off] : -1;
+	for (size_t i = 0; i < ps->ninsts; i++)
+		if (!strcmp(ps->insts[i].name, name))
+			return &ps->insts[i];
+	return NULL;
 }
 
-static void advance(struct lexer *lx, size_t n)
+static bool full_name(struct lexer *lx, const struct scope *sc,
+		      const struct token *t, char *buf, size_t size)
 {
-	while (n-- && lx->p < lx->end) {
-		if (*lx->p++ == '\n') {
-			lx->line++;
-			lx->col = 1;
-		} else {
-			lx->col++;
-		}
-	}
+	if (snprintf(buf, size, "%s%.*s", sc->prefix, (int)t->len, t->s) >=
+	    (int)size)
+		return lex_fail(lx, t->loc, "name '%s%.*s' too long", sc->prefix,
+				(int)t->len, t->s);
+	if (strlen(buf) >= CLICKUP_NAME_MAX && !*sc->prefix)
+		return lex_fail(lx, t->loc, "name longer than %d characters",
+				CLICKUP_NAME_MAX - 1);
+	if (strlen(buf) >= CLICKUP_NAME_MAX)
+		return lex_fail(lx, t->loc, "name '%s' longer than %d characters",
+				buf, CLICKUP_NAME_MAX - 1);
+	return true;
 }
 
-static struct loc here(const struct lexer *lx)
+/* The element a declared name denotes, or false (no error) if none. */
+static bool lookup(struct parser *ps, const char *name, struct end *e)
 {
-	return (struct loc){ lx->line, lx->col };
-}
+	const struct inst *c = inst_find(ps, name);
+	int i = dag_find(ps->g, name);
 
-static bool fail(struct lexer *lx, struct loc loc, const char *fmt,
-		 const char *arg)
-{
-	if (!lx->failed)
-		diag_at(lx->d, lx->g->file, loc, fmt, arg);
-	lx->failed = true;
-	return false;
-}
-
-/* Skips one comment if there is one at p; false with diag if unterminated. */
-static bool skip_comment(struct lexer *lx, bool *skipped)
-{
-	*skipped = false;
-	if (peekc(lx, 0) != '/')
+	if (c) {
+		e->in = c->in;
+		e->out = c->out;
 		return true;
-	if (peekc(lx, 1) == '/') {
-		while (lx->p < lx->end && *lx->p != '\n')
-			advance(lx, 1);
-		*skipped = true;
-	} else if (peekc(lx, 1) == '*') {
-		struct loc start = here(lx);
-
-		advance(lx, 2);
-		while (lx->p < lx->end &&
-		       !(peekc(lx, 0) == '*' && peekc(lx, 1) == '/'))
-			advance(lx, 1);
-		if (lx->p >= lx->end)
-			return fail(lx, start, "unterminated comment%s", "");
-		advance(lx, 2);
-		*skipped = true;
 	}
+	e->in = e->out = i;
+	return i >= 0;
+}
+
+static bool redeclared(struct parser *ps, struct lexer *lx, const char *name,
+		       struct loc at)
+{
+	struct end e;
+	struct loc first;
+
+	if (!lookup(ps, name, &e))
+		return false;
+	first = e.in >= 0 ? ps->g->atoms[e.in].loc : inst_find(ps, name)->loc;
+	lex_fail(lx, at, "redeclaration of '%s' (first declared at %d:%d)",
+		 name, first.line, first.col);
 	return true;
 }
 
-static bool ident_start(int c)
+/* ---- elements ----------------------------------------------------------- */
+
+/* "elementclass A B" makes A mean whatever B meant where A was defined. */
+static void resolve(struct classref *cr)
 {
-	return isalpha(c) || c == '_';
+	for (int hops = 0; cr->cls && cr->cls->is_alias && hops < 64; hops++) {
+		struct scope view = *cr->cls->def;
+
+		view.nclasses = cr->cls->def_nclasses;
+		cr->type = cr->cls->alias;
+		cr->cls = class_find(&view, &cr->type);
+	}
 }
 
-/* Name characters follow Click (letters, digits, _ @ /) plus '-';
- * '-' ends a name before '>' and '/' before a comment.
- */
-static bool ident_char(const struct lexer *lx, size_t off)
+/* Reads a class: "Type", "Class" (an elementclass), "{ body }". */
+static bool classref(struct lexer *lx, struct scope *sc, struct classref *cr)
 {
-	int c = peekc(lx, off), n = peekc(lx, off + 1);
+	memset(cr, 0, sizeof(*cr));
+	if (lx->cur.t == T_LBRACE) {
+		struct loc open = lx->cur.loc;
 
-	if (isalnum(c) || c == '_' || c == '@')
-		return true;
-	if (c == '-')
-		return n != '>';
-	if (c == '/')
-		return n != '/' && n != '*';
-	return false;
-}
-
-static void next(struct lexer *lx)
-{
-	struct token *t = &lx->cur;
-	bool skipped;
-	size_t n = 0;
-
-	for (;;) {
-		while (lx->p < lx->end && isspace((unsigned char)*lx->p))
-			advance(lx, 1);
-		if (!skip_comment(lx, &skipped)) {
-			t->t = T_EOF;
-			return;
-		}
-		if (!skipped)
-			break;
+		cr->type = lx->cur;
+		lex_next(lx);
+		cr->anon = (struct cls){ .body = *lx, .def = sc,
+					 .def_nclasses = sc->nclasses };
+		strcpy(cr->anon.name, "compound");
+		cr->cls = &cr->anon;
+		return skip_body(lx, open);
 	}
-	t->s = lx->p;
-	t->loc = here(lx);
-	if (lx->p >= lx->end) {
-		t->t = T_EOF;
-		t->len = 0;
-		return;
-	}
-	if (ident_start(peekc(lx, 0))) {
-		while (lx->p + n < lx->end && ident_char(lx, n))
-			n++;
-		t->t = T_IDENT;
-	} else if (isdigit(peekc(lx, 0))) {
-		while (isdigit(peekc(lx, n)))
-			n++;
-		t->t = T_NUM;
-	} else if (peekc(lx, 0) == ':' && peekc(lx, 1) == ':') {
-		n = 2;
-		t->t = T_DCOLON;
-	} else if (peekc(lx, 0) == '-' && peekc(lx, 1) == '>') {
-		n = 2;
-		t->t = T_ARROW;
-	} else {
-		static const char one[] = "[](;";
-		static const enum tok kind[] = { T_LBRACK, T_RBRACK, T_LPAREN,
-						 T_SEMI };
-		const char *k = strchr(one, *lx->p);
-
-		n = 1;
-		t->t = k ? kind[k - one] : T_OTHER;
-	}
-	t->len = n;
-	advance(lx, n);
-}
-
-static const char *tokname(const struct token *t, char *buf, size_t sz)
-{
-	if (t->t == T_EOF)
-		return "end of file";
-	snprintf(buf, sz, "'%.*s'", (int)(t->len > 40 ? 40 : t->len), t->s);
-	return buf;
-}
-
-static bool unexpected(struct lexer *lx, const char *want)
-{
-	char buf[64], msg[160];
-
-	snprintf(msg, sizeof(msg), "expected %s, found %s", want,
-		 tokname(&lx->cur, buf, sizeof(buf)));
-	return fail(lx, lx->cur.loc, "%s", msg);
-}
-
-/* Adds one trimmed argument [s, e) with comments blanked out. */
-static bool add_arg(struct lexer *lx, int atom, const char *s, const char *e,
-		    struct loc loc)
-{
-	char buf[CLICKUP_ARG_MAX * 2];
-	size_t n = 0;
-	char q = 0;
-
-	for (const char *c = s; c < e; c++) {
-		if (n + 2 >= sizeof(buf))
-			return fail(lx, loc, "argument longer than %s characters",
-				    "255");
-		if (!q && c[0] == '/' && c + 1 < e && (c[1] == '/' || c[1] == '*')) {
-			const char *stop = c[1] == '/' ? "\n" : "*/";
-			const char *x = strstr(c + 2, stop);
-
-			c = x && x < e ? x + strlen(stop) - 1 : e - 1;
-			buf[n++] = ' ';
-			continue;
-		}
-		if (q && *c == '\\' && c + 1 < e) {
-			buf[n++] = *c++;
-		} else if (*c == '"') {
-			q = q ? 0 : '"';
-		}
-		buf[n++] = *c;
-	}
-	while (n && isspace((unsigned char)buf[n - 1]))
-		n--;
-	s = buf;
-	while (n && isspace((unsigned char)*s)) {
-		s++;
-		n--;
-	}
-	if (dag_add_arg(lx->g, (size_t)atom, s, n, loc, lx->d) < 0)
-		return lx->failed = true, false;
+	if (lx->cur.t != T_IDENT)
+		return lex_unexpected(lx, "a type name after '::'");
+	cr->type = lx->cur;
+	cr->cls = class_find(sc, &cr->type);
+	resolve(cr);
+	lex_next(lx);
 	return true;
 }
 
-/* cur is '('; scans the raw text up to the matching ')' and splits it on
- * top-level commas. Nesting and strings are tracked only to find those.
- */
-static bool parse_args(struct lexer *lx, int atom)
+static bool valid_type(struct lexer *lx, const struct token *t)
 {
-	struct loc open = lx->cur.loc, aloc;
-	char stack[64];
-	int depth = 0;
-	const char *start;
-	bool any = false;
-
-	while (lx->p < lx->end && isspace((unsigned char)*lx->p))
-		advance(lx, 1);
-	start = lx->p;
-	aloc = here(lx);
-	for (;;) {
-		int c = peekc(lx, 0);
-		bool skipped;
-
-		if (c < 0)
-			return fail(lx, open, "unterminated argument list%s", "");
-		if (c == '/' && (peekc(lx, 1) == '/' || peekc(lx, 1) == '*')) {
-			if (!skip_comment(lx, &skipped))
-				return false;
-			continue;
-		}
-		if (c == '"') {
-			struct loc sloc = here(lx);
-
-			advance(lx, 1);
-			while (peekc(lx, 0) >= 0 && peekc(lx, 0) != '"')
-				advance(lx, peekc(lx, 0) == '\\' ? 2 : 1);
-			if (peekc(lx, 0) < 0)
-				return fail(lx, sloc, "unterminated string%s", "");
-			advance(lx, 1);
-			any = true;
-			continue;
-		}
-		if (c == '(' || c == '[' || c == '{') {
-			if (depth == (int)sizeof(stack))
-				return fail(lx, here(lx), "nesting too deep%s", "");
-			stack[depth++] = c == '(' ? ')' : c == '[' ? ']' : '}';
-		} else if ((c == ')' || c == ']' || c == '}') && depth) {
-			if (c != stack[depth - 1]) {
-				char m[2] = { (char)c, 0 };
-
-				return fail(lx, here(lx), "unbalanced '%s' in arguments", m);
-			}
-			depth--;
-		} else if (c == ')' || (c == ',' && !depth)) {
-			/* "T()" and "T( )" have no arguments at all */
-			if (c == ',' || any) {
-				if (!add_arg(lx, atom, start, lx->p, aloc))
-					return false;
-			}
-			advance(lx, 1);
-			if (c == ')')
-				break;
-			while (lx->p < lx->end && isspace((unsigned char)*lx->p))
-				advance(lx, 1);
-			start = lx->p;
-			aloc = here(lx);
-			any = true;	/* "a," has a second, empty argument */
-			continue;
-		} else if (c == ']' || c == '}') {
-			char m[2] = { (char)c, 0 };
-
-			return fail(lx, here(lx), "unbalanced '%s' in arguments", m);
-		}
-		if (!isspace(c))
-			any = true;
-		advance(lx, 1);
-	}
-	next(lx);
-	return true;
-}
-
-static void copy_tok(char *dst, size_t sz, const struct token *t)
-{
-	size_t n = t->len < sz - 1 ? t->len : sz - 1;
-
-	memcpy(dst, t->s, n);
-	dst[n] = 0;
-}
-
-static bool valid_type(const struct token *t)
-{
+	if (t->len >= CLICKUP_NAME_MAX)
+		return lex_fail(lx, t->loc, "type name longer than %d characters",
+				CLICKUP_NAME_MAX - 1);
 	for (size_t i = 0; i < t->len; i++)
 		if (!isalnum((unsigned char)t->s[i]) && t->s[i] != '_')
-			return false;
+			return lex_fail(lx, t->loc,
+					"invalid type name (letters, digits, _)");
 	return true;
 }
 
-static int new_atom(struct lexer *lx, const char *name, const struct token *ty,
-		    struct loc loc)
+/* Creates one element of class cr called name (full; NULL: anonymous). */
+static bool instantiate(struct parser *ps, struct lexer *lx, struct scope *sc,
+			const char *name, const struct classref *cr,
+			struct rawargs *args, struct loc loc, struct end *e)
 {
-	char type[CLICKUP_NAME_MAX * 2];
+	char type[CLICKUP_NAME_MAX], gen[PREFIX_MAX + 64];
 	int i;
 
-	if (ty->len >= CLICKUP_NAME_MAX) {
-		fail(lx, ty->loc, "type name longer than %s characters", "31");
-		return -1;
+	sc->nelems++;
+	if (cr->cls) {
+		/* anonymous compounds are named now: their body needs a prefix */
+		for (unsigned int n = sc->nelems; !name; n++) {
+			snprintf(gen, sizeof(gen), "%s%s@%u", sc->prefix,
+				 cr->cls->name, n);
+			for (char *p = gen + strlen(sc->prefix); *p; p++)
+				*p = (char)tolower((unsigned char)*p);
+			if (!lookup(ps, gen, e))
+				name = gen;
+		}
+		return compound(ps, lx, sc, cr->cls, name, args, loc, &e->in, &e->out);
 	}
-	if (!valid_type(ty)) {
-		fail(lx, ty->loc, "invalid type name%s (letters, digits, _)", "");
-		return -1;
-	}
-	copy_tok(type, sizeof(type), ty);
-	i = dag_add_atom(lx->g, name, type, loc, lx->d);
+	if (!valid_type(lx, &cr->type))
+		return false;
+	snprintf(type, sizeof(type), "%.*s", (int)cr->type.len, cr->type.s);
+	i = dag_add_atom(ps->g, name, type, loc, ps->d);
 	if (i < 0)
-		lx->failed = true;
-	else if (lx->cur.t == T_LPAREN && !parse_args(lx, i))
-		return -1;
-	return i;
+		return parser_failed(ps);
+	if (!name) {
+		if (strlen(sc->prefix) >= CLICKUP_NAME_MAX)
+			return lex_fail(lx, loc, "name prefix '%s' longer than %d characters",
+					sc->prefix, CLICKUP_NAME_MAX - 1);
+		strcpy(ps->g->atoms[i].name, sc->prefix);
+		ps->g->atoms[i].anon_n = sc->nelems;
+	}
+	for (size_t k = 0; k < args->n; k++) {
+		char *s = expand(lx, sc, &args->v[k]);
+		int r;
+
+		if (!s)
+			return false;
+		r = dag_add_arg(ps->g, (size_t)i, s, strlen(s), args->v[k].loc, ps->d);
+		free(s);
+		if (r < 0)
+			return parser_failed(ps);
+	}
+	e->in = e->out = i;
+	return true;
 }
 
-/* One chain element: "name :: Type(args)", "Type(args)", "name" or an
- * undeclared capitalised "Type" (anonymous, as in Click).
- */
-static int endpoint(struct lexer *lx)
+/* Optional "(args)" after a class, then the element itself. */
+static bool create(struct parser *ps, struct lexer *lx, struct scope *sc,
+		   const char *name, const struct classref *cr, struct loc loc,
+		   struct end *e)
 {
-	struct token id = lx->cur;
-	char name[CLICKUP_NAME_MAX * 2];
-	int i;
+	struct rawargs args = { 0 };
+	bool ok;
 
-	if (id.t != T_IDENT)
-		return unexpected(lx, "an element"), -1;
-	next(lx);
-	if (id.len >= CLICKUP_NAME_MAX) {
-		fail(lx, id.loc, "name longer than %s characters", "31");
-		return -1;
-	}
-	copy_tok(name, sizeof(name), &id);
-	if (lx->cur.t == T_DCOLON) {
-		next(lx);
-		if (lx->cur.t != T_IDENT)
-			return unexpected(lx, "a type name after '::'"), -1;
-		struct token ty = lx->cur;
-
-		next(lx);
-		/* dag_add_atom reports a redeclaration with both positions */
-		return new_atom(lx, name, &ty, id.loc);
-	}
-	if (lx->cur.t == T_LPAREN)
-		return new_atom(lx, NULL, &id, id.loc);
-	i = dag_find(lx->g, name);
-	if (i >= 0)
-		return i;
-	if (isupper((unsigned char)name[0]))
-		return new_atom(lx, NULL, &id, id.loc);
-	fail(lx, id.loc,
-	     "unknown element '%s' (declare it first, or write Type or Type() for an anonymous element)",
-	     name);
-	return -1;
+	if (lx->cur.t == T_LPAREN && !lex_args(lx, &args))
+		return false;
+	ok = instantiate(ps, lx, sc, name, cr, &args, loc, e);
+	rawargs_free(&args);
+	return ok;
 }
 
-static bool port(struct lexer *lx, uint32_t *out)
+/* Port list "[1]", "[0, 2]", "[0-3]"; up to MAX_LIST ports. */
+static bool ports(struct lexer *lx, uint32_t *v, size_t *n, struct loc *at)
 {
-	unsigned long v;
-
-	*out = 0;
+	*n = 0;
 	if (lx->cur.t != T_LBRACK)
 		return true;
-	next(lx);
-	if (lx->cur.t != T_NUM)
-		return unexpected(lx, "a port number");
-	v = strtoul(lx->cur.s, NULL, 10);
-	if (lx->cur.len > 4 || v >= CLICKUP_MAX_PORTS)
-		return fail(lx, lx->cur.loc, "port number must be below %s", "64");
-	*out = (uint32_t)v;
-	next(lx);
-	if (lx->cur.t != T_RBRACK)
-		return unexpected(lx, "']'");
-	next(lx);
+	*at = lx->cur.loc;
+	lex_next(lx);
+	for (;;) {
+		uint32_t lo = 0, hi;
+		bool range = false;
+
+		for (int k = 0; k < 2; k++) {
+			uint32_t x = 0;
+
+			if (lx->cur.t != T_NUM)
+				return lex_unexpected(lx, "a port number");
+			for (size_t i = 0; i < lx->cur.len && x < CLICKUP_MAX_PORTS; i++)
+				x = x * 10 + (uint32_t)(lx->cur.s[i] - '0');
+			if (x >= CLICKUP_MAX_PORTS)
+				return lex_fail(lx, lx->cur.loc,
+						"port number must be below %d",
+						CLICKUP_MAX_PORTS);
+			*(k ? &hi : &lo) = x;
+			lex_next(lx);
+			if (k || lx->cur.t != T_DASH)
+				break;
+			range = true;
+			lex_next(lx);
+		}
+		if (!range)
+			hi = lo;
+		for (uint32_t p = lo; p <= hi; p++) {
+			if (*n == MAX_LIST)
+				return lex_fail(lx, *at, "too many ports in a list");
+			v[(*n)++] = p;
+		}
+		if (lx->cur.t == T_RBRACK)
+			break;
+		if (lx->cur.t != T_COMMA)
+			return lex_unexpected(lx, "']'");
+		lex_next(lx);
+	}
+	lex_next(lx);
 	return true;
 }
 
-static bool chain(struct lexer *lx)
+/* The element proper (no ports): sets e->in, e->out. */
+static bool element_body(struct parser *ps, struct lexer *lx, struct scope *sc,
+			 struct end *e)
 {
-	int left;
+	struct token id = lx->cur;
+	char name[PREFIX_MAX + 64];
+	struct classref cr;
 
-	if (lx->cur.t == T_LBRACK)
-		return fail(lx, lx->cur.loc,
-			    "input port on the first element of a chain%s", "");
-	left = endpoint(lx);
-	if (left < 0)
-		return false;
-	for (;;) {
-		struct loc at = lx->cur.loc;
-		uint32_t op, ip;
-		int right;
-
-		if (!port(lx, &op))
+	e->loc = id.loc;
+	if (id.t == T_LBRACE)
+		return classref(lx, sc, &cr) && create(ps, lx, sc, NULL, &cr, id.loc, e);
+	if (id.t == T_LPAREN)
+		return lex_fail(lx, id.loc, "element groups '( ... )' are not supported (use a compound element '{ ... }')");
+	if (id.t == T_VAR)
+		return lex_fail(lx, id.loc, "a variable cannot name an element ('$' is expanded in configuration strings only)");
+	if (id.t != T_IDENT)
+		return lex_unexpected(lx, "an element");
+	if (tok_is(&id, "input") || tok_is(&id, "output")) {
+		if (sc->in < 0)
+			return lex_fail(lx, id.loc,
+					"'%.*s' is only meaningful inside a compound element",
+					(int)id.len, id.s);
+		lex_next(lx);
+		e->in = tok_is(&id, "input") ? -1 : sc->out;
+		e->out = tok_is(&id, "input") ? sc->in : -1;
+		return true;
+	}
+	lex_next(lx);
+	if (lx->cur.t == T_DCOLON) {
+		if (!full_name(lx, sc, &id, name, sizeof(name)) ||
+		    redeclared(ps, lx, name, id.loc))
 			return false;
-		if (lx->cur.t != T_ARROW) {
-			if (lx->cur.loc.line != at.line || lx->cur.loc.col != at.col)
-				return fail(lx, at, "output port on the last element of a chain%s", "");
+		lex_next(lx);
+		return classref(lx, sc, &cr) && create(ps, lx, sc, name, &cr, id.loc, e);
+	}
+	if (lx->cur.t != T_LPAREN) {
+		if (!full_name(lx, sc, &id, name, sizeof(name)))
+			return false;
+		if (lookup(ps, name, e))
 			return true;
-		}
-		at = lx->cur.loc;
-		next(lx);
-		if (!port(lx, &ip))
+	}
+	memset(&cr, 0, sizeof(cr));
+	cr.type = id;
+	cr.cls = class_find(sc, &id);
+	if (!cr.cls && lx->cur.t != T_LPAREN && !isupper((unsigned char)*id.s))
+		return lex_fail(lx, id.loc,
+				"unknown element '%.*s' (declare it first, or write Type or Type() for an anonymous element)",
+				(int)id.len, id.s);
+	resolve(&cr);
+	return create(ps, lx, sc, NULL, &cr, id.loc, e);
+}
+
+/* [ports] element [ports]: one entry per port of a port list. */
+static bool element(struct parser *ps, struct lexer *lx, struct scope *sc,
+		    struct endlist *l)
+{
+	uint32_t ip[MAX_LIST], op[MAX_LIST];
+	size_t ni, no, n;
+	struct end e = { 0 };
+
+	if (!ports(lx, ip, &ni, &e.ip_loc) || !element_body(ps, lx, sc, &e) ||
+	    !ports(lx, op, &no, &e.op_loc))
+		return false;
+	if (ni > 1 && no > 1)
+		return lex_fail(lx, e.loc, "port lists on both sides of one element");
+	n = ni > no ? ni : no;
+	for (size_t i = 0; i < (n ? n : 1); i++) {
+		if (l->n == MAX_LIST)
+			return lex_fail(lx, e.loc, "more than %d elements in a list",
+					MAX_LIST);
+		l->v[l->n] = e;
+		l->v[l->n].has_ip = ni > 0;
+		l->v[l->n].ip = ni ? ip[ni > 1 ? i : 0] : 0;
+		l->v[l->n].has_op = no > 0;
+		l->v[l->n].op = no ? op[no > 1 ? i : 0] : 0;
+		l->n++;
+	}
+	return true;
+}
+
+static bool element_list(struct parser *ps, struct lexer *lx, struct scope *sc,
+			 struct endlist *l)
+{
+	l->n = 0;
+	for (;;) {
+		if (!element(ps, lx, sc, l))
 			return false;
-		right = endpoint(lx);
-		if (right < 0)
-			return false;
-		if (dag_add_edge(lx->g, (uint32_t)left, op, (uint32_t)right, ip,
-				 at, lx->d) < 0)
-			return lx->failed = true, false;
-		left = right;
+		if (lx->cur.t != T_COMMA)
+			return true;
+		lex_next(lx);
 	}
 }
 
-/* Click names anonymous elements Type@N, N the element's position. */
-static void name_anonymous(struct dag *g)
+/* ---- connections -------------------------------------------------------- */
+
+static bool edge(struct parser *ps, struct lexer *lx, const struct end *a,
+		 const struct end *b, struct loc at)
 {
-	for (size_t i = 0; i < g->nr_atoms; i++) {
-		struct atom *a = &g->atoms[i];
-		size_t n = i + 1;
-		char name[CLICKUP_NAME_MAX + 16];
+	if (a->out < 0)
+		return lex_fail(lx, a->loc, "'output' has no outputs inside its compound");
+	if (b->in < 0)
+		return lex_fail(lx, b->loc, "'input' has no inputs inside its compound");
+	if (dag_add_edge(ps->g, (uint32_t)a->out, a->op, (uint32_t)b->in, b->ip,
+			 at, ps->d) < 0)
+		return parser_failed(ps);
+	return true;
+}
 
-		if (!a->anon)
-			continue;
-		do {
-			/* shorten the type part so that the name fits */
-			int w = snprintf(name, sizeof(name), "@%zu", n);
-			int tl = (int)strlen(a->type);
+/* '=>' connects the lists pairwise; a lone element without a port gets
+ * ports 0, 1, ... (Click's many-to-many connector).
+ */
+static bool connect_many(struct parser *ps, struct lexer *lx,
+			 const struct endlist *l, const struct endlist *r,
+			 struct loc at)
+{
+	struct endlist x = *l, y = *r;
 
-			if (tl + w >= CLICKUP_NAME_MAX)
-				tl = CLICKUP_NAME_MAX - 1 - w;
-			snprintf(name, sizeof(name), "%.*s@%zu", tl, a->type, n++);
-		} while (dag_find(g, name) >= 0);
-		strcpy(a->name, name);
-		a->anon = false;
+	if (x.n == 1 && y.n == 1 && !x.v[0].has_op && !y.v[0].has_ip)
+		return lex_fail(lx, at, "'=>' between two single elements needs explicit ports (port counts are not known offline)");
+	if (x.n == 1 && !x.v[0].has_op)
+		for (x.n = 0; x.n < y.n; x.n++) {
+			x.v[x.n] = l->v[0];
+			x.v[x.n].op = (uint32_t)x.n;
+		}
+	else if (y.n == 1 && !y.v[0].has_ip)
+		for (y.n = 0; y.n < x.n; y.n++) {
+			y.v[y.n] = r->v[0];
+			y.v[y.n].ip = (uint32_t)y.n;
+		}
+	if (x.n != y.n)
+		return lex_fail(lx, at, "'=>' connects %zu outputs to %zu inputs",
+				x.n, y.n);
+	for (size_t i = 0; i < x.n; i++)
+		if (!edge(ps, lx, &x.v[i], &y.v[i], at))
+			return false;
+	return true;
+}
+
+static bool connect(struct parser *ps, struct lexer *lx, enum tok op,
+		    const struct endlist *l, const struct endlist *r,
+		    struct loc at)
+{
+	if (op == T_DARROW)
+		return connect_many(ps, lx, l, r, at);
+	if (l->n > 1 && r->n > 1)
+		return lex_fail(lx, at, "'->' between two element lists (use '=>' to connect them pairwise)");
+	for (size_t i = 0; i < l->n; i++)
+		for (size_t j = 0; j < r->n; j++)
+			if (!edge(ps, lx, &l->v[i], &r->v[j], at))
+				return false;
+	return true;
+}
+
+static bool chain(struct parser *ps, struct lexer *lx, struct scope *sc)
+{
+	struct endlist *l = malloc(2 * sizeof(*l)), *r = l + 1, *t;
+	bool ok = false;
+
+	if (!l)
+		abort();
+	if (lx->cur.t == T_LBRACK) {
+		lex_fail(lx, lx->cur.loc, "input port on the first element of a chain");
+		goto out;
 	}
+	if (!element_list(ps, lx, sc, l))
+		goto out;
+	while (lx->cur.t == T_ARROW || lx->cur.t == T_DARROW) {
+		struct token op = lx->cur;
+
+		lex_next(lx);
+		if (!element_list(ps, lx, sc, r) ||
+		    !connect(ps, lx, op.t, l, r, op.loc))
+			goto out;
+		t = l;
+		l = r;
+		r = t;
+	}
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].has_op) {
+			lex_fail(lx, l->v[i].op_loc, "output port on the last element of a chain");
+			goto out;
+		}
+	ok = true;
+out:
+	free(l < r ? l : r);
+	return ok;
+}
+
+/* ---- statements --------------------------------------------------------- */
+
+/* "a, b, c :: Class(args)": the same class and arguments for each name. */
+static bool declarations(struct parser *ps, struct lexer *lx, struct scope *sc)
+{
+	struct token names[MAX_LIST];
+	size_t n = 0;
+	struct classref cr;
+	struct rawargs args = { 0 };
+	bool ok = true;
+
+	for (;;) {
+		if (n == MAX_LIST)
+			return lex_fail(lx, lx->cur.loc, "too many names in one declaration");
+		names[n++] = lx->cur;
+		lex_next(lx);
+		if (lx->cur.t == T_DCOLON)
+			break;
+		lex_next(lx);	/* ',' */
+	}
+	lex_next(lx);
+	if (!classref(lx, sc, &cr) ||
+	    (lx->cur.t == T_LPAREN && !lex_args(lx, &args)))
+		return false;
+	for (size_t i = 0; ok && i < n; i++) {
+		char name[PREFIX_MAX + 64];
+		struct end e;
+
+		ok = full_name(lx, sc, &names[i], name, sizeof(name)) &&
+		     !redeclared(ps, lx, name, names[i].loc) &&
+		     instantiate(ps, lx, sc, name, &cr, &args, names[i].loc, &e);
+	}
+	rawargs_free(&args);
+	return ok;
+}
+
+/* IDENT (',' IDENT)+ '::' starts a multi-name declaration. */
+static bool is_declarations(const struct lexer *lx)
+{
+	struct lexer la = *lx;
+	bool comma = false;
+
+	while (la.cur.t == T_IDENT) {
+		lex_next(&la);
+		if (la.cur.t == T_DCOLON)
+			return comma;
+		if (la.cur.t != T_COMMA)
+			return false;
+		comma = true;
+		lex_next(&la);
+	}
+	return false;
+}
+
+/* keyword '(' ... ')' for define, require, provide */
+static bool directive(struct parser *ps, struct lexer *lx, struct scope *sc)
+{
+	struct token kw = lx->cur;
+	struct rawargs a;
+	bool ok = true;
+
+	lex_next(lx);
+	if (!lex_args(lx, &a))
+		return false;
+	if (tok_is(&kw, "define"))
+		ok = define(lx, sc, &a);
+	else if (ps->notes)
+		fprintf(ps->notes, "%s:%d:%d: note: %.*s(...) ignored: atoms are kernel modules, loaded on demand\n",
+			lx->file, kw.loc.line, kw.loc.col, (int)kw.len, kw.s);
+	rawargs_free(&a);
+	return ok;
+}
+
+static bool statement(struct parser *ps, struct lexer *lx, struct scope *sc)
+{
+	struct lexer la = *lx;
+
+	if (tok_is(&lx->cur, "elementclass"))
+		return elementclass(lx, sc);
+	if (tok_is(&lx->cur, "connectiontunnel"))
+		return lex_fail(lx, lx->cur.loc, "'connectiontunnel' is not supported");
+	lex_next(&la);
+	if (la.cur.t == T_LPAREN && (tok_is(&lx->cur, "define") ||
+				     tok_is(&lx->cur, "require") ||
+				     tok_is(&lx->cur, "provide")))
+		return directive(ps, lx, sc);
+	if (is_declarations(lx))
+		return declarations(ps, lx, sc);
+	return chain(ps, lx, sc);
+}
+
+/* Statements up to '}' (a body) or the end of the file; Click needs no
+ * ';' between them: a statement ends where the next token cannot
+ * continue it.
+ */
+bool statements(struct parser *ps, struct lexer *lx, struct scope *sc)
+{
+	while (!*ps->lx_failed) {
+		switch (lx->cur.t) {
+		case T_SEMI:
+			lex_next(lx);
+			continue;
+		case T_EOF:
+			return sc->in < 0 ? true : lex_unexpected(lx, "'}'");
+		case T_RBRACE:
+			if (sc->in >= 0)
+				return true;
+			return lex_unexpected(lx, "an element");
+		default:
+			if (!statement(ps, lx, sc))
+				return false;
+		}
+	}
+	return false;
 }
 
 int parse_click(struct dag *g, const char *text, size_t len, struct diag *d)
 {
-	struct lexer lx = { .g = g, .d = d, .p = text, .end = text + len,
-			    .line = 1, .col = 1 };
+	return parse_click_notes(g, text, len, d, NULL);
+}
 
-	next(&lx);
-	while (!lx.failed && lx.cur.t != T_EOF) {
-		if (lx.cur.t == T_SEMI) {
-			next(&lx);
-			continue;
-		}
-		if (!chain(&lx))
-			break;
-		if (lx.cur.t == T_SEMI)
-			next(&lx);
-		else if (lx.cur.t != T_EOF)
-			unexpected(&lx, "'->' or ';'");
-	}
-	if (lx.failed)
-		return -1;
-	name_anonymous(g);
-	return 0;
+int parse_click_notes(struct dag *g, const char *text, size_t len,
+		      struct diag *d, FILE *notes)
+{
+	bool failed = false;
+	struct parser ps = { .g = g, .d = d, .lx_failed = &failed,
+			     .notes = notes };
+	struct scope top = { .in = -1, .out = -1 };
+	struct lexer lx;
+	bool ok;
+
+	lex_init(&lx, g->file, text, len, d, &failed);
+	ok = statements(&ps, &lx, &top) && !failed;
+	scope_free(&top);
+	for (size_t i = 0; i < ps.ninsts; i++)
+		free(ps.insts[i].name);
+	free(ps.insts);
+	return ok ? click_flatten(g, d) : -1;
 }

@@ -59,24 +59,28 @@ static size_t split(const char *s, const char *e, int line, struct tok *t,
 static int port(const struct dag *g, const struct tok *t, uint32_t *out,
 		struct diag *d)
 {
-	char *end;
-	unsigned long v;
+	uint32_t v = 0;
 
 	*out = 0;
 	if (is_dash(t))
 		return 0;
-	v = strtoul(t->s, &end, 10);
-	if (!isdigit((unsigned char)t->s[0]) || end != t->s + t->len) {
-		diag_at(d, g->file, t->loc, "expected a port number or '-', found '%.*s'",
-			(int)t->len, t->s);
-		return -1;
+	/* bounded by the token: the text need not be NUL-terminated */
+	for (size_t i = 0; i < t->len; i++) {
+		if (!isdigit((unsigned char)t->s[i])) {
+			diag_at(d, g->file, t->loc,
+				"expected a port number or '-', found '%.*s'",
+				(int)t->len, t->s);
+			return -1;
+		}
+		if (v < CLICKUP_MAX_PORTS)
+			v = v * 10 + (uint32_t)(t->s[i] - '0');
 	}
 	if (v >= CLICKUP_MAX_PORTS) {
 		diag_at(d, g->file, t->loc, "port number must be below %d",
 			CLICKUP_MAX_PORTS);
 		return -1;
 	}
-	*out = (uint32_t)v;
+	*out = v;
 	return 0;
 }
 

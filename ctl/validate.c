@@ -28,6 +28,8 @@ static int check_wire_size(const struct dag *g, struct diag *d)
 		const struct atom *a = &g->atoms[i];
 
 		len += 2 * NLA_HDRLEN + str_attr(a->name) + str_attr(a->type);
+		if (atom_has_fd(a))	/* CLICKUP_ATOM_A_FD, a u32 */
+			len += NLA_HDRLEN + 4;
 		for (unsigned int j = 0; j < a->nargs; j++)
 			len += NLA_HDRLEN + str_attr(a->args[j]);
 		if (len > 0xffff) {

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# clickupctl as a user sees it: exit codes; a kernel rejection is one line
+# clickupctl as a user sees it: exit codes (1 usage/local, 2 kernel), -n
+# NETNS; a kernel rejection is one line
 # "clickupctl: ...: <strerror>: <extack>"; parse errors say FILE:LINE:COL;
 # `check` works offline; FILE may be '-'; `monitor -j` prints one JSON
 # event per line for create/upgrade/delete; every -j output is valid JSON.
@@ -64,6 +65,27 @@ expect_fail "cycle found offline" "cycle\.click:[0-9]+:[0-9]+: .*cycle" "$CLICKU
 expect_fail "create with a parse error" "syntax_error\.click:3:8: " ctl create $NE "$DAGS/syntax_error.click"
 ctl show $NE > /dev/null 2>&1 && fail "a parse error created the NE" || pass "parse error: nothing created"
 
+# the Click corpus (ctl/tests/click; ctl/tests/run.sh has every construct)
+for f in router nat-gateway tunnel; do
+	"$CLICKUPCTL" check --syntax "$REPO/ctl/tests/click/$f.click" > /dev/null 2>&1 &&
+	"$CLICKUPCTL" flatten "$REPO/ctl/tests/click/$f.click" 2> /dev/null |
+		cmp -s - "$REPO/ctl/tests/click/$f.flat" &&
+		pass "corpus $f.click: check --syntax, flatten as expected" || fail "corpus $f.click"
+done
+# CLI conventions: options anywhere, help per command, version, install
+"$CLICKUPCTL" -p check "$DAGS/bridge.click" > "$TMPD/p.json" 2>&1 && is_json "$TMPD/p.json" &&
+	[ "$(wc -l < "$TMPD/p.json")" -gt 10 ] && pass "-p before the command: indented JSON" || fail "-p"
+"$CLICKUPCTL" state show -h | grep -q "usage: clickupctl state show TABLE" &&
+	"$CLICKUPCTL" help create | grep -q "usage: clickupctl \[OPTIONS\] create NE FILE" &&
+	pass "help per command and per state subcommand" || fail "help"
+"$CLICKUPCTL" -V | grep -q "^features: libnl" && pass "-V: $("$CLICKUPCTL" -V | tail -n1)" || fail "-V"
+make -s -C "$REPO/ctl" install DESTDIR="$TMPD/root" PREFIX=/usr > "$TMPD/inst" 2>&1 &&
+	"$TMPD/root/usr/sbin/clickupctl" help > /dev/null &&
+	[ -f "$TMPD/root/usr/share/man/man8/clickupctl.8" ] &&
+	[ -f "$TMPD/root/usr/share/bash-completion/completions/clickupctl" ] &&
+	pass "make install DESTDIR=... gives clickupctl, its man page and completion" ||
+	fail "make install: $(cat "$TMPD/inst")"
+
 "$CLICKUPCTL" > /dev/null 2>&1; rc=$?
 [ $rc != 0 ] && pass "no command: exit $rc" || fail "no command: exit 0"
 "$CLICKUPCTL" frobnicate > /dev/null 2>&1; rc=$?
@@ -113,6 +135,20 @@ expect_fail "missing device" \
 expect_fail "NE name too long" \
 	"^clickupctl: .*(name|long|32|31)" \
 	ctl create nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn "$DAGS/bridge.click"
+# exit codes as ip(8): 1 usage or local error, 2 an error from the kernel
+ctl create $NE "$DAGS/bridge.click" > /dev/null 2>&1; rc=$?
+[ $rc = 2 ] && pass "kernel error: exit 2" || fail "kernel error: exit $rc, want 2"
+ctl create > /dev/null 2>&1; rc=$?
+[ $rc = 1 ] && pass "usage error: exit 1" || fail "usage error: exit $rc, want 1"
+ctl check "$TMPD/nosuch.click" > /dev/null 2>&1; rc=$?
+[ $rc = 1 ] && pass "local error: exit 1" || fail "local error: exit $rc, want 1"
+# -n NETNS like ip -n, before or after the command
+"$CLICKUPCTL" -n "$NS_CU" show $NE -j > "$TMPD/n.json" 2> "$TMPD/err" && is_json "$TMPD/n.json" &&
+	pass "-n $NS_CU show $NE -j" || fail "-n: $(cat "$TMPD/err")"
+"$CLICKUPCTL" show $NE --netns "$NS_CU" > /dev/null 2> "$TMPD/err" &&
+	pass "--netns after the command" || fail "--netns after the command: $(cat "$TMPD/err")"
+"$CLICKUPCTL" show $NE > /dev/null 2>&1 && fail "NE visible outside its netns" ||
+	pass "without -n the NE is not visible (other netns)"
 [ "$(ne_generation $NE)" = 3 ] && pass "rejections left generation 3" ||
 	fail "generation $(ne_generation $NE) after rejections, want 3"
 
@@ -172,6 +208,29 @@ if got != want or len(seen) != len(want):
     print("# got  %s" % seen)
     sys.exit(1)
 EOF
+
+# ---- Click compound elements load (flattened by clickupctl) ----------------------
+# only atoms loaded already: module loads cost seconds under TCG
+cat > "$TMPD/cbr.click" <<'X'
+elementclass Count { input -> c :: Counter -> output }
+elementclass Path { $from, $to | FromDevice($from) -> cnt :: Count -> ToDevice($to) }
+p12 :: Path(p1, p2)
+p21 :: Path(p2, p1)
+X
+ctl create cbr "$TMPD/cbr.click" > "$TMPD/out" 2> "$TMPD/err" &&
+	pass "create from a Click file with nested compounds: $(cat "$TMPD/out")" ||
+	fail "create cbr: $(cat "$TMPD/err")"
+ping_ok && pass "traffic through the flattened NE" || fail "no traffic through cbr"
+ctl show cbr -j > "$TMPD/cbr.json" 2> "$TMPD/err"
+"$PYTHON" - "$TMPD/cbr.json" <<'EOF' && pass "compound atoms are named outer/inner in the kernel" || fail "cbr names: $(cat "$TMPD/cbr.json")"
+import json, sys
+ne = json.load(open(sys.argv[1]))[0]
+names = sorted(a["name"] for a in ne["atoms"])
+assert names == ["p12/cnt/c", "p12/fromdevice@1", "p12/todevice@3",
+                 "p21/cnt/c", "p21/fromdevice@1", "p21/todevice@3"], names
+assert ne["nr_edges"] == 4 and ne["nr_entries"] == 2, ne
+EOF
+ctl delete cbr 2> "$TMPD/err" && pass "delete it" || fail "delete cbr: $(cat "$TMPD/err")"
 
 check "dmesg clean" dmesg_clean
 exit $ret

@@ -31,7 +31,8 @@ expect() {
 		nok "$name" "stdout lacks: $out" "stdout: $(head -c 300 out.txt)"
 	elif [ -n "$err" ] && ! grep -qF -- "$err" err.txt; then
 		nok "$name" "stderr lacks: $err" "stderr: $(head -c 300 err.txt)"
-	elif [ "$rc" = 1 ] && [[ "$name" != batch* ]] && [ "$(wc -l < err.txt)" != 1 ]; then
+	elif [ "$rc" = 1 ] && [[ "$name" != batch* ]] && [[ "$name" != usage* ]] &&
+	     [ "$(wc -l < err.txt)" != 1 ]; then
 		nok "$name" "want exactly one line on stderr" "$(cat err.txt)"
 	else
 		ok "$name"
@@ -178,8 +179,9 @@ perr "unknown element" u.click "u.click:2:8: unknown element 'nosuch'" \
 	$'in1 :: FromDevice(p1);\nin1 -> nosuch;\n'
 perr "redeclaration" r.click "r.click:2:3: redeclaration of 'a' (first declared at 1:1)" \
 	$'a :: FromDevice(p1);\n  a :: Counter;\n'
-perr "missing ';'" m.click "m.click:1:22: expected '->' or ';', found 'b'" \
-	$'a :: FromDevice(p1)  b :: Counter;\n'
+printf 'a :: FromDevice(p1)  b :: Counter\na -> b c :: Discard b -> c\n' > m.click
+expect "Click: ';' is optional between statements" 0 "m.click: ok: 3 atoms, 2 edges" "" -- \
+	"$CTL" check m.click
 perr "type after ::" t.click "t.click:1:6: expected a type name after '::', found '('" \
 	$'a :: (p1);\n'
 perr "invalid type name" it.click "it.click:1:6: invalid type name" \
@@ -242,6 +244,132 @@ perr "output port used twice" ot.click "ot.click:3:3: output [0] of 'a' is alrea
 perr "edges: output used twice" ot.txt "ot.txt:4:1: output [1] of 'classifier' is already connected (at 3:1)" \
 	$'- - - FromDevice p1\nFromDevice - - Classifier 12/0800 -\nClassifier 1 - ToDevice p2\nClassifier 1 - Discard -\n'
 
+# ---- Click language: the rest of click(5) ---------------------------------
+# jqok NAME FILE JQ-FILTER [check options]: "check -j FILE" satisfies the filter
+jqok() {
+	local name=$1 file=$2 filter=$3
+	shift 3
+	if "$CTL" check -j "$@" "$file" > jq.json 2> jq.err && jq -e "$filter" jq.json > /dev/null; then
+		ok "$name"
+	else
+		nok "$name" "$(cat jq.json jq.err)"
+	fi
+}
+names() { echo '(.atoms | map(.name))'; }
+edge() { echo "(.atoms | map(.name)) as \$n | .edges | map(\$n[.src] + \" [\(.port)] -> [\(.dst_port)] \" + \$n[.dst])"; }
+
+printf 'a, b :: FromDevice(p1); c, d :: Counter\na -> c; b -> d\n' > multi.click
+jqok "Click: 'a, b :: T(args)' declares each name" multi.click \
+	'.atoms | map([.name, .type, .args]) == [["a","fromdevice",["p1"]],["b","fromdevice",["p1"]],["c","counter",[]],["d","counter",[]]]'
+printf "in :: FromDevice(p1) -> Foo('a, (b', \"c, 'd\", 'e\\\\') -> Discard\n" > quotes.click
+jqok "Click: both quote kinds protect commas and brackets (single: no escapes)" quotes.click \
+	'.atoms[1].args == ["'"'"'a, (b'"'"'", "\"c, '"'"'d\"", "'"'"'e\\'"'"'"]'
+cat > define.click <<'X'
+define($dev p1, $mac 02:00:00:00:00:01)
+define($pair $dev-${mac})
+in :: FromDevice($dev) -> Foo($pair, "$dev", '$dev', \$dev) -> Discard
+X
+jqok "Click: define(\$name value), \$name and \${name}, not inside '...'" define.click \
+	'.atoms[0].args == ["p1"] and .atoms[1].args == ["p1-02:00:00:00:00:01", "\"p1\"", "'"'"'$dev'"'"'", "\\$dev"]'
+printf 'require(package "x", linuxmodule); provide(y)\nin :: FromDevice(p1) -> Discard\n' > req.click
+expect "Click: require(...) is accepted and ignored with a note" 0 "req.click: ok: 2 atoms" \
+	"req.click:1:1: note: require(...) ignored" -- "$CTL" check req.click
+cat > comp.click <<'X'
+elementclass Pass { input -> output }
+elementclass Two { $a, KEY $b |
+  input -> x :: Foo($a) -> output
+  input [1] -> y :: Foo($b) -> [1] output
+  inner :: { input -> Counter -> output }
+  x [1] -> inner -> Discard
+}
+in :: FromDevice(p1) -> c :: Classifier(a, b)
+t :: Two(one, KEY two)
+c [0,1] => t => p :: Pass, Discard
+p -> out :: ToDevice(p2)
+in2 :: FromDevice(p2) -> { input -> output; input [1] -> Counter -> [1] output } -> Discard
+X
+jqok "Click: compound elements flatten with outer/inner names" comp.click \
+	"$(names) == [\"in\",\"c\",\"t/x\",\"t/y\",\"t/inner/counter@1\",\"t/discard@4\",\"discard@5\",\"out\",\"in2\",\"compound@8/counter@1\",\"discard@9\"]"
+jqok "Click: compound ports (input [1], [1] output, pass-through, unused)" comp.click \
+	"$(edge) | sort == [\"c [0] -> [0] t/x\",\"c [1] -> [0] t/y\",\"in [0] -> [0] c\",\"in2 [0] -> [0] discard@9\",\"t/inner/counter@1 [0] -> [0] t/discard@4\",\"t/x [0] -> [0] out\",\"t/x [1] -> [0] t/inner/counter@1\",\"t/y [0] -> [0] discard@5\"]"
+jqok "Click: formals bind by position and by keyword" comp.click \
+	'(.atoms | map(select(.type == "foo") | .args[0])) == ["one", "two"]'
+cat > scope.click <<'X'
+elementclass Counter { input -> Counter -> Strip(1) -> output }
+elementclass Q Counter
+in :: FromDevice(p1) -> Q -> Discard
+X
+jqok "Click: classes are not recursive; 'elementclass A B' is a synonym" scope.click \
+	'.atoms | map(.type) == ["fromdevice","counter","strip","discard"]'
+printf 'in :: FromDevice(p1) -> c :: Classifier(a, b, c)\nc [0, 1] => [1, 0] d :: Foo\nc [2] -> x :: Foo => [0-1] y :: Bar\n' > many.click
+jqok "Click: '=>' with port lists and ranges connects pairwise" many.click \
+	"$(edge) | sort == [\"c [0] -> [1] d\",\"c [1] -> [0] d\",\"c [2] -> [0] x\",\"in [0] -> [0] c\",\"x [0] -> [0] y\",\"x [1] -> [1] y\"]"
+L=$(printf 'x%.0s' {1..120})
+printf 'in :: FromDevice(p1) -> Foo(%s   // a comment\n        %s /* more */\n    , %s          ) -> Discard\n' "$L" "$L" "$(printf 'y%.0s' {1..250})" > long.click
+jqok "Click: an argument over lines is folded (not refused); trailing spaces don't count" long.click \
+	".atoms[1].args == [\"$L $L\", \"$(printf 'y%.0s' {1..250})\"]"
+printf 'x :: Foo -> y :: Bar;\n' > syn.click
+expect "check --syntax: any element names, no entry-atom rule" 0 "syn.click: syntax ok: 2 elements, 1 connection" "" -- \
+	"$CTL" check --syntax syn.click
+expect "check without --syntax applies CLICK-UP's rules" 1 "" "syn.click: no entry atom" -- "$CTL" check syn.click
+expect "flatten prints the flat DAG in the Click language" 0 "t/inner/counter@1 :: counter;" "" -- "$CTL" flatten comp.click
+
+perr "connectiontunnel" ct.click "ct.click:1:1: 'connectiontunnel' is not supported" $'connectiontunnel a -> b\n'
+perr "overloaded elementclass" ov.click "ov.click:1:34: elementclass overloading ('||') is not supported" \
+	$'elementclass A { input -> output || input -> Counter -> output }\n'
+perr "variable-length formals" va.click "va.click:1:18: variable-length formals ('...') are not supported" \
+	$'elementclass A { ... | input -> output }\nin :: FromDevice(p1) -> A -> Discard\n'
+perr "element group" eg.click "eg.click:1:25: element groups '( ... )' are not supported" \
+	$'in :: FromDevice(p1) -> ( input -> output ) -> Discard\n'
+perr "input outside a compound" io.click "io.click:1:1: 'input' is only meaningful inside a compound element" \
+	$'input -> Discard\n'
+perr "output used as a source" os.click "os.click:1:27: 'output' has no outputs inside its compound" \
+	$'elementclass A { input -> output -> Discard }\nin :: FromDevice(p1) -> A\n'
+perr "unterminated compound" uu.click "uu.click:1:16: unterminated '{'" $'elementclass A { input -> output\n'
+perr "stray '}'" sb.click "sb.click:1:1: expected an element, found '}'" $'}\n'
+perr "undefined variable" uv.click "uv.click:1:29: undefined variable '\$nope'" \
+	$'in :: FromDevice(p1) -> Foo($nope) -> Discard\n'
+perr "variable as an element" ve.click "ve.click:1:25: a variable cannot name an element" \
+	$'in :: FromDevice(p1) -> $x\n'
+perr "bad define" bd.click "bd.click:1:8: define: expected '\$name value'" $'define(x 1)\n'
+perr "compound arguments miscounted" ca.click "ca.click:2:30: 'A' takes 1 argument, got 2" \
+	$'elementclass A { $x | input -> Foo($x) -> output }\nin :: FromDevice(p1) -> A(1, 2) -> Discard\n'
+perr "arguments to a class without formals" cn.click "cn.click:1:18: 'A' takes no arguments" \
+	$'elementclass A { input -> output }\nin :: FromDevice(p1) -> A(1) -> Discard\n'
+perr "compound bodies do not see outer elements" cs.click "cs.click:2:27: unknown element 'out'" \
+	$'out :: ToDevice(p2)\nelementclass A { input -> out }\nin :: FromDevice(p1) -> A\n'
+perr "'=>' between single elements" ms.click "ms.click:1:22: '=>' between two single elements needs explicit ports" \
+	$'in :: FromDevice(p1) => Discard\n'
+perr "'=>' with unequal lists" mu.click "mu.click:2:9: '=>' connects 2 outputs to 3 inputs" \
+	$'in :: FromDevice(p1) -> c :: Classifier(a, b)\nc [0,1] => Discard, Discard, Discard\n'
+perr "'->' between two lists" ml.click "ml.click:2:6: '->' between two element lists" \
+	$'a, b :: FromDevice(p1)\na, b -> Discard, Discard\n'
+perr "compound name too long in flat names" cl.click "cl.click:1:27: name 'abcdefghijabcdefghijabcd/stripper' longer than 31 characters" \
+	$'elementclass A { input -> stripper :: Strip(1) -> output }\nabcdefghijabcdefghijabcd :: A\n'
+
+# ---- the corpus (tests/click/) ---------------------------------------------
+CORPUS=$HERE/click
+for f in router nat-gateway tunnel; do
+	if "$CTL" check --syntax "$CORPUS/$f.click" > /dev/null 2>&1 &&
+	   "$CTL" flatten "$CORPUS/$f.click" 2> /dev/null | cmp -s - "$CORPUS/$f.flat"; then
+		ok "corpus: $f.click parses and flattens to $f.flat"
+	else
+		nok "corpus: $f.click" "$("$CTL" flatten "$CORPUS/$f.click" 2>&1 | diff - "$CORPUS/$f.flat" | head -20)"
+	fi
+done
+for f in firewall nat; do
+	if "$CTL" check "$CORPUS/$f.click" > /dev/null &&
+	   [ "$(canon "$CORPUS/$f.click")" = "$(canon "$HERE/../../dts/$f.click")" ]; then
+		ok "corpus: $f.click (compounds) is the same DAG as dts/$f.click"
+	else
+		nok "corpus: $f.click vs dts/$f.click" "$(diff <(canon "$CORPUS/$f.click") <(canon "$HERE/../../dts/$f.click"))"
+	fi
+done
+"$CTL" flatten "$CORPUS/firewall.click" > ff.click && "$CTL" check ff.click > /dev/null &&
+	[ "$(canon ff.click)" = "$(canon "$CORPUS/firewall.click")" ] &&
+	ok "corpus: flatten output is itself a loadable file of the same DAG" ||
+	nok "flatten output re-parses" "$(cat ff.click)"
+
 # ---- stdin and format detection ------------------------------------------
 expect "stdin: edge list detected" 0 "<stdin>: ok: 11 atoms, 12 edges, 2 entries" "" -- \
 	bash -c "'$CTL' check - < '$SEED/type_create.txt'"
@@ -270,11 +398,11 @@ expect "-j may come before the file" 0 '"nr_entries":2' "" -- \
 	"$CTL" check -j "$SEED/type_create.txt"
 
 # ---- usage ---------------------------------------------------------------
-expect "usage: no command" 2 "" "usage:" -- "$CTL"
-expect "usage: unknown command" 2 "" "unknown command 'frob'" -- "$CTL" frob
-expect "usage: missing argument" 2 "" "usage: clickupctl create NE FILE" -- "$CTL" create fw
-expect "usage: extra argument" 2 "" "usage: clickupctl check FILE" -- "$CTL" check a b
-expect "usage: unknown option" 2 "" "unknown option '-x'" -- "$CTL" show -x
+expect "usage: no command" 1 "" "usage:" -- "$CTL"
+expect "usage: unknown command" 1 "" "unknown command 'frob'" -- "$CTL" frob
+expect "usage: missing argument" 1 "" "usage: clickupctl create NE FILE" -- "$CTL" create fw
+expect "usage: extra argument" 1 "" "usage: clickupctl check [--syntax] FILE" -- "$CTL" check a b
+expect "usage: unknown option" 1 "" "unknown option '-x'" -- "$CTL" show -x
 expect "help" 0 "clickupctl upgrade NE FILE" "" -- "$CTL" --help
 
 # ---- batch (offline commands) --------------------------------------------
@@ -284,14 +412,75 @@ printf 'check rt.click\ncheck cy.click\ncheck rt.click\n' > b2.txt
 expect "batch: stops at the first failure, says where" 1 "" \
 	"clickupctl: batch: b2.txt:2: command failed" -- "$CTL" batch b2.txt
 
+# ---- options, help, exit codes (iproute2 manners) -------------------------
+expect "-j before the command" 0 '"nr_entries":1' "" -- "$CTL" -j check req.click
+if "$CTL" -p check req.click 2> /dev/null | jq -e '.nr_atoms == 2' > /dev/null &&
+   [ "$("$CTL" -p check req.click 2> /dev/null | wc -l)" -gt 10 ] &&
+   "$CTL" check req.click -p 2> /dev/null | grep -q '^    "atoms": \['; then
+	ok "-p: indented JSON (implies -j), before or after the command"
+else
+	nok "-p" "$("$CTL" -p check req.click 2>&1 | head -5)"
+fi
+expect "-V: version and features" 0 "features: libnl" "" -- "$CTL" -V
+expect "--version after a command" 0 "clickupctl " "" -- "$CTL" show --version
+expect "help: every command" 0 "clickupctl flatten FILE" "" -- "$CTL" help
+expect "help COMMAND" 0 "usage: clickupctl [OPTIONS] check [--syntax] FILE" "" -- "$CTL" help check
+expect "COMMAND -h" 0 "usage: clickupctl [OPTIONS] show [NE]" "" -- "$CTL" show -h
+expect "state -h lists the subcommands" 0 "clickupctl state restore NE FILE" "" -- "$CTL" state -h
+expect "state SUB -h" 0 "usage: clickupctl state delete TABLE [PROTO SADDR:SPORT DADDR:DPORT]" "" -- \
+	"$CTL" state delete --help
+expect "help state SUB" 0 "usage: clickupctl state save NE FILE" "" -- "$CTL" help state save
+expect "usage: --syntax is check's option only" 1 "" "unknown option '--syntax'" -- "$CTL" flatten --syntax x
+expect "usage: -n without a name" 1 "" "option '-n' needs a namespace name" -- "$CTL" check x -n
+expect "-n: a namespace that does not exist" 1 "" \
+	"clickupctl: netns: cannot open /run/netns/clickup-no-such-ns: No such file or directory" -- \
+	"$CTL" -n clickup-no-such-ns show
+expect "-- ends the options" 1 "" "-j: No such file or directory" -- "$CTL" check -- -j
+mkdir -p "dir with space"
+cp req.click "dir with space/it's.click"
+printf '%s\n' "check \"dir with space/it's.click\"" "check 'dir with space'/it\\'s.click  # comment" \
+	"-j check dir\\ with\\ space/it\\'s.click" > q.batch
+expect "batch: words split as a shell does (quotes, backslashes, #)" 0 '"nr_atoms":2' "" -- "$CTL" batch q.batch
+printf 'check req.click\n' > j.batch
+expect "batch: -j given to batch holds for every line" 0 '"nr_atoms":2' "" -- "$CTL" -j batch j.batch
+printf 'check "unterminated\n' > uq.batch
+expect "batch: an unterminated quote is an error with its line" 1 "" \
+	"clickupctl: batch: uq.batch:1: unterminated \" quote" -- "$CTL" batch uq.batch
+printf 'check req.click\n-n x show\n' > nb.batch
+expect "batch: -n is not allowed in a batch line" 1 "" "not allowed in batch lines" -- "$CTL" batch nb.batch
+
+# completion: stubs stand in for the bash-completion package
+comp() {
+	bash -c '_init_completion() { cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]};
+		words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD; }
+		_filedir() { COMPREPLY=(FILE); }
+		. "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _clickupctl; echo "${COMPREPLY[*]}"' \
+		"$HERE/../clickupctl.bash-completion" "$@"
+}
+if [ "$(comp clickupctl -j st)" = state ] && [ "$(comp clickupctl state re)" = restore ] &&
+   [ "$(comp clickupctl -n x check "")" = FILE ] && [ "$(comp clickupctl check --s)" = --syntax ]; then
+	ok "bash completion: commands, state subcommands, files, options after -n"
+else
+	nok "bash completion" "$(comp clickupctl -j st) / $(comp clickupctl state re) / $(comp clickupctl -n x check "")"
+fi
+# make install DESTDIR=... gives a usable tree
+if make -s -C "$HERE/.." install DESTDIR="$T/root" PREFIX=/usr > inst.log 2>&1 &&
+   "$T/root/usr/sbin/clickupctl" -V | grep -q '^clickupctl ' &&
+   [ -f "$T/root/usr/share/bash-completion/completions/clickupctl" ] &&
+   man -l "$T/root/usr/share/man/man8/clickupctl.8" 2> /dev/null | grep -q "EXIT STATUS"; then
+	ok "make install DESTDIR=... PREFIX=/usr: binary, man page, completion"
+else
+	nok "make install" "$(cat inst.log)" "$(find "$T/root" 2>&1)"
+fi
+
 # ---- netlink without clickup.ko ------------------------------------------
 if [ -d /sys/module/clickup ]; then
 	skip "no family: clear error" "clickup.ko is loaded here"
 else
-	expect "no family: create says so, exit 1" 1 "" \
+	expect "no family: create says so, exit 2" 2 "" \
 		"clickupctl: genl family 'clickup' not found: is clickup.ko loaded?" -- \
 		"$CTL" create fw "$SEED/type_create.txt"
-	expect "no family: show says so, exit 1" 1 "" \
+	expect "no family: show says so, exit 2" 2 "" \
 		"clickupctl: genl family 'clickup' not found: is clickup.ko loaded?" -- \
 		"$CTL" show -j
 fi
@@ -308,6 +497,37 @@ if [ -x "$HERE/nl_extack" ]; then
 	fi
 else
 	skip "extack decoding" "tests/nl_extack not built (make test builds it)"
+fi
+
+# 277 bpf atoms of 236 bytes fit 64 KiB only without their fd attributes
+X=$(printf 'x%.0s' {1..199})
+{ echo "in :: FromDevice(p1);"; for i in $(seq 1000 1276); do echo "b$i :: bpf($X);"; done; } > fd.click
+expect "the size check counts the fd attribute of bpf atoms" 1 "" \
+	"DAG too large" -- "$CTL" check fd.click
+sed 's/:: bpf(/:: bpg(/' fd.click > nofd.click
+expect "... which is what makes that DAG too large" 0 "nofd.click: ok: 278 atoms" "" -- \
+	"$CTL" check nofd.click
+
+# ---- input limits and bounds -----------------------------------------------
+expect "check /dev/zero fails at once (size cap)" 1 "" \
+	"/dev/zero: larger than 4 MiB: not a DAG file" -- timeout 10 "$CTL" check /dev/zero
+{ echo "in :: FromDevice(p1) -> Discard;"; head -c $((5 << 20)) /dev/zero | tr '\0' ' '; } > huge.click
+expect "a 5 MiB file is refused" 1 "" "huge.click: larger than 4 MiB" -- "$CTL" check huge.click
+if [ -x "$HERE/parse_bounds" ]; then
+	out=$("$HERE/parse_bounds" 2>&1)
+	if [ $? = 0 ] && ! grep -qv '^ok' <<< "$out"; then
+		ok "parsers never read past the text's end ($(grep -c . <<< "$out") texts before a guard page)"
+	else
+		nok "parsers read past the end" "$out"
+	fi
+else
+	skip "parse bounds" "tests/parse_bounds not built (make test builds it)"
+fi
+
+if [ -x "$HERE/put_dag" ]; then
+	out=$("$HERE/put_dag" 2>&1) && ok "${out#ok - }" || nok "put_dag past 64 KiB" "$out"
+else
+	skip "put_dag past 64 KiB" "tests/put_dag not built (make test builds it)"
 fi
 
 echo "1..$n"

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The offline DAG commands: check, convert, flatten. No kernel needed. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "print.h"
+#include "parse.h"
+
+/* check's summary line; with -j, the whole parsed DAG as well. */
+static void print_dag(const struct dag *g, bool syntax)
+{
+	size_t e = dag_nr_entries(g);
+
+	open_obj(NULL);
+	print_str("file", g->file, "%s: ", g->file);
+	open_arr("atoms");
+	for (size_t i = 0; i < g->nr_atoms; i++) {
+		const struct atom *a = &g->atoms[i];
+
+		open_obj(NULL);
+		jprint_u64("index", i);
+		jprint_str("name", a->name);
+		jprint_str("type", a->type);
+		jprint_strv("args", a->args, a->nargs);
+		close_obj();
+	}
+	close_arr();
+	open_arr("edges");
+	for (size_t i = 0; i < g->nr_edges; i++) {
+		open_obj(NULL);
+		jprint_u64("src", g->edges[i].src);
+		jprint_u64("port", g->edges[i].port);
+		jprint_u64("dst", g->edges[i].dst);
+		jprint_u64("dst_port", g->edges[i].dst_port);
+		close_obj();
+	}
+	close_arr();
+	if (syntax) {	/* Click's words: no atoms, entries or edges yet */
+		print_u64("nr_atoms", g->nr_atoms, "syntax ok: %zu element%s",
+			  g->nr_atoms, g->nr_atoms == 1 ? "" : "s");
+		print_u64("nr_edges", g->nr_edges, ", %zu connection%s\n",
+			  g->nr_edges, g->nr_edges == 1 ? "" : "s");
+	} else {
+		print_u64("nr_atoms", g->nr_atoms, "ok: %zu atom%s", g->nr_atoms,
+			  g->nr_atoms == 1 ? "" : "s");
+		print_u64("nr_edges", g->nr_edges, ", %zu edge%s", g->nr_edges,
+			  g->nr_edges == 1 ? "" : "s");
+	}
+	if (syntax)
+		jprint_u64("nr_entries", e);
+	else
+		print_u64("nr_entries", e, ", %zu entr%s\n", e, e == 1 ? "y" : "ies");
+	close_obj();
+}
+
+/* Loads path into g (validated unless syntax_only); prints the error. */
+static int load(struct dag *g, const char *path, enum dag_format *fmt,
+		bool syntax_only)
+{
+	struct diag d;
+
+	dag_init(g, shown(path));
+	if (dag_load(g, path, fmt, &d) < 0 ||
+	    (!syntax_only && dag_validate(g, &d) < 0)) {
+		fprintf(stderr, "%s\n", d.msg);
+		return EXIT_FAILURE;
+	}
+	return 0;
+}
+
+/* check [--syntax] FILE: parse (+ structural validation) without the
+ * kernel; --syntax knows nothing of atom types, like click-flatten.
+ */
+int cmd_check(struct ctx *c, int argc, char **argv)
+{
+	struct dag g;
+	int ret;
+
+	(void)argc;
+	ret = load(&g, argv[1], NULL, c->syntax);
+	if (!ret) {
+		print_start(c->json);
+		print_dag(&g, c->syntax);
+		print_end();
+	}
+	dag_free(&g);
+	return ret;
+}
+
+/* convert FILE: Click language <-> edge list. */
+int cmd_convert(struct ctx *c, int argc, char **argv)
+{
+	enum dag_format fmt;
+	struct dag g;
+	struct diag d;
+	int ret;
+
+	(void)c;
+	(void)argc;
+	ret = load(&g, argv[1], &fmt, true);
+	if (!ret && (fmt == FMT_CLICK ? emit_edges(&g, stdout, &d)
+				      : emit_click(&g, stdout, &d))) {
+		fprintf(stderr, "%s\n", d.msg);
+		ret = EXIT_FAILURE;
+	}
+	dag_free(&g);
+	return ret;
+}
+
+/* flatten FILE: the flat DAG (compounds expanded, variables substituted,
+ * anonymous elements named) in the Click language, offline.
+ */
+int cmd_flatten(struct ctx *c, int argc, char **argv)
+{
+	struct dag g;
+	struct diag d;
+	int ret;
+
+	(void)argc;
+	ret = load(&g, argv[1], NULL, true);
+	if (!ret && c->json) {
+		print_start(true);
+		print_dag(&g, true);
+		print_end();
+	} else if (!ret && emit_click(&g, stdout, &d)) {
+		fprintf(stderr, "%s\n", d.msg);
+		ret = EXIT_FAILURE;
+	}
+	dag_free(&g);
+	return ret;
+}

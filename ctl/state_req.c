@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/* state: the netlink requests (tables, flows, the tables an NE uses). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "print.h"
+#include "state.h"
+#include "state_file.h"
+
+void state_nomem(struct nlerr *e)
+{
+	*e = (struct nlerr){ .err = ENOMEM, .offs = -1, .miss_type = -1 };
+	snprintf(e->msg, sizeof(e->msg), "cannot build the netlink message");
+}
+
+static int on_table(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	struct nlattr *t[CLICKUP_TABLE_A_MAX + 1];
+	struct tlist *l = arg;
+	struct tinfo *ti;
+
+	(void)cmd;
+	if (!tb[CLICKUP_A_TABLE] ||
+	    nla_parse_nested(t, CLICKUP_TABLE_A_MAX, tb[CLICKUP_A_TABLE], NULL) < 0)
+		return 0;
+	l->v = realloc(l->v, (l->n + 1) * sizeof(*l->v));
+	if (!l->v)
+		abort();
+	ti = &l->v[l->n++];
+	nla_str_to(t[CLICKUP_TABLE_A_NAME], ti->name, sizeof(ti->name));
+	ti->entries = nla_u32_or(t[CLICKUP_TABLE_A_ENTRIES], 0);
+	ti->max = nla_u32_or(t[CLICKUP_TABLE_A_LIMIT], 0);
+	ti->inserted = nla_u64_or(t[CLICKUP_TABLE_A_INSERTED], 0);
+	ti->refused = nla_u64_or(t[CLICKUP_TABLE_A_REFUSED], 0);
+	ti->expired = nla_u64_or(t[CLICKUP_TABLE_A_EXPIRED], 0);
+	ti->entry_size = nla_u32_or(t[CLICKUP_TABLE_A_ENTRY_SIZE], 0);
+	ti->memory = nla_u64_or(t[CLICKUP_TABLE_A_MEMORY], 0);
+	ti->users = nla_u32_or(t[CLICKUP_TABLE_A_USERS], 0);
+	return 0;
+}
+
+int fetch_tables(struct nlctx *nl, struct tlist *l, struct nlerr *e)
+{
+	struct nl_msg *m = nlc_msg(nl, CLICKUP_CMD_TABLE_GET, NLM_F_DUMP, 0);
+
+	if (!m) {
+		state_nomem(e);
+		return -1;
+	}
+	return nlc_talk(nl, m, on_table, l, e) < 0 ? -1 : 0;
+}
+
+const struct tinfo *find_table(const struct tlist *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].name, name))
+			return &l->v[i];
+	return NULL;
+}
+
+static void flow_from_attr(struct nlattr *nest, struct sf_table *t)
+{
+	struct nlattr *f[CLICKUP_FLOW_A_MAX + 1];
+	struct sf_flow fl = { 0 };
+
+	if (nla_parse_nested(f, CLICKUP_FLOW_A_MAX, nest, NULL) < 0)
+		return;
+	if (f[CLICKUP_FLOW_A_PROTO] && nla_len(f[CLICKUP_FLOW_A_PROTO]) >= 1)
+		fl.proto = nla_get_u8(f[CLICKUP_FLOW_A_PROTO]);
+	fl.saddr = nla_u32_or(f[CLICKUP_FLOW_A_SADDR], 0);
+	fl.daddr = nla_u32_or(f[CLICKUP_FLOW_A_DADDR], 0);
+	fl.xaddr = nla_u32_or(f[CLICKUP_FLOW_A_XADDR], 0);
+	if (f[CLICKUP_FLOW_A_SPORT] && nla_len(f[CLICKUP_FLOW_A_SPORT]) >= 2)
+		fl.sport = nla_get_u16(f[CLICKUP_FLOW_A_SPORT]);
+	if (f[CLICKUP_FLOW_A_DPORT] && nla_len(f[CLICKUP_FLOW_A_DPORT]) >= 2)
+		fl.dport = nla_get_u16(f[CLICKUP_FLOW_A_DPORT]);
+	if (f[CLICKUP_FLOW_A_XPORT] && nla_len(f[CLICKUP_FLOW_A_XPORT]) >= 2)
+		fl.xport = nla_get_u16(f[CLICKUP_FLOW_A_XPORT]);
+	if (f[CLICKUP_FLOW_A_STATE] && nla_len(f[CLICKUP_FLOW_A_STATE]) >= 1)
+		fl.state = nla_get_u8(f[CLICKUP_FLOW_A_STATE]);
+	if (f[CLICKUP_FLOW_A_INIT_DIR] && nla_len(f[CLICKUP_FLOW_A_INIT_DIR]) >= 1)
+		fl.init_dir = nla_get_u8(f[CLICKUP_FLOW_A_INIT_DIR]) ? 1 : 0;
+	if (f[CLICKUP_FLOW_A_FIN_DIR] && nla_len(f[CLICKUP_FLOW_A_FIN_DIR]) >= 1)
+		fl.fin_dir = nla_get_u8(f[CLICKUP_FLOW_A_FIN_DIR]) ? 1 : 0;
+	fl.timeout_ms = nla_u32_or(f[CLICKUP_FLOW_A_TIMEOUT], 0);
+	if (fl.state >= __CLICKUP_FLOW_S_MAX)
+		fl.state = CLICKUP_FLOW_S_NONE;
+	sf_add_flow(t, &fl);
+}
+
+/* genlmsg_parse keeps only the last CLICKUP_A_FLOW of a message: walk
+ * every attribute from the first to the last one it found (they are
+ * contiguous in the message) and take each flow.
+ */
+static int on_flows(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	struct sf_table *t = arg;
+	char *start = NULL, *end = NULL;
+	struct nlattr *a;
+	int rem;
+
+	(void)cmd;
+	for (int i = 0; i <= CLICKUP_A_MAX; i++) {
+		char *p = (char *)tb[i];
+
+		if (!p)
+			continue;
+		if (!start || p < start)
+			start = p;
+		if (!end || p + nla_total_size(nla_len(tb[i])) > end)
+			end = p + nla_total_size(nla_len(tb[i]));
+	}
+	if (!start || !tb[CLICKUP_A_FLOW])
+		return 0;
+	nla_for_each_attr(a, (struct nlattr *)start, (int)(end - start), rem)
+		if (nla_type(a) == CLICKUP_A_FLOW)
+			flow_from_attr(a, t);
+	return 0;
+}
+
+/* The flows of one table, sorted by key, each once. */
+int fetch_flows(struct nlctx *nl, struct sf_table *t, struct nlerr *e)
+{
+	for (int attempt = 0; attempt < 5; attempt++) {
+		struct nl_msg *m = nlc_msg(nl, CLICKUP_CMD_FLOW_GET, NLM_F_DUMP, 64);
+		int r;
+
+		t->n = 0;
+		if (!m || nla_put_string(m, CLICKUP_A_TABLE_NAME, t->name) < 0) {
+			nlmsg_free(m);
+			state_nomem(e);
+			return -1;
+		}
+		r = nlc_talk(nl, m, on_flows, t, e);
+		/* 6.1 drops the extack of a dump's start callback */
+		if (r < 0 && e->err == ENOENT && !e->msg[0])
+			snprintf(e->msg, sizeof(e->msg), "no state table '%s'",
+				 t->name);
+		if (r < 0)
+			return -1;
+		if (r == 0) {
+			sf_sort_dedup(t);
+			return 0;
+		}
+	}
+	*e = (struct nlerr){ .err = EAGAIN, .offs = -1, .miss_type = -1 };
+	snprintf(e->msg, sizeof(e->msg), "table kept changing during the dump");
+	return -1;
+}
+
+/* One doit request on a table; put adds more attributes (or NULL). */
+int table_req(struct ctx *c, const char *what, uint8_t cmd,
+		     const char *name, int (*put)(struct nl_msg *, void *),
+		     void *arg)
+{
+	struct nlctx *nl = ctx_nl(c);
+	struct nl_msg *m;
+	struct nlerr e;
+
+	if (!nl)
+		return EXIT_KERNEL;
+	m = nlc_msg(nl, cmd, NLM_F_ACK, 256);
+	if (!m || nla_put_string(m, CLICKUP_A_TABLE_NAME, name) < 0 ||
+	    (put && put(m, arg) < 0)) {
+		nlmsg_free(m);
+		return fail(what, "cannot build the netlink message");
+	}
+	if (nlc_talk(nl, m, NULL, NULL, &e) < 0)
+		return kfail(what, &e, "");
+	return 0;
+}
+
+int put_max(struct nl_msg *m, void *arg)
+{
+	return nla_put_u32(m, CLICKUP_A_TABLE_MAX, *(uint32_t *)arg);
+}
+
+static int on_atom_table(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	struct nlattr *t[CLICKUP_ATOM_A_MAX + 1];
+	struct ne_tables *nt = arg;
+	uint64_t gen = nla_u64_or(tb[CLICKUP_A_GENERATION], 0);
+	char name[CLICKUP_NAME_MAX];
+
+	(void)cmd;
+	if (!tb[CLICKUP_A_ATOM] ||
+	    nla_parse_nested(t, CLICKUP_ATOM_A_MAX, tb[CLICKUP_A_ATOM], NULL) < 0)
+		return 0;
+	if (nt->gen_seen && gen != nt->generation)
+		nt->gen_mixed = true;
+	nt->gen_seen = true;
+	nt->generation = gen;
+	if (!t[CLICKUP_ATOM_A_TABLE] ||
+	    !*nla_str_to(t[CLICKUP_ATOM_A_TABLE], name, sizeof(name)))
+		return 0;
+	for (size_t i = 0; i < nt->n; i++)
+		if (!strcmp(nt->names[i], name))
+			return 0;
+	nt->names = realloc(nt->names, (nt->n + 1) * sizeof(*nt->names));
+	if (!nt->names)
+		abort();
+	memcpy(nt->names[nt->n++], name, sizeof(name));
+	return 0;
+}
+
+int fetch_ne_tables(struct nlctx *nl, const char *ne,
+			   struct ne_tables *nt, struct nlerr *e)
+{
+	for (int attempt = 0; attempt < 5; attempt++) {
+		struct nl_msg *m = nlc_msg(nl, CLICKUP_CMD_DAG_GET, NLM_F_DUMP, 64);
+		int r;
+
+		nt->n = 0;
+		nt->gen_seen = nt->gen_mixed = false;
+		if (!m || nla_put_string(m, CLICKUP_A_NE_NAME, ne) < 0) {
+			nlmsg_free(m);
+			state_nomem(e);
+			return -1;
+		}
+		r = nlc_talk(nl, m, on_atom_table, nt, e);
+		if (r < 0)
+			return -1;
+		if (r == 0 && !nt->gen_mixed)
+			return 0;
+	}
+	*e = (struct nlerr){ .err = EAGAIN, .offs = -1, .miss_type = -1 };
+	snprintf(e->msg, sizeof(e->msg), "DAG kept changing during the dump");
+	return -1;
+}
+
+int put_tuple(struct nl_msg *m, uint8_t proto, uint32_t saddr, uint32_t daddr,
+	      uint16_t sport, uint16_t dport)
+{
+	return nla_put_u8(m, CLICKUP_FLOW_A_PROTO, proto) < 0 ||
+	       nla_put_u32(m, CLICKUP_FLOW_A_SADDR, saddr) < 0 ||
+	       nla_put_u32(m, CLICKUP_FLOW_A_DADDR, daddr) < 0 ||
+	       nla_put_u16(m, CLICKUP_FLOW_A_SPORT, sport) < 0 ||
+	       nla_put_u16(m, CLICKUP_FLOW_A_DPORT, dport) < 0 ? -1 : 0;
+}
