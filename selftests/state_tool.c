@@ -15,8 +15,8 @@
  *   stats TABLE                    its TABLE_GET counters, "-" if absent
  *   race tables | race flows TABLE a dump that a change interrupts: prints
  *                                  "intr=0|1 messages=N items=N"
- *   lockrace TABLE                 TABLE_DEL TABLE in a child; meanwhile a
- *                                  TABLE_GET dump: "del_ms=N dump_ms=N"
+ *   lockrace TABLE                 TABLE_DEL TABLE in a child; meanwhile
+ *                                  TABLE_GET dumps: "del=ERR MS dumps=N max_dump_ms=N"
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <malloc.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -92,6 +93,32 @@ static void cu_open(struct cu *cu, size_t rxlen)
 		exit(2);
 }
 
+/*
+ * A socket that has received nothing yet: the kernel sizes a dump's
+ * parts by the largest read so far (libnl's own family lookup reads 16
+ * KiB), so the dump socket of race() must start fresh.
+ */
+static void cu_open_fresh(struct cu *cu, int family, size_t rxlen)
+{
+	int one = 1;
+
+	memset(cu, 0, sizeof(*cu));
+	cu->sk = nl_socket_alloc();
+	if (!cu->sk || nl_connect(cu->sk, NETLINK_GENERIC)) {
+		fprintf(stderr, "state_tool: no generic netlink\n");
+		exit(2);
+	}
+	cu->family = family;
+	cu->fd = nl_socket_get_fd(cu->sk);
+	setsockopt(cu->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(cu->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	nl_socket_set_buffer_size(cu->sk, RXBUF, RXBUF);
+	cu->rxlen = rxlen;
+	cu->rx = malloc(RXBUF);
+	if (!cu->rx)
+		exit(2);
+}
+
 static struct nl_msg *cu_msg(struct cu *cu, uint8_t cmd, int flags)
 {
 	struct nl_msg *m = nlmsg_alloc_size(128 * 1024);
@@ -140,10 +167,15 @@ static int cu_recv_one(struct cu *cu, cu_cb cb, void *arg)
 	ssize_t len;
 
 	do {
-		len = recv(cu->fd, cu->rx, cu->rxlen, 0);
+		len = recv(cu->fd, cu->rx, cu->rxlen, MSG_TRUNC);
 	} while (len < 0 && errno == EINTR);
 	if (len < 0)
 		return -errno;
+	if ((size_t)len > cu->rxlen) {
+		fprintf(stderr, "state_tool: a %zd-byte datagram, read %zu\n",
+			len, cu->rxlen);
+		exit(2);
+	}
 	for (nlh = (void *)cu->rx; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len)) {
 		if (nlh->nlmsg_type == NLMSG_ERROR) {
 			struct nlmsgerr *e = NLMSG_DATA(nlh);
@@ -191,6 +223,21 @@ static int report(struct cu *cu, int r)
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * STATE_TOOL_RELEASE_FD=N, N open on the memory.max of the memory cgroup
+ * bulk runs in (open before, as ip netns exec remounts /sys, and as a
+ * struct file is charged too): bulk lifts the limit before it prints
+ * anything (a pipe page charged to a cgroup full of flows would wake its
+ * OOM killer).
+ */
+static int release_fd = -1;
+
+static void release_cgroup(void)
+{
+	if (release_fd >= 0 && write(release_fd, "max\n", 4) != 4)
+		perror("state_tool: STATE_TOOL_RELEASE_FD");
 }
 
 static double now_ms(void)
@@ -285,10 +332,12 @@ static int flow_bulk(struct cu *cu, char **av)
 				 state, timeout, 0);
 		r = cu_xfer(cu, m, on_count, &added);
 		if (r < 0) {
+			release_cgroup();
 			printf("added %u of %ld, then ", added, n);
 			return report(cu, r);
 		}
 	}
+	release_cgroup();
 	printf("added %u of %ld in %.0f ms\n", added, n, now_ms() - t0);
 	return 0;
 }
@@ -378,7 +427,7 @@ static int race(struct cu *ctl, char **av)
 	long items = 0;
 	int r;
 
-	cu_open(&d, 8192);
+	cu_open_fresh(&d, ctl->family, 8192);
 	m = cu_msg(&d, flows ? CLICKUP_CMD_FLOW_GET : CLICKUP_CMD_TABLE_GET,
 		   NLM_F_DUMP);
 	if (flows)
@@ -411,13 +460,20 @@ static int race(struct cu *ctl, char **av)
 	return 0;
 }
 
+/*
+ * TABLE_DEL in a child; meanwhile, from 20 ms on until the child is done
+ * and for at least 2 s (the table may be freed by a worker after the
+ * reply), TABLE_GET dumps one after the other: the longest shows how long
+ * the delete kept the core's lock.
+ */
 static int lockrace(struct cu *cu, const char *name)
 {
-	double t0 = now_ms(), t1, t2;
-	int st, fd[2];
-	pid_t pid;
+	double t0 = now_ms(), t, max = 0;
+	int st = 0, fd[2], dumps = 0;
+	bool done = false;
 	char buf[64] = "";
 	ssize_t n;
+	pid_t pid;
 
 	if (pipe(fd))
 		return 1;
@@ -434,17 +490,29 @@ static int lockrace(struct cu *cu, const char *name)
 		_exit(0);
 	}
 	close(fd[1]);
-	usleep(200 * 1000);
-	t1 = now_ms();
-	st = cu_xfer(cu, cu_msg(cu, CLICKUP_CMD_TABLE_GET, NLM_F_DUMP), NULL, NULL);
-	t2 = now_ms();
+	usleep(20 * 1000);
+	while (!done || now_ms() - t0 < 2000) {
+		t = now_ms();
+		st = cu_xfer(cu, cu_msg(cu, CLICKUP_CMD_TABLE_GET, NLM_F_DUMP),
+			     NULL, NULL);
+		if (st < 0)
+			break;
+		t = now_ms() - t;
+		if (t > max)
+			max = t;
+		dumps++;
+		if (!done && waitpid(pid, NULL, WNOHANG) == pid)
+			done = true;
+		usleep(1000);
+	}
+	if (!done)
+		waitpid(pid, NULL, 0);
 	n = read(fd[0], buf, sizeof(buf) - 1);
-	waitpid(pid, NULL, 0);
 	buf[n > 0 ? n : 0] = '\0';
 	if (report(cu, st))
 		return 1;
 	/* buf: "errno del_ms" */
-	printf("del=%s dump_start_ms=%.0f dump_ms=%.0f\n", buf, t1 - t0, t2 - t1);
+	printf("del=%s dumps=%d max_dump_ms=%.0f\n", buf, dumps, max);
 	return 0;
 }
 
@@ -455,6 +523,16 @@ int main(int argc, char **argv)
 	int r;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/*
+	 * bulk may run in a memory cgroup that the kernel's flows fill up:
+	 * take the heap we need now, and keep it, so that no page fault of
+	 * ours meets the full cgroup later (its OOM killer would end us).
+	 */
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	free(memset(malloc(8 << 20), 1, 8 << 20));
+	if (getenv("STATE_TOOL_RELEASE_FD"))
+		release_fd = atoi(getenv("STATE_TOOL_RELEASE_FD"));
 	cu_open(&cu, RXBUF);
 	if (!strcmp(cmd, "set") && argc >= 3)
 		return report(&cu, table_set(&cu, argv[2], argv[3]));
