@@ -104,7 +104,7 @@ extern const struct nla_policy clickup_arg_policy[CLICKUP_ARG_A_MAX + 1];
 struct clickup_table {
 	struct rhashtable	ht;
 	struct list_head	list;		/* per-netns tables */
-	refcount_t		ref;		/* the list + every atom */
+	refcount_t		ref;		/* the list, atoms, requests, dumps */
 	atomic_t		count;
 	u32			max;
 	atomic64_t		inserted;
@@ -112,6 +112,16 @@ struct clickup_table {
 	atomic64_t		expired;
 	struct delayed_work	gc;
 	char			name[CLICKUP_NAME_MAX];
+	atomic_t		users;		/* atoms (clickup_table_get) */
+	/* Bumped by every netlink change (not by packets or the GC). */
+	atomic_t		gen;
+	/* The GC's bucket cursor between two runs of one pass. */
+	unsigned int		gc_cursor;
+	bool			gc_walking;
+	u64			gc_pass_start;	/* ns */
+	u64			gc_pass_ns;	/* the longest whole pass */
+	u64			gc_step_ns;	/* the longest step so far */
+	struct rcu_work		free_work;
 };
 
 extern struct workqueue_struct *clickup_wq;
@@ -174,9 +184,18 @@ void clickup_state_exit(void);
 struct clickup_table *clickup_table_find(struct net *net, const char *name);
 struct clickup_table *clickup_table_get_net(struct net *net, const char *name,
 					    struct netlink_ext_ack *extack);
-void clickup_table_unlink(struct clickup_table *table);
+void clickup_table_unlink(struct net *net, struct clickup_table *table);
 unsigned int clickup_flow_size(void);
 struct list_head *clickup_net_tables(struct net *net);
+u32 clickup_net_tables_gen(struct net *net);
+unsigned int clickup_table_max_limit(void);
+void clickup_table_flush(struct clickup_table *table);
+bool clickup_flow_expired(const struct clickup_flow *flow);
+struct clickup_flow *clickup_flow_alloc(gfp_t gfp);
+void clickup_flow_free(struct clickup_flow *flow);
+int clickup_flow_add(struct clickup_table *table, struct clickup_flow *flow);
+unsigned long clickup_flow_state_timeout(u8 state);
+void clickup_table_unref(struct clickup_table *table);
 
 /* state_nl.c */
 extern const struct nla_policy clickup_flow_policy[CLICKUP_FLOW_A_MAX + 1];

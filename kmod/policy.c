@@ -34,6 +34,20 @@ const struct nla_policy clickup_dag_policy[CLICKUP_DAG_A_MAX + 1] = {
 	[CLICKUP_DAG_A_EDGES]	= NLA_POLICY_NESTED_ARRAY(clickup_edge_policy),
 };
 
+const struct nla_policy clickup_flow_policy[CLICKUP_FLOW_A_MAX + 1] = {
+	[CLICKUP_FLOW_A_PROTO]		= { .type = NLA_U8 },
+	[CLICKUP_FLOW_A_SADDR]		= { .type = NLA_BE32 },
+	[CLICKUP_FLOW_A_DADDR]		= { .type = NLA_BE32 },
+	[CLICKUP_FLOW_A_SPORT]		= { .type = NLA_BE16 },
+	[CLICKUP_FLOW_A_DPORT]		= { .type = NLA_BE16 },
+	[CLICKUP_FLOW_A_STATE]		= NLA_POLICY_MAX(NLA_U8, __CLICKUP_FLOW_S_MAX - 1),
+	[CLICKUP_FLOW_A_INIT_DIR]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[CLICKUP_FLOW_A_FIN_DIR]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[CLICKUP_FLOW_A_XADDR]		= { .type = NLA_BE32 },
+	[CLICKUP_FLOW_A_XPORT]		= { .type = NLA_BE16 },
+	[CLICKUP_FLOW_A_TIMEOUT]	= { .type = NLA_U32 },
+};
+
 const struct nla_policy clickup_policy[CLICKUP_A_MAX + 1] = {
 	[CLICKUP_A_NE_NAME]	= { .type = NLA_NUL_STRING,
 				    .len = CLICKUP_NAME_MAX - 1 },

@@ -80,7 +80,7 @@ static struct clickup_atom_type *clickup_type_tryget(const char *name)
 }
 
 /*
- * Must be called without clickup_mutex or RTNL: the module being loaded
+ * Must be called without a netns mutex or RTNL: the module being loaded
  * registers its type, and its init must not wait on our locks.
  */
 struct clickup_atom_type *clickup_type_get(const char *name, bool autoload,

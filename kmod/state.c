@@ -9,6 +9,8 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 #include <linux/ip.h>
+#include <linux/ktime.h>
+#include <linux/moduleparam.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/tcp.h>
@@ -18,7 +20,33 @@
 #include "internal.h"
 
 #define CLICKUP_TABLE_DEFAULT_MAX	(1U << 20)
-#define CLICKUP_GC_INTERVAL		(5 * HZ)
+
+/*
+ * The GC, like nf_conntrack's gc_worker, never holds the CPU or the RCU
+ * read lock for a whole table: one run of the work looks at most at
+ * CLICKUP_GC_BUDGET hash buckets, in steps of CLICKUP_GC_STEP buckets
+ * (one RCU read section each, cond_resched() between), and the next run
+ * resumes where this one stopped, one jiffy later. A pass that reached
+ * the end starts again after gc_interval_ms. The table stays under 0.75
+ * flows per bucket on average (rhashtable grows it), so a step sees a few
+ * hundred flows.
+ */
+#define CLICKUP_GC_BUDGET		8192
+#define CLICKUP_GC_STEP			256
+
+static unsigned int max_tables = 256;
+module_param(max_tables, uint, 0644);
+MODULE_PARM_DESC(max_tables, "State tables per network namespace (default 256)");
+
+static unsigned int table_max_limit = 1U << 24;
+module_param(table_max_limit, uint, 0644);
+MODULE_PARM_DESC(table_max_limit,
+		 "Highest entry limit (max) a state table may be given (default 16777216)");
+
+static unsigned int gc_interval_ms = 5000;
+module_param(gc_interval_ms, uint, 0644);
+MODULE_PARM_DESC(gc_interval_ms,
+		 "Time between two whole GC passes over a state table, ms (default 5000)");
 
 /* Seconds; modelled on nf_conntrack_proto_tcp's defaults. */
 static const unsigned int clickup_flow_timeout[__CLICKUP_FLOW_MAX] = {
@@ -44,18 +72,46 @@ static unsigned int clickup_table_net_id __read_mostly;
 
 struct clickup_table_net {
 	struct list_head	tables;
+	unsigned int		nr_tables;
+	u32			gen;	/* table dumps: bumped by every change */
 };
+
+static struct clickup_table_net *clickup_table_net(struct net *net)
+{
+	return net_generic(net, clickup_table_net_id);
+}
+
+/* With the netns mutex held: changes when a table comes, goes or is set. */
+u32 clickup_net_tables_gen(struct net *net)
+{
+	return clickup_table_net(net)->gen;
+}
+
+unsigned int clickup_table_max_limit(void)
+{
+	return READ_ONCE(table_max_limit);
+}
+
+static unsigned long clickup_gc_interval(void)
+{
+	return msecs_to_jiffies(max(READ_ONCE(gc_interval_ms), 10U));
+}
 
 struct list_head *clickup_net_tables(struct net *net)
 {
-	struct clickup_table_net *tn = net_generic(net, clickup_table_net_id);
-
-	return &tn->tables;
+	return &clickup_table_net(net)->tables;
 }
+
 
 static unsigned long clickup_timeout(u8 state)
 {
 	return (unsigned long)clickup_flow_timeout[state] * HZ;
+}
+
+/* The full timeout of @state, in jiffies. */
+unsigned long clickup_flow_state_timeout(u8 state)
+{
+	return clickup_timeout(state);
 }
 
 static void clickup_flow_free_rcu(struct rcu_head *head)
@@ -64,12 +120,120 @@ static void clickup_flow_free_rcu(struct rcu_head *head)
 			container_of(head, struct clickup_flow, rcu));
 }
 
+/* Past its timeout: absent for every lookup, whether or not the GC ran. */
+bool clickup_flow_expired(const struct clickup_flow *flow)
+{
+	return time_after(jiffies, READ_ONCE(flow->expires));
+}
+
 struct clickup_flow *clickup_flow_lookup(struct clickup_table *table,
 					 const struct clickup_flow_key *key)
 {
-	return rhashtable_lookup(&table->ht, key, clickup_flow_params);
+	struct clickup_flow *flow;
+
+	flow = rhashtable_lookup(&table->ht, key, clickup_flow_params);
+	if (flow && clickup_flow_expired(flow))
+		return NULL;
+	return flow;
 }
 EXPORT_SYMBOL_GPL(clickup_flow_lookup);
+
+/* Unlinks @flow, which only the caller that unlinks it may free. */
+static bool clickup_flow_unlink(struct clickup_table *table,
+				struct clickup_flow *flow)
+{
+	if (rhashtable_remove_fast(&table->ht, &flow->node,
+				   clickup_flow_params))
+		return false;
+	atomic_dec(&table->count);
+	call_rcu(&flow->rcu, clickup_flow_free_rcu);
+	return true;
+}
+
+/* Removes @flow if it is expired; true if it was (its key is free). */
+static bool clickup_flow_reap(struct clickup_table *table,
+			      struct clickup_flow *flow)
+{
+	if (!clickup_flow_expired(flow))
+		return false;
+	if (clickup_flow_unlink(table, flow))
+		atomic64_inc(&table->expired);
+	return true;
+}
+
+/* Takes one of the table's max slots; false (and counted) when full. */
+static bool clickup_table_charge(struct clickup_table *table)
+{
+	if (atomic_inc_return(&table->count) > READ_ONCE(table->max)) {
+		atomic_dec(&table->count);
+		atomic64_inc(&table->refused);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Under the RCU read lock: links @flow, whose every field is set, into
+ * @table (a slot already charged). Returns NULL once it is linked, else
+ * the live flow that holds its key, or an ERR_PTR of rhashtable's.
+ */
+static struct clickup_flow *clickup_flow_link(struct clickup_table *table,
+					      struct clickup_flow *flow)
+{
+	struct clickup_flow *old;
+	int tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		old = rhashtable_lookup_get_insert_fast(&table->ht, &flow->node,
+							clickup_flow_params);
+		if (!old) {
+			atomic64_inc(&table->inserted);
+			return NULL;
+		}
+		/* An expired flow holding the key gives way. */
+		if (IS_ERR(old) || !clickup_flow_reap(table, old))
+			return old;
+	}
+	return old;
+}
+
+/*
+ * Netlink (restore) side: flows are allocated in process context, charged
+ * to the caller's memory cgroup, and may fail rather than OOM-kill.
+ */
+struct clickup_flow *clickup_flow_alloc(gfp_t gfp)
+{
+	struct clickup_flow *flow = kmem_cache_zalloc(clickup_flow_cache, gfp);
+
+	if (flow)
+		spin_lock_init(&flow->lock);
+	return flow;
+}
+
+void clickup_flow_free(struct clickup_flow *flow)
+{
+	kmem_cache_free(clickup_flow_cache, flow);
+}
+
+/*
+ * Publishes @flow, initialised in full by the caller: 0, -EEXIST when a
+ * live flow has its key (@flow is then the caller's to free), -ENOSPC when
+ * the table is full, or rhashtable's error.
+ */
+int clickup_flow_add(struct clickup_table *table, struct clickup_flow *flow)
+{
+	struct clickup_flow *old;
+
+	if (!clickup_table_charge(table))
+		return -ENOSPC;
+	rcu_read_lock();
+	old = clickup_flow_link(table, flow);
+	rcu_read_unlock();
+	if (!old)
+		return 0;
+	atomic_dec(&table->count);
+	return IS_ERR(old) ? PTR_ERR(old) : -EEXIST;
+}
 
 /*
  * Returns the flow for @key, inserting one in @state if there is none
@@ -87,16 +251,17 @@ struct clickup_flow *clickup_flow_insert(struct clickup_table *table,
 	 * has (else the handshake ACK of the last admitted flow is dropped).
 	 */
 	old = rhashtable_lookup_fast(&table->ht, key, clickup_flow_params);
-	if (old) {
+	if (old && !clickup_flow_reap(table, old)) {
 		*existed = true;
 		return old;
 	}
 	*existed = false;
-	if (atomic_inc_return(&table->count) > table->max) {
-		atomic_dec(&table->count);
-		atomic64_inc(&table->refused);
+	if (!clickup_table_charge(table))
 		return NULL;
-	}
+	/*
+	 * Packet path, softirq: no memory cgroup to charge (as for
+	 * nf_conntrack's entries); the table's max bounds it instead.
+	 */
 	flow = kmem_cache_zalloc(clickup_flow_cache, GFP_ATOMIC);
 	if (!flow)
 		goto fail;
@@ -104,12 +269,9 @@ struct clickup_flow *clickup_flow_insert(struct clickup_table *table,
 	spin_lock_init(&flow->lock);
 	flow->state = state;
 	flow->expires = jiffies + clickup_timeout(state);
-	old = rhashtable_lookup_get_insert_fast(&table->ht, &flow->node,
-						clickup_flow_params);
-	if (!old) {
-		atomic64_inc(&table->inserted);
+	old = clickup_flow_link(table, flow);
+	if (!old)
 		return flow;
-	}
 	kmem_cache_free(clickup_flow_cache, flow);
 	atomic_dec(&table->count);
 	if (IS_ERR(old)) {
@@ -127,12 +289,7 @@ EXPORT_SYMBOL_GPL(clickup_flow_insert);
 
 void clickup_flow_remove(struct clickup_table *table, struct clickup_flow *flow)
 {
-	/* Only the caller that unlinks it may free it. */
-	if (rhashtable_remove_fast(&table->ht, &flow->node,
-				   clickup_flow_params))
-		return;
-	atomic_dec(&table->count);
-	call_rcu(&flow->rcu, clickup_flow_free_rcu);
+	clickup_flow_unlink(table, flow);
 }
 EXPORT_SYMBOL_GPL(clickup_flow_remove);
 
@@ -217,39 +374,121 @@ bool clickup_l4_parse(const struct sk_buff *skb, struct clickup_l4 *l4)
 }
 EXPORT_SYMBOL_GPL(clickup_l4_parse);
 
+/*
+ * Under the RCU read lock: every flow in buckets [*cursor, *cursor + n) of
+ * the table's current bucket array goes (all) or goes if expired. Returns
+ * true once *cursor is past the last bucket. Buckets rather than an
+ * rhashtable walker, as nf_conntrack's gc_worker does: a walker's next()
+ * may scan any number of empty buckets (a table emptied by the GC) in one
+ * call. A concurrent resize can make a pass miss or repeat some flows;
+ * the next pass has them.
+ */
+static bool clickup_table_scan(struct clickup_table *table,
+			       unsigned int *cursor, unsigned int n, bool all)
+{
+	const struct bucket_table *tbl;
+	struct clickup_flow *flow;
+	struct rhash_head *pos;
+
+	tbl = rht_dereference_rcu(table->ht.tbl, &table->ht);
+	for (; n && *cursor < tbl->size; n--, (*cursor)++) {
+		rht_for_each_entry_rcu(flow, pos, tbl, *cursor, node) {
+			if (all)
+				clickup_flow_remove(table, flow);
+			else
+				clickup_flow_reap(table, flow);
+		}
+	}
+	return *cursor >= tbl->size;
+}
+
+/*
+ * One run of the GC: at most CLICKUP_GC_BUDGET buckets, resuming the pass
+ * where the previous run stopped, CLICKUP_GC_STEP buckets per RCU read
+ * section.
+ */
 static void clickup_table_gc(struct work_struct *work)
 {
 	struct clickup_table *table = container_of(to_delayed_work(work),
 						   struct clickup_table, gc);
-	struct rhashtable_iter iter;
-	struct clickup_flow *flow;
+	unsigned int budget = CLICKUP_GC_BUDGET;
+	bool done = false;
+	u64 t0;
 
-	rhashtable_walk_enter(&table->ht, &iter);
-	rhashtable_walk_start(&iter);
-	while ((flow = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(flow))
-			continue;	/* -EAGAIN: resized, keep walking */
-		if (time_after(jiffies, READ_ONCE(flow->expires))) {
-			clickup_flow_remove(table, flow);
-			atomic64_inc(&table->expired);
-		}
+	if (!table->gc_walking) {
+		table->gc_walking = true;
+		table->gc_cursor = 0;
+		table->gc_pass_start = ktime_get_ns();
 	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+	while (budget && !done) {
+		t0 = ktime_get_ns();
+		rcu_read_lock();
+		done = clickup_table_scan(table, &table->gc_cursor,
+					  CLICKUP_GC_STEP, false);
+		rcu_read_unlock();
+		t0 = ktime_get_ns() - t0;
+		if (t0 > READ_ONCE(table->gc_step_ns))
+			WRITE_ONCE(table->gc_step_ns, t0);
+		budget -= CLICKUP_GC_STEP;
+		cond_resched();
+	}
+	if (!done) {
+		/* Budget spent: go on soon, from here. */
+		queue_delayed_work(system_power_efficient_wq, &table->gc, 1);
+		return;
+	}
+	table->gc_walking = false;
+	t0 = ktime_get_ns() - table->gc_pass_start;
+	if (t0 > READ_ONCE(table->gc_pass_ns))
+		WRITE_ONCE(table->gc_pass_ns, t0);
 	queue_delayed_work(system_power_efficient_wq, &table->gc,
-			   CLICKUP_GC_INTERVAL);
+			   clickup_gc_interval());
 }
 
-static void clickup_flow_free(void *ptr, void *arg)
+/*
+ * Removes every flow, in steps like the GC's; may sleep, so callers hold
+ * a reference on the table but no lock (a table of millions of flows must
+ * not keep the netns mutex, under which requests of its netns wait).
+ * Two passes: flows a resize moved behind the cursor are caught by the
+ * second; flows packets add meanwhile may stay.
+ */
+void clickup_table_flush(struct clickup_table *table)
+{
+	unsigned int cursor, pass;
+	bool done;
+
+	atomic_inc(&table->gen);
+	for (pass = 0; pass < 2 && atomic_read(&table->count); pass++) {
+		cursor = 0;
+		do {
+			rcu_read_lock();
+			done = clickup_table_scan(table, &cursor,
+						  CLICKUP_GC_STEP, true);
+			rcu_read_unlock();
+			cond_resched();
+		} while (!done);
+	}
+}
+
+static void clickup_flow_destroy(void *ptr, void *arg)
 {
 	kmem_cache_free(clickup_flow_cache, ptr);
 }
 
-static void clickup_table_free(struct clickup_table *table)
+/*
+ * The last reference is gone: no atom, dump or request can reach the
+ * table. Its flows are freed here, in clickup_wq after a grace period,
+ * never under the lock of whoever dropped that reference
+ * (rhashtable_free_and_destroy reschedules between buckets).
+ */
+static void clickup_table_free_work(struct work_struct *work)
 {
+	struct clickup_table *table = container_of(to_rcu_work(work),
+						   struct clickup_table,
+						   free_work);
+
 	cancel_delayed_work_sync(&table->gc);
-	/* No DAG refers to the table any more: no reader is left. */
-	rhashtable_free_and_destroy(&table->ht, clickup_flow_free, NULL);
+	rhashtable_free_and_destroy(&table->ht, clickup_flow_destroy, NULL);
 	kfree(table);
 }
 
@@ -270,6 +509,9 @@ struct clickup_table *clickup_table_get_net(struct net *net, const char *name,
 	struct clickup_table *table;
 	int err;
 
+	struct clickup_table_net *tn = clickup_table_net(net);
+	unsigned int limit = READ_ONCE(max_tables);
+
 	lockdep_assert_held(clickup_net_mutex(net));
 	if (!*name || strlen(name) >= CLICKUP_NAME_MAX) {
 		clickup_extack_fmt(extack, "table name '%s' is empty or too long",
@@ -281,6 +523,13 @@ struct clickup_table *clickup_table_get_net(struct net *net, const char *name,
 		refcount_inc(&table->ref);
 		return table;
 	}
+	if (tn->nr_tables >= limit) {
+		clickup_extack_fmt(extack,
+				   "cannot create table '%s': the netns has %u state tables, the limit (clickup.max_tables) is %u",
+				   name, tn->nr_tables, limit);
+		return ERR_PTR(-ENOSPC);
+	}
+	/* Charged to the caller's memory cgroup (the buckets are not). */
 	table = kzalloc(sizeof(*table), GFP_KERNEL_ACCOUNT);
 	if (!table)
 		return ERR_PTR(-ENOMEM);
@@ -293,10 +542,13 @@ struct clickup_table *clickup_table_get_net(struct net *net, const char *name,
 	table->max = CLICKUP_TABLE_DEFAULT_MAX;
 	/* One reference for the netns list, one for the caller. */
 	refcount_set(&table->ref, 2);
+	atomic_set(&table->gen, 1);
 	INIT_DELAYED_WORK(&table->gc, clickup_table_gc);
 	list_add_tail(&table->list, clickup_net_tables(net));
+	tn->nr_tables++;
+	tn->gen++;
 	queue_delayed_work(system_power_efficient_wq, &table->gc,
-			   CLICKUP_GC_INTERVAL);
+			   clickup_gc_interval());
 	pr_debug("table %s created\n", name);
 	return table;
 }
@@ -309,24 +561,45 @@ struct clickup_table *clickup_table_get(struct clickup_atom *atom,
 	struct clickup_table *table = clickup_table_get_net(atom->net, name,
 							    extack);
 
-	if (!IS_ERR(table))
+	if (!IS_ERR(table)) {
+		atomic_inc(&table->users);
 		strscpy(atom->table, name, sizeof(atom->table));
+	}
 	return table;
 }
 EXPORT_SYMBOL_GPL(clickup_table_get);
 
+/* Drops a reference of the core's own (a request, a dump, the list). */
+void clickup_table_unref(struct clickup_table *table)
+{
+	if (refcount_dec_and_test(&table->ref)) {
+		INIT_RCU_WORK(&table->free_work, clickup_table_free_work);
+		queue_rcu_work(clickup_wq, &table->free_work);
+	}
+}
+
+/* From an atom's destroy(): the reference clickup_table_get() took. */
 void clickup_table_put(struct clickup_table *table)
 {
-	if (table && refcount_dec_and_test(&table->ref))
-		clickup_table_free(table);
+	if (!table)
+		return;
+	atomic_dec(&table->users);
+	clickup_table_unref(table);
 }
 EXPORT_SYMBOL_GPL(clickup_table_put);
 
-/* Unlinks @table from its netns; it goes when its last user does. */
-void clickup_table_unlink(struct clickup_table *table)
+/*
+ * With the netns mutex held: unlinks @table from @net; it is freed (in
+ * clickup_wq) when its last user goes.
+ */
+void clickup_table_unlink(struct net *net, struct clickup_table *table)
 {
+	struct clickup_table_net *tn = clickup_table_net(net);
+
 	list_del(&table->list);
-	clickup_table_put(table);
+	tn->nr_tables--;
+	tn->gen++;
+	clickup_table_unref(table);
 }
 
 unsigned int clickup_flow_size(void)
@@ -336,7 +609,11 @@ unsigned int clickup_flow_size(void)
 
 static int __net_init clickup_table_net_init(struct net *net)
 {
-	INIT_LIST_HEAD(clickup_net_tables(net));
+	struct clickup_table_net *tn = clickup_table_net(net);
+
+	INIT_LIST_HEAD(&tn->tables);
+	tn->nr_tables = 0;
+	tn->gen = 1;
 	return 0;
 }
 
@@ -346,7 +623,7 @@ static void __net_exit clickup_table_net_exit(struct net *net)
 
 	mutex_lock(clickup_net_mutex(net));
 	list_for_each_entry_safe(table, tmp, clickup_net_tables(net), list)
-		clickup_table_unlink(table);
+		clickup_table_unlink(net, table);
 	mutex_unlock(clickup_net_mutex(net));
 }
 
@@ -373,7 +650,14 @@ int clickup_state_init(void)
 void clickup_state_exit(void)
 {
 	unregister_pernet_subsys(&clickup_table_net_ops);
-	/* Flows freed by call_rcu must be gone before their cache. */
+	/*
+	 * DAGs freed by rcu_work drop the last table references, tables are
+	 * freed by rcu_work, flows by call_rcu: all gone before the cache.
+	 */
+	rcu_barrier();
+	flush_workqueue(clickup_wq);
+	rcu_barrier();
+	flush_workqueue(clickup_wq);
 	rcu_barrier();
 	kmem_cache_destroy(clickup_flow_cache);
 }

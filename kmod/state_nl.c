@@ -12,20 +12,6 @@
 #include "compat.h"
 #include "internal.h"
 
-const struct nla_policy clickup_flow_policy[CLICKUP_FLOW_A_MAX + 1] = {
-	[CLICKUP_FLOW_A_PROTO]		= { .type = NLA_U8 },
-	[CLICKUP_FLOW_A_SADDR]		= { .type = NLA_BE32 },
-	[CLICKUP_FLOW_A_DADDR]		= { .type = NLA_BE32 },
-	[CLICKUP_FLOW_A_SPORT]		= { .type = NLA_BE16 },
-	[CLICKUP_FLOW_A_DPORT]		= { .type = NLA_BE16 },
-	[CLICKUP_FLOW_A_STATE]		= NLA_POLICY_MAX(NLA_U8, __CLICKUP_FLOW_S_MAX - 1),
-	[CLICKUP_FLOW_A_INIT_DIR]	= NLA_POLICY_MAX(NLA_U8, 1),
-	[CLICKUP_FLOW_A_FIN_DIR]	= NLA_POLICY_MAX(NLA_U8, 1),
-	[CLICKUP_FLOW_A_XADDR]		= { .type = NLA_BE32 },
-	[CLICKUP_FLOW_A_XPORT]		= { .type = NLA_BE16 },
-	[CLICKUP_FLOW_A_TIMEOUT]	= { .type = NLA_U32 },
-};
-
 static const char *clickup_table_name(struct genl_info *info)
 {
 	if (clickup_missing(info, CLICKUP_A_TABLE_NAME, "table name"))
@@ -81,16 +67,27 @@ static int clickup_table_fill(struct sk_buff *skb, struct netlink_callback *cb,
 	    nla_put_u64_64bit(skb, CLICKUP_TABLE_A_MEMORY,
 			      clickup_table_memory(table), CLICKUP_TABLE_A_PAD) ||
 	    nla_put_u32(skb, CLICKUP_TABLE_A_USERS,
-			refcount_read(&table->ref) - 1)) {
+			atomic_read(&table->users)) ||
+	    nla_put_u64_64bit(skb, CLICKUP_TABLE_A_GC_PASS_US,
+			      div_u64(READ_ONCE(table->gc_pass_ns), NSEC_PER_USEC),
+			      CLICKUP_TABLE_A_PAD) ||
+	    nla_put_u64_64bit(skb, CLICKUP_TABLE_A_GC_CHUNK_US,
+			      div_u64(READ_ONCE(table->gc_step_ns), NSEC_PER_USEC),
+			      CLICKUP_TABLE_A_PAD)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
 	nla_nest_end(skb, nest);
+	genl_dump_check_consistent(cb, hdr);
 	genlmsg_end(skb, hdr);
 	return 0;
 }
 
-/* Dump cursor: cb->args[0] = tables already sent. */
+/*
+ * Dump cursor: cb->args[0] = tables already sent. A table created or
+ * deleted between two parts of the dump flags NLM_F_DUMP_INTR (cb->seq is
+ * the netns's table generation, as nf_tables does with its base_seq).
+ */
 int clickup_nl_table_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct net *net = sock_net(skb->sk);
@@ -98,6 +95,7 @@ int clickup_nl_table_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	long idx = 0;
 
 	mutex_lock(clickup_net_mutex(net));
+	cb->seq = clickup_net_tables_gen(net);
 	list_for_each_entry(table, clickup_net_tables(net), list) {
 		if (idx < cb->args[0]) {
 			idx++;
@@ -115,58 +113,107 @@ int clickup_nl_table_dump(struct sk_buff *skb, struct netlink_callback *cb)
 int clickup_nl_table_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
+	struct nlattr *max = info->attrs[CLICKUP_A_TABLE_MAX];
+	unsigned int limit = clickup_table_max_limit();
 	struct clickup_table *table;
 	const char *name = clickup_table_name(info);
 
 	if (!name)
 		return -EINVAL;
+	if (max && nla_get_u32(max) > limit) {
+		NL_SET_BAD_ATTR(info->extack, max);
+		clickup_extack_fmt(info->extack,
+				   "table max %u is over the limit of %u entries (clickup.table_max_limit)",
+				   nla_get_u32(max), limit);
+		return -EINVAL;
+	}
 	mutex_lock(clickup_net_mutex(net));
 	table = clickup_table_get_net(net, name, info->extack);
 	if (!IS_ERR(table)) {
-		if (info->attrs[CLICKUP_A_TABLE_MAX])
-			WRITE_ONCE(table->max,
-				   nla_get_u32(info->attrs[CLICKUP_A_TABLE_MAX]));
-		clickup_table_put(table);
+		if (max)
+			WRITE_ONCE(table->max, nla_get_u32(max));
+		clickup_table_unref(table);
 	}
 	mutex_unlock(clickup_net_mutex(net));
 	return PTR_ERR_OR_ZERO(table);
 }
 
-static void clickup_table_flush(struct clickup_table *table)
+/*
+ * With the netns mutex held: the NE and atom that use table @name, for the
+ * message refusing its delete; false if no published DAG does (an atom of
+ * a DAG being built or being freed holds it).
+ */
+static bool clickup_table_user(struct net *net, const char *name,
+			       const char **ne_name, const char **atom_name)
 {
-	struct rhashtable_iter iter;
-	struct clickup_flow *flow;
+	struct clickup_ne *ne;
+	u32 i;
 
-	rhashtable_walk_enter(&table->ht, &iter);
-	rhashtable_walk_start(&iter);
-	while ((flow = rhashtable_walk_next(&iter)))
-		if (!IS_ERR(flow))
-			clickup_flow_remove(table, flow);
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+	list_for_each_entry(ne, clickup_net_nes(net), list) {
+		const struct clickup_dag *dag;
+
+		dag = rcu_dereference_protected(ne->dag,
+						lockdep_is_held(clickup_net_mutex(net)));
+		for (i = 0; dag && i < dag->nr_atoms; i++) {
+			if (strcmp(dag->atoms[i]->table, name))
+				continue;
+			*ne_name = ne->name;
+			*atom_name = dag->atoms[i]->name;
+			return true;
+		}
+	}
+	return false;
 }
 
-/* TABLE_FLUSH empties a table; TABLE_DEL also forgets it. */
+/*
+ * TABLE_FLUSH empties a table; TABLE_DEL also forgets it, but only when no
+ * atom uses it (EBUSY, as nf_tables_delset does): a forgotten table still
+ * in a DAG would take flows that no restore or show could reach again.
+ * The flows go after the netns mutex is dropped: a flush walks the table
+ * holding only a reference, a deleted table is freed by its last put.
+ */
 int clickup_nl_table_empty(struct sk_buff *skb, struct genl_info *info)
 {
 	bool forget = info->genlhdr->cmd == CLICKUP_CMD_TABLE_DEL;
-	struct clickup_table *table;
+	struct net *net = genl_info_net(info);
 	const char *name = clickup_table_name(info);
+	const char *ne_name, *atom_name;
+	struct clickup_table *table;
+	unsigned int users;
+	int err = 0;
 
 	if (!name)
 		return -EINVAL;
-	mutex_lock(clickup_net_mutex(genl_info_net(info)));
-	table = clickup_table_lookup(genl_info_net(info), name, info->extack);
-	if (table) {
-		clickup_table_flush(table);
-		/* Atoms still using a forgotten table keep it, empty. */
-		if (forget)
-			clickup_table_unlink(table);
+	mutex_lock(clickup_net_mutex(net));
+	table = clickup_table_lookup(net, name, info->extack);
+	if (!table) {
+		err = -ENOENT;
+		goto unlock;
 	}
-	mutex_unlock(clickup_net_mutex(genl_info_net(info)));
-	if (!table)
-		return -ENOENT;
-	pr_info("table %s %s\n", name, forget ? "deleted" : "flushed");
+	users = atomic_read(&table->users);
+	if (forget && users) {
+		if (clickup_table_user(net, name, &ne_name, &atom_name))
+			clickup_extack_fmt(info->extack,
+					   "table '%s' is in use by NE '%s' (atom '%s'): delete the NE first, or flush the table",
+					   name, ne_name, atom_name);
+		else
+			clickup_extack_fmt(info->extack,
+					   "table '%s' is in use by %u atoms of a DAG being built or freed",
+					   name, users);
+		err = -EBUSY;
+		goto unlock;
+	}
+	refcount_inc(&table->ref);
+	if (forget)
+		clickup_table_unlink(net, table);
+unlock:
+	mutex_unlock(clickup_net_mutex(net));
+	if (err)
+		return err;
+	if (!forget)
+		clickup_table_flush(table);
+	clickup_table_unref(table);
+	clickup_log(net, "table %s %s\n", name, forget ? "deleted" : "flushed");
 	return 0;
 }
 
@@ -187,8 +234,12 @@ static int clickup_flow_put(struct sk_buff *skb, const struct clickup_flow *flow
 	    nla_put_be32(skb, CLICKUP_FLOW_A_XADDR, READ_ONCE(flow->xaddr)) ||
 	    nla_put_be16(skb, CLICKUP_FLOW_A_XPORT, flow->xport) ||
 	    nla_put_u32(skb, CLICKUP_FLOW_A_TIMEOUT,
-			left > 0 ? jiffies_to_msecs(left) : 0))
+			left > 0 ? jiffies_to_msecs(left) : 0)) {
+		/* No half flow at the end of a batch: it starts the next. */
+		if (nest)
+			nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
+	}
 	nla_nest_end(skb, nest);
 	return 0;
 }
@@ -196,6 +247,7 @@ static int clickup_flow_put(struct sk_buff *skb, const struct clickup_flow *flow
 struct clickup_flow_dump {
 	struct rhashtable_iter	iter;
 	struct clickup_table	*table;
+	u32			restarts;	/* walks restarted by a resize */
 };
 
 /*
@@ -219,7 +271,7 @@ int clickup_nl_flow_dump_start(struct netlink_callback *cb)
 		return 0;
 	d = kzalloc(sizeof(*d), GFP_KERNEL);
 	if (!d) {
-		clickup_table_put(table);
+		clickup_table_unref(table);
 		return -ENOMEM;
 	}
 	d->table = table;
@@ -234,13 +286,20 @@ int clickup_nl_flow_dump_done(struct netlink_callback *cb)
 
 	if (d) {
 		rhashtable_walk_exit(&d->iter);
-		clickup_table_put(d->table);
+		clickup_table_unref(d->table);
 		kfree(d);
 	}
 	return 0;
 }
 
-/* One message per batch of flows; a walk that sees a resize may repeat. */
+/*
+ * One message per batch of flows. NLM_F_DUMP_INTR marks the batches after
+ * a netlink change of the table (restore, flush, delete of a flow) or a
+ * resize that restarted the walk (flows may then repeat): cb->seq is the
+ * table's generation plus the restarts. Flows the packet path adds or the
+ * GC removes do not: a live table has no snapshot. Expired flows, which
+ * the packet path no longer sees, are left out.
+ */
 int clickup_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct clickup_flow_dump *d = (struct clickup_flow_dump *)cb->args[0];
@@ -270,16 +329,24 @@ int clickup_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	for (;;) {
 		/* Peek first: a flow that does not fit starts the next skb. */
 		flow = rhashtable_walk_peek(&d->iter);
-		if (PTR_ERR(flow) == -EAGAIN)
+		if (PTR_ERR(flow) == -EAGAIN) {
+			d->restarts++;
 			continue;
-		if (IS_ERR_OR_NULL(flow) || clickup_flow_put(skb, flow))
+		}
+		if (IS_ERR_OR_NULL(flow))
 			break;
+		if (!clickup_flow_expired(flow)) {
+			if (clickup_flow_put(skb, flow))
+				break;
+			n++;
+		}
 		rhashtable_walk_next(&d->iter);
-		n++;
 	}
 	rhashtable_walk_stop(&d->iter);
 	if (!n)
 		goto cancel;
+	cb->seq = atomic_read(&d->table->gen) + d->restarts;
+	genl_dump_check_consistent(cb, hdr);
 	genlmsg_end(skb, hdr);
 	return skb->len;
 cancel:
@@ -341,6 +408,7 @@ int clickup_nl_flow_del(struct sk_buff *skb, struct genl_info *info)
 	if (flow)
 		clickup_flow_remove(table, flow);
 	rcu_read_unlock();
+	atomic_inc(&table->gen);
 	if (!flow) {
 		NL_SET_ERR_MSG(info->extack, "no such flow in the table");
 		err = -ENOENT;
@@ -351,12 +419,57 @@ out:
 }
 
 /*
+ * A restored flow, every field set before it is published. A whitelist
+ * flow (a TCP state) is keyed as the packet path keys it, lower endpoint
+ * first, whatever the direction it was given in (its directions follow);
+ * a generic flow (a NAT mapping) is keyed exactly as given. Its timer is
+ * TIMEOUT ms if given, at most its state's full timeout. Returns false
+ * for a flow already expired (TIMEOUT 0), which is not restored.
+ */
+static bool clickup_flow_from_nl(struct clickup_flow *flow,
+				 const struct nlattr *nla)
+{
+	struct nlattr *tb[CLICKUP_FLOW_A_MAX + 1];
+	unsigned long timeout;
+	u8 swapped = 0;
+
+	/* Both already passed clickup_flow_parse(). */
+	nla_parse_nested(tb, CLICKUP_FLOW_A_MAX, nla, clickup_flow_policy, NULL);
+	clickup_flow_parse(nla, &flow->key, NULL);
+	flow->state = tb[CLICKUP_FLOW_A_STATE] ?
+		nla_get_u8(tb[CLICKUP_FLOW_A_STATE]) : CLICKUP_FLOW_GENERIC;
+	if (flow->state != CLICKUP_FLOW_GENERIC)
+		swapped = clickup_flow_key_normalise(&flow->key);
+	if (tb[CLICKUP_FLOW_A_INIT_DIR])
+		flow->init_dir = nla_get_u8(tb[CLICKUP_FLOW_A_INIT_DIR]) ^ swapped;
+	if (tb[CLICKUP_FLOW_A_FIN_DIR])
+		flow->fin_dir = nla_get_u8(tb[CLICKUP_FLOW_A_FIN_DIR]) ^ swapped;
+	if (tb[CLICKUP_FLOW_A_XADDR])
+		flow->xaddr = nla_get_be32(tb[CLICKUP_FLOW_A_XADDR]);
+	if (tb[CLICKUP_FLOW_A_XPORT])
+		flow->xport = nla_get_be16(tb[CLICKUP_FLOW_A_XPORT]);
+	timeout = clickup_flow_state_timeout(flow->state);
+	if (tb[CLICKUP_FLOW_A_TIMEOUT]) {
+		u32 ms = nla_get_u32(tb[CLICKUP_FLOW_A_TIMEOUT]);
+
+		if (!ms)
+			return false;
+		timeout = min(timeout, msecs_to_jiffies(ms));
+	}
+	flow->expires = jiffies + timeout;
+	return true;
+}
+
+/*
  * Restore: every flow of the message is parsed before any is inserted, so
  * a malformed one changes nothing. Flows already present are kept as they
- * are (the running table wins) and counted as skipped.
+ * are (the running table wins) and counted as skipped. The flows are
+ * charged to the caller's memory cgroup; past its limit the restore stops
+ * with ENOMEM (and no OOM kill).
  */
 int clickup_nl_flow_new(struct sk_buff *skb, struct genl_info *info)
 {
+	const gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN;
 	const char *name = clickup_table_name(info);
 	struct clickup_flow_key key;
 	struct clickup_table *table;
@@ -383,45 +496,45 @@ int clickup_nl_flow_new(struct sk_buff *skb, struct genl_info *info)
 		return PTR_ERR(table);
 	}
 	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
-		struct nlattr *tb[CLICKUP_FLOW_A_MAX + 1];
 		struct clickup_flow *flow;
-		bool existed;
-		u8 state;
 
 		if (nla_type(nla) != CLICKUP_A_FLOW)
 			continue;
-		nla_parse_nested(tb, CLICKUP_FLOW_A_MAX, nla, clickup_flow_policy,
-				 NULL);
-		clickup_flow_parse(nla, &key, NULL);
-		state = tb[CLICKUP_FLOW_A_STATE] ?
-			nla_get_u8(tb[CLICKUP_FLOW_A_STATE]) : CLICKUP_FLOW_GENERIC;
-		local_bh_disable();
-		flow = clickup_flow_insert(table, &key, state, &existed);
-		local_bh_enable();
+		flow = clickup_flow_alloc(gfp);
 		if (!flow) {
 			clickup_extack_fmt(info->extack,
-					   "table '%s' is full: %u of %u flows restored",
-					   name, added, n);
-			err = -ENOSPC;
+					   "out of memory (memory cgroup limit?): %u of %u flows restored to table '%s'",
+					   added, n, name);
+			err = -ENOMEM;
 			break;
 		}
-		if (existed)
+		if (!clickup_flow_from_nl(flow, nla)) {
+			clickup_flow_free(flow);
 			continue;
-		if (tb[CLICKUP_FLOW_A_INIT_DIR])
-			flow->init_dir = nla_get_u8(tb[CLICKUP_FLOW_A_INIT_DIR]);
-		if (tb[CLICKUP_FLOW_A_FIN_DIR])
-			flow->fin_dir = nla_get_u8(tb[CLICKUP_FLOW_A_FIN_DIR]);
-		if (tb[CLICKUP_FLOW_A_XPORT])
-			flow->xport = nla_get_be16(tb[CLICKUP_FLOW_A_XPORT]);
-		if (tb[CLICKUP_FLOW_A_XADDR]) {
-			__be32 xaddr = nla_get_be32(tb[CLICKUP_FLOW_A_XADDR]);
-
-			/* Pairs with nat's acquire: xaddr set means xport is. */
-			smp_store_release(&flow->xaddr, xaddr);
+		}
+		err = clickup_flow_add(table, flow);
+		if (err) {
+			clickup_flow_free(flow);
+			if (err == -EEXIST) {
+				err = 0;
+				continue;
+			}
+			if (err == -ENOSPC)
+				clickup_extack_fmt(info->extack,
+						   "table '%s' is full: %u of %u flows restored",
+						   name, added, n);
+			else
+				clickup_extack_fmt(info->extack,
+						   "table '%s': cannot insert a flow (%d): %u of %u flows restored",
+						   name, err, added, n);
+			break;
 		}
 		added++;
+		cond_resched();
 	}
-	clickup_table_put(table);
+	if (added)
+		atomic_inc(&table->gen);
+	clickup_table_unref(table);
 	mutex_unlock(clickup_net_mutex(genl_info_net(info)));
 	if (err)
 		return err;

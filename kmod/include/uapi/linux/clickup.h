@@ -180,6 +180,12 @@ enum clickup_table_attr {
 	CLICKUP_TABLE_A_ENTRY_SIZE,	/* u32: bytes of one flow object */
 	CLICKUP_TABLE_A_MEMORY,		/* u64: flows + hash buckets, bytes */
 	CLICKUP_TABLE_A_USERS,		/* u32: atoms using the table */
+	CLICKUP_TABLE_A_GC_PASS_US,	/* u64: wall time of the longest
+					 * whole GC pass so far, us
+					 */
+	CLICKUP_TABLE_A_GC_CHUNK_US,	/* u64: longest GC step (one RCU
+					 * read section) so far, us
+					 */
 	__CLICKUP_TABLE_A_MAX,
 };
 #define CLICKUP_TABLE_A_MAX (__CLICKUP_TABLE_A_MAX - 1)
