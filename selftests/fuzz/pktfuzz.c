@@ -317,8 +317,10 @@ static size_t build(uint8_t *f, enum cls c)
 		case 2: f[14] = (uint8_t)((rndn(16) << 4) | (f[14] & 15)); break;
 		default: f[14 + 20 + 12] = (uint8_t)(rndn(16) << 4); break;
 		}
-		if (chance(70))		/* keep the checksum right */
-			put16(f + 24, 0), put16(f + 24, csum(f + 14, 20));
+		if (chance(70)) {	/* keep the checksum right */
+			put16(f + 24, 0);
+			put16(f + 24, csum(f + 14, 20));
+		}
 		return n;
 	case C_IPV6:
 		n = eth(f, ETH_P_IPV6);
@@ -338,6 +340,16 @@ static size_t build(uint8_t *f, enum cls c)
 			f[rndn((uint32_t)n)] ^= (uint8_t)(1u << rndn(8));
 		return n;
 	}
+}
+
+static unsigned long refused_total(const unsigned long *r)
+{
+	unsigned long s = 0;
+	int c;
+
+	for (c = 0; c < C_MAX; c++)
+		s += r[c];
+	return s;
 }
 
 static double now(void)
@@ -436,6 +448,7 @@ int main(int argc, char **argv)
 	}
 	t = now() - t0;
 
+	printf("# sent-total %lu\n", total - refused_total(refused));
 	printf("# %lu frames in %.1f s (%.0f/s); sent (refused by send) per class:\n#",
 	       total, t, (double)total / (t > 0 ? t : 1));
 	for (c = 0; c < C_MAX; c++)
