@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The generic netlink fuzzer (nlfuzz, built from the family's own policy)
-# for FUZZ_SECONDS (default 20) or FUZZ_NL_COUNT messages, in a netns of
+# for FUZZ_SECONDS (default 10) or FUZZ_NL_COUNT messages, in a netns of
 # its own with a veth pair for fromdevice/todevice atoms. Then a valid
 # create/show/delete with clickupctl must still work. FUZZ_SEED=N
 # replays a run; the seed is printed either way. A kernel splat fails the
@@ -14,7 +14,7 @@ require_clickup
 NLFUZZ=$SELFTESTS/fuzz/nlfuzz
 [ -x "$NLFUZZ" ] || skip "no $NLFUZZ (make -C selftests)"
 
-SECS=${FUZZ_SECONDS:-20}
+SECS=${FUZZ_SECONDS:-10}
 COUNT=${FUZZ_NL_COUNT:-100000000}
 SEED=${FUZZ_SEED:-$(( (RANDOM << 30) ^ (RANDOM << 15) ^ RANDOM ))}
 NS=ns_nlfz-$SFX
@@ -27,7 +27,9 @@ ip -n "$NS" link set f0 up
 ip -n "$NS" link set f1 up
 
 log "nlfuzz for ${SECS} s, seed $SEED (replay: FUZZ_SEED=$SEED)"
-ns_exec "$NS" "$NLFUZZ" --seed "$SEED" -n "$COUNT" -t "$SECS" --dev f0,f1,lo ||
+# DAGs use f1 only: f1 sends to f0, which has no NE (fromdevice and
+# todevice on two ends of a pair, or on lo, would loop packets forever)
+ns_exec "$NS" "$NLFUZZ" --seed "$SEED" -n "$COUNT" -t "$SECS" --dev f1 ||
 	fail "nlfuzz (seed $SEED)"
 
 # clickupctl still works after the fuzz, in the fuzzed netns

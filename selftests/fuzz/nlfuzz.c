@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,12 @@
 
 #include "nlfuzz.h"
 
+#define HANG_SECS	60	/* a create may autoload many modules */
+
 static uint64_t rng_state;
+static uint64_t seed;
+static unsigned long cur_index;
+static struct msg *cur_msg;
 
 uint64_t rnd(void)
 {
@@ -56,6 +62,18 @@ static void hexdump(const char *what, const uint8_t *p, size_t n)
 	for (i = 0; i < n; i++)
 		printf("%02x", p[i]);
 	printf("\n");
+}
+
+/* A request the kernel sits on (doit runs inside our send()): say which. */
+static void on_alarm(int sig)
+{
+	(void)sig;
+	printf("not ok - message %lu blocked in the kernel for %d s, seed %llu\n",
+	       cur_index, HANG_SECS, (unsigned long long)seed);
+	if (cur_msg)
+		hexdump("it was", cur_msg->buf, cur_msg->len);
+	fflush(stdout);
+	_exit(1);
 }
 
 /* A socket filter returning 1: lets valid DAGs carry bpf atoms. */
@@ -260,7 +278,6 @@ int main(int argc, char **argv)
 	unsigned long by_kind[K_MAX] = { 0 };
 	double kind_time[K_MAX] = { 0 }, tk;
 	double secs = 60, t0, t;
-	uint64_t seed = 0;
 	bool seeded = false, check = true, verbose = false, print_pol = false;
 	const char *devs = NULL;
 	int fd, c, err, bad = 0, bpf_fd;
@@ -301,6 +318,8 @@ int main(int argc, char **argv)
 	if (print_pol || verbose)
 		family_print(&fam);
 
+	signal(SIGALRM, on_alarm);
+	cur_msg = &m;
 	t0 = now();
 	for (i = 0; i < count && (t = now()) - t0 < secs; i++) {
 		enum kind k;
@@ -325,6 +344,8 @@ int main(int argc, char **argv)
 				 kind_name[k]);
 			hexdump(what, m.buf, m.len);
 		}
+		cur_index = i;
+		alarm(HANG_SECS);
 		tk = now();
 		if (k == K_ABANDON) {
 			abandon_dump(&m, &st);
@@ -347,6 +368,7 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
+	alarm(0);
 	t = now() - t0;
 
 	printf("# sent %lu messages in %.1f s (%.0f/s), %lu refused by send()\n",

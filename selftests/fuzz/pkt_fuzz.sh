@@ -5,7 +5,7 @@
 # pktfuzz sends seeded random and mutated frames (truncated at every
 # layer, IP options, fragments, VLAN/QinQ, bad checksums, wrong
 # IHL/length/doff, IPv6 extension headers, min and beyond-MTU sizes) into
-# frames.click for FUZZ_SECONDS (default 15), while TCP runs through
+# frames.click for FUZZ_SECONDS (default 10), while TCP runs through
 # gso.click (veth, GSO/GRO: payload in frags) and hooks.click (loopback).
 # Fails on a kernel splat, a failed or corrupted transfer, NEs that stop
 # answering or cannot be deleted. FUZZ_SEED=N replays the frames.
@@ -17,7 +17,7 @@ require_clickup
 require_cmd socat sha256sum ss
 [ -x "$PKTFUZZ" ] || skip "no $PKTFUZZ (make -C selftests)"
 
-SECS=${FUZZ_SECONDS:-15}
+SECS=${FUZZ_SECONDS:-10}
 COUNT=${FUZZ_PKT_COUNT:-100000000}
 SEED=${FUZZ_SEED:-$(( (RANDOM << 30) ^ (RANDOM << 15) ^ RANDOM ))}
 MB=${FUZZ_TCP_MB:-4}

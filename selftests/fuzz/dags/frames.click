@@ -4,7 +4,9 @@
 // outframes.click), goes to the stack (to hooks.click) or is dropped.
 in  :: FromDevice(i1);
 out :: ToDevice(o0);
-c   :: Classifier(12/0800, 12/86dd, 12/8100, 12/88a8 16/8100, -);
+// The stack takes the outer VLAN tag off before netdev ingress
+// (skb_vlan_untag): 12/8100 sees the inner tag of QinQ frames only.
+c   :: Classifier(12/0800, 12/86dd, 12/8100, 12/0806, -);
 
 c [0] -> strip :: Strip(14) -> chk :: CheckIPHeader -> ipc :: IPClassifier(tcp, udp, icmp, -);
 in -> c;
@@ -17,7 +19,7 @@ rs [1] -> ok :: Counter;
 sc [0] -> ws :: WriteState(fzt) -> ok;
 sc [1] -> ok;
 sc [2] -> Discard;
-ok -> un :: Unstrip(14) -> enc :: Encap(0x0800, 02:00:00:00:00:01, 02:00:00:00:00:02) -> out;
+ok -> enc :: Encap(0x0800, 02:00:00:00:00:01, 02:00:00:00:00:02) -> out;
 
 // UDP: NAT, both directions
 ipc [1] -> nat :: NAT(fzn, 10.0.0.254, 20000-20099);
@@ -29,8 +31,8 @@ nat [2] -> nomap :: Log(fz-nomap) -> Discard;
 ipc [2] -> lg :: Log(fz-icmp) -> Accept;
 ipc [3] -> Accept;
 
-// IPv6 to the stack; VLAN and QinQ checked in place, then out
+// IPv6 to the stack; QinQ's inner tag checked in place, then out; ARP
 c [1] -> v6 :: Counter -> Accept;
 c [2] -> vchk :: CheckIPHeader(18) -> vl :: Strip(18) -> Unstrip(18) -> out;
-c [3] -> qchk :: CheckIPHeader(22) -> out;
+c [3] -> arp :: Counter -> Discard;
 c [4] -> other :: Log(fz-other) -> Discard;
