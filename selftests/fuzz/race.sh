@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Everything at once for FUZZ_SECONDS (default 10): nlfuzz and pktfuzz
+# Everything at once for FUZZ_RACE_SECONDS or FUZZ_SECONDS (default 10): nlfuzz and pktfuzz
 # in the pkt_fuzz topology with its NEs live, a loop of valid
 # create/upgrade/show/delete with clickupctl, a loop that deletes and
 # recreates the veth pair under fromdevice (and whole namespaces with an
@@ -19,7 +19,7 @@ require_cmd socat rmmod modprobe
 NLFUZZ=$SELFTESTS/fuzz/nlfuzz
 [ -x "$PKTFUZZ" ] && [ -x "$NLFUZZ" ] || skip "fuzzers not built (make -C selftests)"
 
-SECS=${FUZZ_SECONDS:-10}
+SECS=${FUZZ_RACE_SECONDS:-${FUZZ_SECONDS:-10}}
 SEED=${FUZZ_SEED:-$(( (RANDOM << 30) ^ (RANDOM << 15) ^ RANDOM ))}
 PIN=ns_pin-$SFX
 EXTRA_NS+=("$PIN")
