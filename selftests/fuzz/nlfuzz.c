@@ -335,6 +335,8 @@ int main(int argc, char **argv)
 				fam = nf;
 			}
 		}
+		if (i && !(i % 10000))
+			printf("# %lu messages at %.0f s\n", i, t - t0);
 		k = gen_message(&m, &fam, (uint32_t)i + 1, &dump);
 		by_kind[k]++;
 		if (i >= hex_from) {

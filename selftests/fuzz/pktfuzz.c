@@ -426,8 +426,13 @@ int main(int argc, char **argv)
 		enum cls cl;
 		size_t n;
 
-		if (!(i & 255) && now() - t0 >= secs)
-			break;
+		if (!(i & 255)) {
+			t = now() - t0;
+			if (t >= secs)
+				break;
+			if (i && !(i % 200000))
+				printf("# %lu frames at %.0f s\n", i, t);
+		}
 		cl = (enum cls)rndn(C_MAX);
 		n = build(f, cl);
 		k = (int)rndn((uint32_t)nif);
