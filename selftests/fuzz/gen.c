@@ -21,7 +21,8 @@ const char *const kind_name[K_MAX] = {
 
 /* Names are drawn from small pools so requests meet existing objects. */
 static const char *const ne_pool[] = { "z0", "z1", "z2", "z3" };
-static const char *const tbl_pool[] = { "t0", "t1", "t2", "fw" };
+/* fzt, fzn: the whitelist and NAT tables of pkt_lib.sh's live NEs (race.sh) */
+static const char *const tbl_pool[] = { "t0", "t1", "t2", "fw", "fzt", "fzn" };
 static const char *const type_pool[] = {
 	"fromdevice", "fromhook", "todevice", "discard", "accept", "counter",
 	"classifier", "strip", "unstrip", "checkipheader", "ipclassifier",

@@ -28,7 +28,7 @@
 
 #include "nlfuzz.h"
 
-#define HANG_SECS	60	/* a create may autoload many modules */
+#define HANG_SECS	120	/* a create may autoload many modules (KASAN, TCG) */
 
 static uint64_t rng_state;
 static uint64_t seed;
