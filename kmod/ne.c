@@ -56,6 +56,16 @@ u32 clickup_net_seq(struct net *net)
 	return READ_ONCE(clickup_net(net)->seq);
 }
 
+/**
+ * clickup_net_log_ok - may a tenant-triggered log line be printed for @net
+ * @net: the netns whose element or packet causes the line
+ *
+ * The initial netns always may; another only with
+ * net.netfilter.nf_log_all_netns=1, as the kernel's LOG target. Either way
+ * at most 100 lines per 5 s per netns. Callable from any context.
+ *
+ * Return: true if the caller may print one line now.
+ */
 bool clickup_net_log_ok(struct net *net)
 {
 	if (!net_eq(net, &init_net) && !READ_ONCE(sysctl_nf_log_all_netns))

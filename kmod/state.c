@@ -126,6 +126,15 @@ bool clickup_flow_expired(const struct clickup_flow *flow)
 	return time_after(jiffies, READ_ONCE(flow->expires));
 }
 
+/**
+ * clickup_flow_lookup - the live flow of @key in @table
+ * @table: a table the caller's atom holds (clickup_table_get())
+ * @key: normalised key (clickup_flow_key_normalise())
+ *
+ * Under RCU (the packet path). An expired flow counts as absent.
+ *
+ * Return: the flow, valid until the RCU read section ends, or NULL.
+ */
 struct clickup_flow *clickup_flow_lookup(struct clickup_table *table,
 					 const struct clickup_flow_key *key)
 {
@@ -235,9 +244,17 @@ int clickup_flow_add(struct clickup_table *table, struct clickup_flow *flow)
 	return IS_ERR(old) ? PTR_ERR(old) : -EEXIST;
 }
 
-/*
- * Returns the flow for @key, inserting one in @state if there is none
- * (*existed tells which); NULL when the table is full or memory is short.
+/**
+ * clickup_flow_insert - find or add the flow of @key
+ * @table: a table the caller's atom holds
+ * @key: normalised key
+ * @state: the state of a new flow (enum clickup_flow_state)
+ * @existed: set to whether the flow was already there
+ *
+ * Under RCU, from the packet path; allocates with GFP_ATOMIC.
+ *
+ * Return: the flow, or NULL when the table is full (counted as refused)
+ * or memory is short.
  */
 struct clickup_flow *clickup_flow_insert(struct clickup_table *table,
 					 const struct clickup_flow_key *key,
@@ -287,12 +304,23 @@ fail:
 }
 EXPORT_SYMBOL_GPL(clickup_flow_insert);
 
+/**
+ * clickup_flow_remove - unlink @flow from @table; freed after a grace period
+ * @table: the flow's table
+ * @flow: a flow from clickup_flow_lookup() or clickup_flow_insert()
+ */
 void clickup_flow_remove(struct clickup_table *table, struct clickup_flow *flow)
 {
 	clickup_flow_unlink(table, flow);
 }
 EXPORT_SYMBOL_GPL(clickup_flow_remove);
 
+/**
+ * clickup_flow_set_state - move @flow to @state and restart its timeout
+ * @table: the flow's table
+ * @flow: the flow
+ * @state: enum clickup_flow_state
+ */
 void clickup_flow_set_state(struct clickup_table *table,
 			    struct clickup_flow *flow, u8 state)
 {
@@ -303,6 +331,14 @@ void clickup_flow_set_state(struct clickup_table *table,
 }
 EXPORT_SYMBOL_GPL(clickup_flow_set_state);
 
+/**
+ * clickup_flow_refresh - restart @flow's timeout in its current state
+ * @table: the flow's table
+ * @flow: the flow
+ *
+ * Writes only when the expiry moves by more than a second, so busy flows
+ * do not bounce their cache line on every packet.
+ */
 void clickup_flow_refresh(struct clickup_table *table, struct clickup_flow *flow)
 {
 	unsigned long expires = jiffies + clickup_timeout(READ_ONCE(flow->state));
@@ -313,7 +349,15 @@ void clickup_flow_refresh(struct clickup_table *table, struct clickup_flow *flow
 }
 EXPORT_SYMBOL_GPL(clickup_flow_refresh);
 
-/* Orders the endpoints; returns 1 if they were swapped, else 0. */
+/**
+ * clickup_flow_key_normalise - order the endpoints of @key
+ * @key: a key as seen on the wire; rewritten in place
+ *
+ * Both directions of a connection normalise to one key.
+ *
+ * Return: 1 if the endpoints were swapped (the packet goes from the
+ * higher endpoint to the lower), else 0.
+ */
 u8 clickup_flow_key_normalise(struct clickup_flow_key *key)
 {
 	u32 a0 = ntohl(key->addr[0]), a1 = ntohl(key->addr[1]);
@@ -326,9 +370,17 @@ u8 clickup_flow_key_normalise(struct clickup_flow_key *key)
 }
 EXPORT_SYMBOL_GPL(clickup_flow_key_normalise);
 
-/*
- * IPv4 header at the skb's network header (set by the stack, or by
- * checkipheader), which may lie after a MAC header still in the data.
+/**
+ * clickup_l4_parse - the 5-tuple and TCP flags of an IPv4 packet
+ * @skb: the packet; its IPv4 header at the network header (set by the
+ *	 stack, or by checkipheader), which may lie after a MAC header still
+ *	 in the data
+ * @l4: filled in: key as seen (not normalised), offsets from skb->data,
+ *	TCP flags
+ *
+ * Return: false when there is no IPv4 header there, or a TCP/UDP header
+ * is cut short; other protocols and later fragments get a key of their
+ * addresses and protocol only.
  */
 bool clickup_l4_parse(const struct sk_buff *skb, struct clickup_l4 *l4)
 {
@@ -553,7 +605,16 @@ struct clickup_table *clickup_table_get_net(struct net *net, const char *name,
 	return table;
 }
 
-/* From an atom's init(): also records the table's name on the atom. */
+/**
+ * clickup_table_get - the state table @name of the atom's netns
+ * @atom: the atom being initialised (from its init())
+ * @name: table name, created if the netns has none of that name
+ * @extack: for the reason of a refusal
+ *
+ * Also records the name on the atom (show, and the delete check).
+ *
+ * Return: a reference to drop with clickup_table_put(), or an ERR_PTR.
+ */
 struct clickup_table *clickup_table_get(struct clickup_atom *atom,
 					const char *name,
 					struct netlink_ext_ack *extack)
@@ -578,7 +639,13 @@ void clickup_table_unref(struct clickup_table *table)
 	}
 }
 
-/* From an atom's destroy(): the reference clickup_table_get() took. */
+/**
+ * clickup_table_put - drop the reference clickup_table_get() took
+ * @table: the table, or NULL
+ *
+ * From an atom's destroy(). A table the netns no longer lists is freed
+ * with its last reference.
+ */
 void clickup_table_put(struct clickup_table *table)
 {
 	if (!table)
