@@ -4,19 +4,9 @@
 # validation, convert round trips, JSON, usage errors, and the netlink
 # error paths that work without clickup.ko.
 #   tests/run.sh [path/to/clickupctl]
-set -u
-HERE=$(cd "$(dirname "$0")" && pwd)
-CTL=$(realpath "${1:-$HERE/../clickupctl}")
+. "$(dirname "$0")/lib.sh" "$@"
 SEED=${SEED:-$HERE/../../../shared/seed/clickup-demo}
 [ -d "$SEED" ] || SEED=/work/shared/seed/clickup-demo
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-
-n=0 failed=0
-ok()   { n=$((n + 1)); echo "ok $n - $1"; }
-nok()  { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 
 # expect NAME RC STDOUT-SUBSTRING STDERR-SUBSTRING -- CMD...: runs CMD,
 # compares exit code and (when non-empty) looks for the substrings.
