@@ -303,6 +303,27 @@ static bool element_body(struct parser *ps, struct lexer *lx, struct scope *sc,
 	return create(ps, lx, sc, NULL, &cr, id.loc, e);
 }
 
+static bool starts_element(enum tok t)
+{
+	return t == T_IDENT || t == T_LBRACE || t == T_LPAREN || t == T_VAR;
+}
+
+/* "[n] -> ..." starting a chain in a body: Click's implied input. */
+static bool implied_input(struct lexer *lx, const struct scope *sc,
+			  struct endlist *l)
+{
+	uint32_t op[MAX_LIST];
+	struct loc at;
+	size_t n;
+
+	if (!ports(lx, op, &n, &at))
+		return false;
+	for (l->n = 0; l->n < n; l->n++)
+		l->v[l->n] = (struct end){ .in = -1, .out = sc->in, .op = op[l->n],
+					   .has_op = true, .loc = at, .op_loc = at };
+	return true;
+}
+
 /* [ports] element [ports]: one entry per port of a port list. */
 static bool element(struct parser *ps, struct lexer *lx, struct scope *sc,
 		    struct endlist *l)
@@ -311,9 +332,15 @@ static bool element(struct parser *ps, struct lexer *lx, struct scope *sc,
 	size_t ni, no, n;
 	struct end e = { 0 };
 
-	if (!ports(lx, ip, &ni, &e.ip_loc) || !element_body(ps, lx, sc, &e) ||
-	    !ports(lx, op, &no, &e.op_loc))
+	if (!ports(lx, ip, &ni, &e.ip_loc))
 		return false;
+	if (ni && sc->out >= 0 && !starts_element(lx->cur.t)) {
+		/* "... -> [n]" ends the chain in a body: Click's implied output */
+		e = (struct end){ .in = sc->out, .out = -1, .loc = e.ip_loc };
+		no = 0;
+	} else if (!element_body(ps, lx, sc, &e) || !ports(lx, op, &no, &e.op_loc)) {
+		return false;
+	}
 	if (ni > 1 && no > 1)
 		return lex_fail(lx, e.loc, "port lists on both sides of one element");
 	n = ni > no ? ni : no;
@@ -411,11 +438,12 @@ static bool chain(struct parser *ps, struct lexer *lx, struct scope *sc)
 
 	if (!l)
 		abort();
-	if (lx->cur.t == T_LBRACK) {
+	if (lx->cur.t == T_LBRACK && sc->in < 0) {
 		lex_fail(lx, lx->cur.loc, "input port on the first element of a chain");
 		goto out;
 	}
-	if (!element_list(ps, lx, sc, l))
+	if (lx->cur.t == T_LBRACK ? !implied_input(lx, sc, l) :
+				    !element_list(ps, lx, sc, l))
 		goto out;
 	while (lx->cur.t == T_ARROW || lx->cur.t == T_DARROW) {
 		struct token op = lx->cur;

@@ -304,6 +304,19 @@ expect "check --syntax: any element names, no entry-atom rule" 0 "syn.click: syn
 expect "check without --syntax applies CLICK-UP's rules" 1 "" "syn.click: no entry atom" -- "$CTL" check syn.click
 expect "flatten prints the flat DAG in the Click language" 0 "t/inner/counter@1 :: counter;" "" -- "$CTL" flatten comp.click
 
+cat > implied.click <<'X'
+elementclass A {
+  [0] -> c :: Counter -> [0];
+  [1] -> [1]
+  [2] -> Strip(1) -> output
+}
+in :: FromDevice(p1) -> cl :: Classifier(a, b, c)
+cl => [0-2] a :: A
+a [0,1] => Discard, Discard
+X
+jqok "Click: implied input and output in a body ('[0] -> x -> [0]', '[1] -> [1]')" implied.click \
+	"$(edge) | sort == [\"a/c [0] -> [0] discard@4\",\"a/strip@2 [0] -> [0] discard@4\",\"cl [0] -> [0] a/c\",\"cl [1] -> [0] discard@5\",\"cl [2] -> [0] a/strip@2\",\"in [0] -> [0] cl\"]"
+
 perr "connectiontunnel" ct.click "ct.click:1:1: 'connectiontunnel' is not supported" $'connectiontunnel a -> b\n'
 perr "overloaded elementclass" ov.click "ov.click:1:34: elementclass overloading ('||') is not supported" \
 	$'elementclass A { input -> output || input -> Counter -> output }\n'
