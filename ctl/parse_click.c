@@ -263,7 +263,7 @@ static bool element_body(struct parser *ps, struct lexer *lx, struct scope *sc,
 	if (id.t == T_LBRACE)
 		return classref(lx, sc, &cr) && create(ps, lx, sc, NULL, &cr, id.loc, e);
 	if (id.t == T_LPAREN)
-		return lex_fail(lx, id.loc, "element groups '( ... )' are not supported (use a compound element '{ ... }')");
+		return group(ps, lx, sc, &e->in, &e->out);
 	if (id.t == T_VAR)
 		return lex_fail(lx, id.loc, "a variable cannot name an element ('$' is expanded in configuration strings only)");
 	if (id.t != T_IDENT)
@@ -380,6 +380,14 @@ static bool edge(struct parser *ps, struct lexer *lx, const struct end *a,
 		return lex_fail(lx, a->loc, "'output' has no outputs inside its compound");
 	if (b->in < 0)
 		return lex_fail(lx, b->loc, "'input' has no inputs inside its compound");
+	/* Click allows a connection twice; it is still one edge */
+	for (size_t i = 0; i < ps->g->nr_edges; i++) {
+		const struct edge *x = &ps->g->edges[i];
+
+		if (x->src == (uint32_t)a->out && x->port == a->op &&
+		    x->dst == (uint32_t)b->in && x->dst_port == b->ip)
+			return true;
+	}
 	if (dag_add_edge(ps->g, (uint32_t)a->out, a->op, (uint32_t)b->in, b->ip,
 			 at, ps->d) < 0)
 		return parser_failed(ps);
@@ -570,11 +578,13 @@ bool statements(struct parser *ps, struct lexer *lx, struct scope *sc)
 			lex_next(lx);
 			continue;
 		case T_EOF:
-			return sc->in < 0 ? true : lex_unexpected(lx, "'}'");
 		case T_RBRACE:
-			if (sc->in >= 0)
+		case T_RPAREN:
+			if (lx->cur.t == sc->close)
 				return true;
-			return lex_unexpected(lx, "an element");
+			return lex_unexpected(lx, sc->close == T_RBRACE ? "'}'" :
+					      sc->close == T_RPAREN ? "')'" :
+					      "an element");
 		default:
 			if (!statement(ps, lx, sc))
 				return false;
@@ -594,7 +604,7 @@ int parse_click_notes(struct dag *g, const char *text, size_t len,
 	bool failed = false;
 	struct parser ps = { .g = g, .d = d, .lx_failed = &failed,
 			     .notes = notes };
-	struct scope top = { .in = -1, .out = -1 };
+	struct scope top = { .in = -1, .out = -1, .close = T_EOF };
 	struct lexer lx;
 	bool ok;
 

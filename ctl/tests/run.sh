@@ -317,13 +317,23 @@ X
 jqok "Click: implied input and output in a body ('[0] -> x -> [0]', '[1] -> [1]')" implied.click \
 	"$(edge) | sort == [\"a/c [0] -> [0] discard@4\",\"a/strip@2 [0] -> [0] discard@4\",\"cl [0] -> [0] a/c\",\"cl [1] -> [0] discard@5\",\"cl [2] -> [0] a/strip@2\",\"in [0] -> [0] cl\"]"
 
+cat > group.click <<'X'
+x :: FromDevice(p1); y :: ToDevice(p2)
+x -> c :: Classifier(00/01, -)
+c [0, 1] => [0, 1] ( [0] -> [0]; [1] -> z :: Paint(1) -> [0] ) -> y
+z2 :: FromDevice(p2) -> ( input -> Counter -> output ) -> z3 :: Discard
+z2 [1] -> z3; z2 [1] -> z3        // a connection may be repeated
+X
+jqok "Click: element groups '( ... )' share the enclosing names; repeated connections are one" group.click \
+	"$(edge) | sort == [\"c [0] -> [0] y\",\"c [1] -> [0] z\",\"counter@6 [0] -> [0] z3\",\"x [0] -> [0] c\",\"z [0] -> [0] y\",\"z2 [0] -> [0] counter@6\",\"z2 [1] -> [0] z3\"]" --syntax
+
 perr "connectiontunnel" ct.click "ct.click:1:1: 'connectiontunnel' is not supported" $'connectiontunnel a -> b\n'
 perr "overloaded elementclass" ov.click "ov.click:1:34: elementclass overloading ('||') is not supported" \
 	$'elementclass A { input -> output || input -> Counter -> output }\n'
 perr "variable-length formals" va.click "va.click:1:18: variable-length formals ('...') are not supported" \
 	$'elementclass A { ... | input -> output }\nin :: FromDevice(p1) -> A -> Discard\n'
-perr "element group" eg.click "eg.click:1:25: element groups '( ... )' are not supported" \
-	$'in :: FromDevice(p1) -> ( input -> output ) -> Discard\n'
+perr "unterminated element group" eg.click "eg.click:2:1: expected ')', found end of file" \
+	$'in :: FromDevice(p1) -> ( input -> output\n'
 perr "input outside a compound" io.click "io.click:1:1: 'input' is only meaningful inside a compound element" \
 	$'input -> Discard\n'
 perr "output used as a source" os.click "os.click:1:27: 'output' has no outputs inside its compound" \
