@@ -271,7 +271,7 @@ static bool element_body(struct parser *ps, struct lexer *lx, struct scope *sc,
 	if (tok_is(&id, "input") || tok_is(&id, "output")) {
 		if (sc->in < 0)
 			return lex_fail(lx, id.loc,
-					"'%.*s' is only meaningful inside a compound element",
+					"'%.*s' is only meaningful inside a compound element or group",
 					(int)id.len, id.s);
 		lex_next(lx);
 		e->in = tok_is(&id, "input") ? -1 : sc->out;
