@@ -456,6 +456,8 @@ printf '%s\n' "check \"dir with space/it's.click\"" "check 'dir with space'/it\\
 expect "batch: words split as a shell does (quotes, backslashes, #)" 0 '"nr_atoms":2' "" -- "$CTL" batch q.batch
 printf 'check req.click\n' > j.batch
 expect "batch: -j given to batch holds for every line" 0 '"nr_atoms":2' "" -- "$CTL" -j batch j.batch
+printf 'help check\nstate show -h\n' > h.batch
+expect "batch: help and -h in batch lines" 0 "usage: clickupctl state show TABLE" "" -- "$CTL" batch h.batch
 printf 'check "unterminated\n' > uq.batch
 expect "batch: an unterminated quote is an error with its line" 1 "" \
 	"clickupctl: batch: uq.batch:1: unterminated \" quote" -- "$CTL" batch uq.batch
