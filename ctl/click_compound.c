@@ -131,25 +131,13 @@ static bool formals(struct lexer *lx, struct scope *sc, const char *cname,
 	return true;
 }
 
-/* Expands class c as the element called name (full name) into two pass
- * nodes and the body's elements.
- */
-bool compound(struct parser *ps, struct lexer *at, struct scope *sc,
-	      const struct cls *c, const char *name, struct rawargs *args,
-	      struct loc loc, int *in, int *out)
+/* The input and output of a new body scope: pass nodes in the DAG. */
+static bool pass_nodes(struct parser *ps, struct lexer *at, struct scope *sub,
+		       struct loc loc)
 {
-	struct scope sub = { .up = c->def, .up_nclasses = c->def_nclasses,
-			     .depth = sc->depth + 1 };
-	struct lexer body = c->body;
-	struct rawargs ex = { 0 };
-	bool ok;
-
-	if (sub.depth > MAX_DEPTH)
-		return lex_fail(at, loc, "compound elements nested more than %d deep",
+	if (sub->depth > MAX_DEPTH)
+		return lex_fail(at, loc, "compound elements or groups nested more than %d deep",
 				MAX_DEPTH);
-	if (snprintf(sub.prefix, sizeof(sub.prefix), "%s/", name) >=
-	    (int)sizeof(sub.prefix))
-		return lex_fail(at, loc, "compound name '%s' too long", name);
 	for (int k = 0; k < 2; k++) {
 		int i = dag_add_atom(ps->g, NULL, k ? "output" : "input", loc, ps->d);
 
@@ -158,8 +146,55 @@ bool compound(struct parser *ps, struct lexer *at, struct scope *sc,
 		ps->g->atoms[i].pass = true;
 		ps->g->atoms[i].anon = false;
 		ps->g->nr_pass++;
-		*(k ? &sub.out : &sub.in) = i;
+		*(k ? &sub->out : &sub->in) = i;
 	}
+	return true;
+}
+
+/* An element group "( ... )" (cur is '('): statements among the
+ * enclosing scope's names (same prefix: declarations inside are visible
+ * after it), with an input and output of their own.
+ */
+bool group(struct parser *ps, struct lexer *lx, struct scope *sc, int *in,
+	   int *out)
+{
+	struct scope grp = { .up = sc, .up_nclasses = sc->nclasses,
+			     .nelems = sc->nelems, .depth = sc->depth + 1,
+			     .close = T_RPAREN };
+	bool ok;
+
+	memcpy(grp.prefix, sc->prefix, sizeof(grp.prefix));
+	if (!pass_nodes(ps, lx, &grp, lx->cur.loc))
+		return false;
+	lex_next(lx);
+	ok = statements(ps, lx, &grp);
+	if (ok)
+		lex_next(lx);	/* ')' */
+	sc->nelems = grp.nelems;
+	*in = grp.in;
+	*out = grp.out;
+	scope_free(&grp);
+	return ok;
+}
+
+/* Expands class c as the element called name (full name) into two pass
+ * nodes and the body's elements.
+ */
+bool compound(struct parser *ps, struct lexer *at, struct scope *sc,
+	      const struct cls *c, const char *name, struct rawargs *args,
+	      struct loc loc, int *in, int *out)
+{
+	struct scope sub = { .up = c->def, .up_nclasses = c->def_nclasses,
+			     .depth = sc->depth + 1, .close = T_RBRACE };
+	struct lexer body = c->body;
+	struct rawargs ex = { 0 };
+	bool ok;
+
+	if (snprintf(sub.prefix, sizeof(sub.prefix), "%s/", name) >=
+	    (int)sizeof(sub.prefix))
+		return lex_fail(at, loc, "compound name '%s' too long", name);
+	if (!pass_nodes(ps, at, &sub, loc))
+		return false;
 	ps->insts = realloc(ps->insts, (ps->ninsts + 1) * sizeof(*ps->insts));
 	if (!ps->insts)
 		abort();

@@ -11,8 +11,13 @@
 
 #include "click_parse.h"
 
+/* Appends e unless the same connection is there already. */
 static void push(struct edge **v, size_t *n, size_t *cap, struct edge e)
 {
+	for (size_t i = 0; i < *n; i++)
+		if ((*v)[i].src == e.src && (*v)[i].port == e.port &&
+		    (*v)[i].dst == e.dst && (*v)[i].dst_port == e.dst_port)
+			return;
 	if (*n == *cap) {
 		*cap = *cap ? *cap * 2 : 64;
 		*v = realloc(*v, *cap * sizeof(**v));

@@ -34,6 +34,7 @@ struct scope {
 	size_t nclasses;
 	unsigned int nelems;		/* elements so far, for type@N */
 	int in, out;			/* pass nodes; -1 at the top level */
+	enum tok close;			/* what ends it: T_EOF, '}' or ')' */
 	int depth;
 };
 
@@ -77,6 +78,8 @@ bool define(struct lexer *lx, struct scope *sc, struct rawargs *a);
 /* Compound elements (click_compound.c). */
 bool skip_body(struct lexer *lx, struct loc open);
 bool elementclass(struct lexer *lx, struct scope *sc);
+bool group(struct parser *ps, struct lexer *lx, struct scope *sc, int *in,
+	   int *out);
 bool compound(struct parser *ps, struct lexer *at, struct scope *sc,
 	      const struct cls *c, const char *name, struct rawargs *args,
 	      struct loc loc, int *in, int *out);

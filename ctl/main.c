@@ -209,7 +209,7 @@ static int dispatch(struct ctx *c, int argc, char **argv, bool in_batch)
 		return l.help && !in_batch ? help(NULL, NULL) :
 		       usage_error(NULL, "no command%s", "");
 	cmd = find_command(l.pos[0]);
-	if (!cmd || (in_batch && (cmd->fn == cmd_batch || !cmd->fn)))
+	if (!cmd || (in_batch && cmd->fn == cmd_batch))
 		return usage_error(in_batch ? cmd : NULL,
 				   "unknown command '%s'", l.pos[0]);
 	if (!cmd->fn)	/* help */

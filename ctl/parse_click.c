@@ -263,7 +263,7 @@ static bool element_body(struct parser *ps, struct lexer *lx, struct scope *sc,
 	if (id.t == T_LBRACE)
 		return classref(lx, sc, &cr) && create(ps, lx, sc, NULL, &cr, id.loc, e);
 	if (id.t == T_LPAREN)
-		return lex_fail(lx, id.loc, "element groups '( ... )' are not supported (use a compound element '{ ... }')");
+		return group(ps, lx, sc, &e->in, &e->out);
 	if (id.t == T_VAR)
 		return lex_fail(lx, id.loc, "a variable cannot name an element ('$' is expanded in configuration strings only)");
 	if (id.t != T_IDENT)
@@ -271,7 +271,7 @@ static bool element_body(struct parser *ps, struct lexer *lx, struct scope *sc,
 	if (tok_is(&id, "input") || tok_is(&id, "output")) {
 		if (sc->in < 0)
 			return lex_fail(lx, id.loc,
-					"'%.*s' is only meaningful inside a compound element",
+					"'%.*s' is only meaningful inside a compound element or group",
 					(int)id.len, id.s);
 		lex_next(lx);
 		e->in = tok_is(&id, "input") ? -1 : sc->out;
@@ -303,6 +303,27 @@ static bool element_body(struct parser *ps, struct lexer *lx, struct scope *sc,
 	return create(ps, lx, sc, NULL, &cr, id.loc, e);
 }
 
+static bool starts_element(enum tok t)
+{
+	return t == T_IDENT || t == T_LBRACE || t == T_LPAREN || t == T_VAR;
+}
+
+/* "[n] -> ..." starting a chain in a body: Click's implied input. */
+static bool implied_input(struct lexer *lx, const struct scope *sc,
+			  struct endlist *l)
+{
+	uint32_t op[MAX_LIST];
+	struct loc at;
+	size_t n;
+
+	if (!ports(lx, op, &n, &at))
+		return false;
+	for (l->n = 0; l->n < n; l->n++)
+		l->v[l->n] = (struct end){ .in = -1, .out = sc->in, .op = op[l->n],
+					   .has_op = true, .loc = at, .op_loc = at };
+	return true;
+}
+
 /* [ports] element [ports]: one entry per port of a port list. */
 static bool element(struct parser *ps, struct lexer *lx, struct scope *sc,
 		    struct endlist *l)
@@ -311,9 +332,15 @@ static bool element(struct parser *ps, struct lexer *lx, struct scope *sc,
 	size_t ni, no, n;
 	struct end e = { 0 };
 
-	if (!ports(lx, ip, &ni, &e.ip_loc) || !element_body(ps, lx, sc, &e) ||
-	    !ports(lx, op, &no, &e.op_loc))
+	if (!ports(lx, ip, &ni, &e.ip_loc))
 		return false;
+	if (ni && sc->out >= 0 && !starts_element(lx->cur.t)) {
+		/* "... -> [n]" ends the chain in a body: Click's implied output */
+		e = (struct end){ .in = sc->out, .out = -1, .loc = e.ip_loc };
+		no = 0;
+	} else if (!element_body(ps, lx, sc, &e) || !ports(lx, op, &no, &e.op_loc)) {
+		return false;
+	}
 	if (ni > 1 && no > 1)
 		return lex_fail(lx, e.loc, "port lists on both sides of one element");
 	n = ni > no ? ni : no;
@@ -353,6 +380,14 @@ static bool edge(struct parser *ps, struct lexer *lx, const struct end *a,
 		return lex_fail(lx, a->loc, "'output' has no outputs inside its compound");
 	if (b->in < 0)
 		return lex_fail(lx, b->loc, "'input' has no inputs inside its compound");
+	/* Click allows a connection twice; it is still one edge */
+	for (size_t i = 0; i < ps->g->nr_edges; i++) {
+		const struct edge *x = &ps->g->edges[i];
+
+		if (x->src == (uint32_t)a->out && x->port == a->op &&
+		    x->dst == (uint32_t)b->in && x->dst_port == b->ip)
+			return true;
+	}
 	if (dag_add_edge(ps->g, (uint32_t)a->out, a->op, (uint32_t)b->in, b->ip,
 			 at, ps->d) < 0)
 		return parser_failed(ps);
@@ -411,11 +446,12 @@ static bool chain(struct parser *ps, struct lexer *lx, struct scope *sc)
 
 	if (!l)
 		abort();
-	if (lx->cur.t == T_LBRACK) {
+	if (lx->cur.t == T_LBRACK && sc->in < 0) {
 		lex_fail(lx, lx->cur.loc, "input port on the first element of a chain");
 		goto out;
 	}
-	if (!element_list(ps, lx, sc, l))
+	if (lx->cur.t == T_LBRACK ? !implied_input(lx, sc, l) :
+				    !element_list(ps, lx, sc, l))
 		goto out;
 	while (lx->cur.t == T_ARROW || lx->cur.t == T_DARROW) {
 		struct token op = lx->cur;
@@ -542,11 +578,13 @@ bool statements(struct parser *ps, struct lexer *lx, struct scope *sc)
 			lex_next(lx);
 			continue;
 		case T_EOF:
-			return sc->in < 0 ? true : lex_unexpected(lx, "'}'");
 		case T_RBRACE:
-			if (sc->in >= 0)
+		case T_RPAREN:
+			if (lx->cur.t == sc->close)
 				return true;
-			return lex_unexpected(lx, "an element");
+			return lex_unexpected(lx, sc->close == T_RBRACE ? "'}'" :
+					      sc->close == T_RPAREN ? "')'" :
+					      "an element");
 		default:
 			if (!statement(ps, lx, sc))
 				return false;
@@ -566,7 +604,7 @@ int parse_click_notes(struct dag *g, const char *text, size_t len,
 	bool failed = false;
 	struct parser ps = { .g = g, .d = d, .lx_failed = &failed,
 			     .notes = notes };
-	struct scope top = { .in = -1, .out = -1 };
+	struct scope top = { .in = -1, .out = -1, .close = T_EOF };
 	struct lexer lx;
 	bool ok;
 

@@ -4,19 +4,9 @@
 # validation, convert round trips, JSON, usage errors, and the netlink
 # error paths that work without clickup.ko.
 #   tests/run.sh [path/to/clickupctl]
-set -u
-HERE=$(cd "$(dirname "$0")" && pwd)
-CTL=$(realpath "${1:-$HERE/../clickupctl}")
+. "$(dirname "$0")/lib.sh" "$@"
 SEED=${SEED:-$HERE/../../../shared/seed/clickup-demo}
 [ -d "$SEED" ] || SEED=/work/shared/seed/clickup-demo
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-
-n=0 failed=0
-ok()   { n=$((n + 1)); echo "ok $n - $1"; }
-nok()  { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 
 # expect NAME RC STDOUT-SUBSTRING STDERR-SUBSTRING -- CMD...: runs CMD,
 # compares exit code and (when non-empty) looks for the substrings.
@@ -314,13 +304,36 @@ expect "check --syntax: any element names, no entry-atom rule" 0 "syn.click: syn
 expect "check without --syntax applies CLICK-UP's rules" 1 "" "syn.click: no entry atom" -- "$CTL" check syn.click
 expect "flatten prints the flat DAG in the Click language" 0 "t/inner/counter@1 :: counter;" "" -- "$CTL" flatten comp.click
 
+cat > implied.click <<'X'
+elementclass A {
+  [0] -> c :: Counter -> [0];
+  [1] -> [1]
+  [2] -> Strip(1) -> output
+}
+in :: FromDevice(p1) -> cl :: Classifier(a, b, c)
+cl => [0-2] a :: A
+a [0,1] => Discard, Discard
+X
+jqok "Click: implied input and output in a body ('[0] -> x -> [0]', '[1] -> [1]')" implied.click \
+	"$(edge) | sort == [\"a/c [0] -> [0] discard@4\",\"a/strip@2 [0] -> [0] discard@4\",\"cl [0] -> [0] a/c\",\"cl [1] -> [0] discard@5\",\"cl [2] -> [0] a/strip@2\",\"in [0] -> [0] cl\"]"
+
+cat > group.click <<'X'
+x :: FromDevice(p1); y :: ToDevice(p2)
+x -> c :: Classifier(00/01, -)
+c [0, 1] => [0, 1] ( [0] -> [0]; [1] -> z :: Paint(1) -> [0] ) -> y
+z2 :: FromDevice(p2) -> ( input -> Counter -> output ) -> z3 :: Discard
+z2 [1] -> z3; z2 [1] -> z3        // a connection may be repeated
+X
+jqok "Click: element groups '( ... )' share the enclosing names; repeated connections are one" group.click \
+	"$(edge) | sort == [\"c [0] -> [0] y\",\"c [1] -> [0] z\",\"counter@6 [0] -> [0] z3\",\"x [0] -> [0] c\",\"z [0] -> [0] y\",\"z2 [0] -> [0] counter@6\",\"z2 [1] -> [0] z3\"]" --syntax
+
 perr "connectiontunnel" ct.click "ct.click:1:1: 'connectiontunnel' is not supported" $'connectiontunnel a -> b\n'
 perr "overloaded elementclass" ov.click "ov.click:1:34: elementclass overloading ('||') is not supported" \
 	$'elementclass A { input -> output || input -> Counter -> output }\n'
 perr "variable-length formals" va.click "va.click:1:18: variable-length formals ('...') are not supported" \
 	$'elementclass A { ... | input -> output }\nin :: FromDevice(p1) -> A -> Discard\n'
-perr "element group" eg.click "eg.click:1:25: element groups '( ... )' are not supported" \
-	$'in :: FromDevice(p1) -> ( input -> output ) -> Discard\n'
+perr "unterminated element group" eg.click "eg.click:2:1: expected ')', found end of file" \
+	$'in :: FromDevice(p1) -> ( input -> output\n'
 perr "input outside a compound" io.click "io.click:1:1: 'input' is only meaningful inside a compound element" \
 	$'input -> Discard\n'
 perr "output used as a source" os.click "os.click:1:27: 'output' has no outputs inside its compound" \
@@ -443,6 +456,8 @@ printf '%s\n' "check \"dir with space/it's.click\"" "check 'dir with space'/it\\
 expect "batch: words split as a shell does (quotes, backslashes, #)" 0 '"nr_atoms":2' "" -- "$CTL" batch q.batch
 printf 'check req.click\n' > j.batch
 expect "batch: -j given to batch holds for every line" 0 '"nr_atoms":2' "" -- "$CTL" -j batch j.batch
+printf 'help check\nstate show -h\n' > h.batch
+expect "batch: help and -h in batch lines" 0 "usage: clickupctl state show TABLE" "" -- "$CTL" batch h.batch
 printf 'check "unterminated\n' > uq.batch
 expect "batch: an unterminated quote is an error with its line" 1 "" \
 	"clickupctl: batch: uq.batch:1: unterminated \" quote" -- "$CTL" batch uq.batch

@@ -5,17 +5,8 @@
 # `clickupctl state check`, and every kind of damage must be refused with
 # a clear one-line error before anything is sent to the kernel.
 #   tests/state_file.sh [path/to/clickupctl]
-set -u
-HERE=$(cd "$(dirname "$0")" && pwd)
-CTL=$(realpath "${1:-$HERE/../clickupctl}")
+. "$(dirname "$0")/lib.sh" "$@"
 PY=$(command -v /usr/bin/python3 || command -v python3)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-
-n=0 failed=0
-ok()  { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
 
 # expect NAME RC STDERR-SUBSTRING -- CMD...
 expect() {
