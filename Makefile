@@ -51,10 +51,14 @@ modules:
 ctl:
 	$(MAKE) -C ctl
 
-# clickupctl, its man page and bash completion (DESTDIR, PREFIX); the
-# modules are installed by their own Kbuild rules (modules_install).
-install:
+# clickupctl, its man page and bash completion (DESTDIR, PREFIX), and the
+# modules under /lib/modules/KVER/extra/clickup/ (Kbuild's
+# modules_install); depmod runs when installing into the running system.
+install: modules
 	$(MAKE) -C ctl install
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=extra/clickup modules_install
+	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
 
 # docs/writing-an-atom.md's example, built out of tree against this tree.
 example-atom: modules
@@ -74,6 +78,8 @@ deps:
 # Installs what is missing, builds, boots the VM and runs every selftest.
 check: deps
 	$(MAKE) all
+	$(MAKE) -C ctl test
+	./selftests/check-install.sh
 	./selftests/vm/run-vm.sh ./selftests/vm/guest-run-tests.sh
 
 # The fuzzers, long (docs/testing.md "Fuzzers"): 100,000 netlink
