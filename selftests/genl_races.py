@@ -95,8 +95,11 @@ def family_id():
 
 
 def set_max_nes(n):
-    with open('/sys/module/clickup/parameters/max_nes', 'w') as p:
-        p.write(str(n))
+    try:
+        with open('/sys/module/clickup/parameters/max_nes', 'w') as p:
+            p.write(str(n))
+    except FileNotFoundError:	# a clickup.ko without the bound
+        pass
 
 
 def ctl(*args):
