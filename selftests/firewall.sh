@@ -50,7 +50,7 @@ srv tc qdisc add dev s0 root tbf rate 12mbit burst 32kb latency 400ms ||
 	die "cannot rate-limit s0"
 
 http_fetch "$TMPD/got2" --max-time 60 & FETCH=$!
-sleep 1
+wait_for 20 test -s "$TMPD/got2"	# mid-transfer, not before it
 out=$(ctl upgrade fw "$DTS/firewall-log.click" -j) || fail "upgrade: $out"
 log "upgrade: $out"
 wait $FETCH
@@ -68,7 +68,7 @@ check "no segment of the live session dropped" \
 # element goes, however slow the emulator; curl gives up on a 6 s stall.
 srv tc qdisc change dev s0 root tbf rate 4mbit burst 32kb latency 400ms
 http_fetch "$TMPD/got3" --max-time 40 --speed-limit 1000 --speed-time 6 & FETCH=$!
-sleep 1
+wait_for 20 test -s "$TMPD/got3"
 ctl delete fw && ctl state delete fw && ne_create fw "$DTS/firewall.click"
 if wait $FETCH && blob_ok "$TMPD/got3"; then
 	fail "download survived a native restart (state should be lost)"
@@ -86,7 +86,7 @@ ne_create fw "$DTS/type_create.txt"
 check "download through the original type_create.txt" http_fetch "$TMPD/got4" --max-time 60
 check "download intact" blob_ok "$TMPD/got4"
 http_fetch "$TMPD/got5" --max-time 60 & FETCH=$!
-sleep 1
+wait_for 20 test -s "$TMPD/got5"
 out=$(ctl upgrade fw "$DTS/type_update.txt") || fail "upgrade to type_update.txt: $out"
 wait $FETCH
 check "download across the original upgrade completes" blob_ok "$TMPD/got5"

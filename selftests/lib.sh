@@ -7,7 +7,7 @@
 #   ns_cli               ns_cu (the NE, no addresses)         ns_srv
 #   c0 10.0.0.1/24 ---- p1  ==fromdevice/todevice==  p2 ---- s0 10.0.0.2/24
 #
-# Namespace names carry the test's pid so parallel runs do not collide;
+# Namespace names carry a random suffix so parallel runs do not collide;
 # they are in $NS_CLI, $NS_SRV, $NS_CU. IPv6 is off everywhere and the
 # neighbours are static, so nothing but the test's own packets crosses the
 # NE unless a test asks for ARP (setup_topology dynamic).
@@ -27,7 +27,8 @@ TEST_NAME=$(basename "$0" .sh)
 # V=1 (passed into the VM by run-vm.sh): trace every command
 [ "${V:-0}" = 1 ] && set -x
 
-SFX=$$
+# Random, as the kernel's selftests/net/lib.sh names its namespaces.
+SFX=$(mktemp -u XXXXXX)
 NS_CLI=ns_cli-$SFX
 NS_SRV=ns_srv-$SFX
 NS_CU=ns_cu-$SFX

@@ -41,7 +41,7 @@ check "two flows per mapping in natmap" \
 srv tc qdisc add dev s0 root tbf rate 12mbit burst 32kb latency 400ms ||
 	die "cannot rate-limit s0"
 http_fetch "$TMPD/got2" --max-time 60 & FETCH=$!
-sleep 1
+wait_for 20 test -s "$TMPD/got2"	# mid-transfer, not before it
 out=$(ctl upgrade nat "$DTS/nat-log.click" -j) || fail "upgrade: $out"
 log "upgrade: $out"
 wait $FETCH
