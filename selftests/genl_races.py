@@ -79,7 +79,10 @@ def messages(sk, bufsize=1 << 16):
                 if err:
                     raise OSError(err, os.strerror(err))
                 return
-            if typ == NLMSG_DONE:
+            if typ == NLMSG_DONE:	# carries the dump's errno
+                err = -struct.unpack_from('i', payload)[0] if payload else 0
+                if err > 0:
+                    raise OSError(err, os.strerror(err))
                 return
             yield typ, flags, payload
             off += (n + 3) & ~3
@@ -159,7 +162,8 @@ def main():
     try:
         sizes = [len(p) for _, _, p in messages(sk)]
         result(len(sizes) == 18 and sizes[0] > 4096,
-               'DAG dump of a %d-byte atom from a fresh socket' % max(sizes))
+               'DAG dump of a %d-byte atom from a fresh socket (%d atoms)'
+               % (max(sizes, default=0), len(sizes)))
     except OSError as e:
         result(False, 'DAG dump of a big atom from a fresh socket: %s' % e)
     sk.close()
