@@ -423,10 +423,11 @@ out:
  * flow (a TCP state) is keyed as the packet path keys it, lower endpoint
  * first, whatever the direction it was given in (its directions follow);
  * a generic flow (a NAT mapping) is keyed exactly as given. Its timer is
- * TIMEOUT ms if given, at most its state's full timeout. Returns false
- * for a flow already expired (TIMEOUT 0), which is not restored.
+ * TIMEOUT ms, at most its state's full timeout; a TIMEOUT of 0 or none
+ * means the full timeout (a dump never gives 0: it leaves expired flows
+ * out, so a 0 comes from a file written without times).
  */
-static bool clickup_flow_from_nl(struct clickup_flow *flow,
+static void clickup_flow_from_nl(struct clickup_flow *flow,
 				 const struct nlattr *nla)
 {
 	struct nlattr *tb[CLICKUP_FLOW_A_MAX + 1];
@@ -449,15 +450,10 @@ static bool clickup_flow_from_nl(struct clickup_flow *flow,
 	if (tb[CLICKUP_FLOW_A_XPORT])
 		flow->xport = nla_get_be16(tb[CLICKUP_FLOW_A_XPORT]);
 	timeout = clickup_flow_state_timeout(flow->state);
-	if (tb[CLICKUP_FLOW_A_TIMEOUT]) {
-		u32 ms = nla_get_u32(tb[CLICKUP_FLOW_A_TIMEOUT]);
-
-		if (!ms)
-			return false;
-		timeout = min(timeout, msecs_to_jiffies(ms));
-	}
+	if (tb[CLICKUP_FLOW_A_TIMEOUT] && nla_get_u32(tb[CLICKUP_FLOW_A_TIMEOUT]))
+		timeout = min(timeout,
+			      msecs_to_jiffies(nla_get_u32(tb[CLICKUP_FLOW_A_TIMEOUT])));
 	flow->expires = jiffies + timeout;
-	return true;
 }
 
 /*
@@ -508,10 +504,7 @@ int clickup_nl_flow_new(struct sk_buff *skb, struct genl_info *info)
 			err = -ENOMEM;
 			break;
 		}
-		if (!clickup_flow_from_nl(flow, nla)) {
-			clickup_flow_free(flow);
-			continue;
-		}
+		clickup_flow_from_nl(flow, nla);
 		err = clickup_flow_add(table, flow);
 		if (err) {
 			clickup_flow_free(flow);

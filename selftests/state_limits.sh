@@ -68,7 +68,7 @@ trap restore_params EXIT
 # No GC during parts 1-3: an expired flow must be refused by the lookup.
 param gc_interval_ms 600000
 
-ne_load wl <<'EOF_DAG'
+WL_DAG="
 in :: FromDevice(p1) -> ip :: Classifier(12/0800, -);
 out :: ToDevice(p2);
 ip [0] -> strip :: Strip(14) -> chk :: CheckIPHeader -> rs :: ReadState(wl);
@@ -77,8 +77,8 @@ rs [0] -> sc :: SessionCheck(wl);
 rs [1] -> un :: Unstrip(14) -> out;
 sc [0] -> ws :: WriteState(wl) -> un;
 sc [1] -> un;
-sc [2] -> drop :: Discard;
-EOF_DAG
+sc [2] -> drop :: Discard;"
+echo "$WL_DAG" | ne_load wl
 
 # ack N SPORT: N bare ACKs client:SPORT -> server:80 arrive (N = 0: dropped)
 ack() {
@@ -91,18 +91,28 @@ EOF_PKT
 }
 
 # ==== 1. TABLE_DEL of a table in use =========================================
+# After a delete wrongly accepted, the NE has a table nothing else reaches:
+# start again, so that the later parts test their own defect.
+recreate_wl() {
+	ctl delete wl >/dev/null
+	tool del wl >/dev/null 2>&1
+	echo "$WL_DAG" > "$TMPD/wl.click"
+	ctl create wl "$TMPD/wl.click" >/dev/null || die "re-create wl"
+}
 log "1. delete of a table in use (at ${SECONDS} s)"
 out=$(tool del wl)
 case $out in
 *EBUSY*"'wl'"*"wl"*) pass "1: TABLE_DEL of a table in use refused: $out" ;;
-*) fail "1: TABLE_DEL of a table in use: '$out' (want EBUSY naming NE wl)" ;;
+*)	fail "1: TABLE_DEL of a table in use: '$out' (want EBUSY naming NE wl)"
+	recreate_wl ;;
 esac
 out=$(tool flush wl) && pass "1: TABLE_FLUSH of a table in use allowed" ||
 	fail "1: TABLE_FLUSH of a table in use: $out"
 out=$(ctl state delete wl 2>&1)
 case $out in
 *"busy"*"wl"*) pass "1: clickupctl state delete: $out" ;;
-*) fail "1: clickupctl state delete of a table in use: '$out'" ;;
+*)	fail "1: clickupctl state delete of a table in use: '$out'"
+	recreate_wl ;;
 esac
 tool set wl 1000 >/dev/null
 users=$(stat_of wl users)
@@ -215,8 +225,11 @@ if grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
 	*ENOMEM*) pass "5: restore past memory.max 16 MiB fails with ENOMEM: $out" ;;
 	*) fail "5: restore of 400000 flows in a 16 MiB memcg: $out" ;;
 	esac
-	[ "$peak" -gt $((8 << 20)) ] && pass "5: flows charged to the memcg (peak $peak)" ||
-		fail "5: flows not charged to the memcg (peak $peak)"
+	# the flows are still there: the cgroup's slab is theirs
+	slab=$(awk '$1 == "slab" { print $2 }' "$CG/memory.stat")
+	[ "$slab" -gt $((4 << 20)) ] &&
+		pass "5: flows charged to the memcg (slab $slab, peak $peak)" ||
+		fail "5: flows not charged to the memcg (slab $slab, peak $peak)"
 	tool del memcg >/dev/null
 else
 	log "SKIP 5: memcg part: no memory controller in /sys/fs/cgroup"
@@ -271,7 +284,7 @@ del=$(echo "$out" | sed -n 's/^del=0 \([0-9]*\) .*/\1/p')
 dump=$(echo "$out" | sed -n 's/.*max_dump_ms=\([0-9]*\).*/\1/p')
 if [ -z "$del" ] || [ -z "$dump" ]; then
 	fail "7: lockrace: $out"
-elif [ "$dump" -le 150 ]; then
+elif [ "$dump" -le 300 ]; then
 	pass "7: dumps during and after the ${del} ms delete took at most ${dump} ms"
 else
 	fail "7: a dump during the ${del} ms delete waited ${dump} ms"
