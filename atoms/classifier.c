@@ -61,9 +61,12 @@ static int classifier_hex(const char *s, size_t n, u8 *val, u8 *mask)
 	return 0;
 }
 
+/* Long terms are cut short in messages, so that the reason fits. */
+#define CL_TERM_ECHO	24
 #define CL_ERR(fmt, ...) \
-	clickup_arg_error(extack, idx, "term '%.*s': " fmt, \
-			  (int)tlen, term, ##__VA_ARGS__)
+	clickup_arg_error(extack, idx, "term '%.*s%s': " fmt, \
+			  (int)min_t(size_t, tlen, CL_TERM_ECHO), term, \
+			  tlen > CL_TERM_ECHO ? "..." : "", ##__VA_ARGS__)
 
 /* One term of argument @idx. */
 static int classifier_term_parse(struct classifier_term *t, u32 idx,

@@ -76,7 +76,7 @@ want c drops 3
 
 # ---- invalid arguments ---------------------------------------------------
 d() { echo "FromHook(ipv4, forward) -> Classifier($1) -> Discard;"; }
-rejects "$(d '12/08zz')" "Invalid argument: atom 'Classifier@2' (classifier): argument 1: term '12/08zz': bad hex value '08zz'"
+rejects "$(d '12/08zz')" "Invalid argument: atom 'classifier@2' (classifier): argument 1: term '12/08zz': bad hex value '08zz'"
 rejects "$(d '12/0800 23/6')" "(classifier): argument 1: term '23/6': value '6' has an odd number of hex digits"
 rejects "$(d '-, 4096/00')" "(classifier): argument 2: term '4096/00': offset too large"
 rejects "$(d '4095/0000')" "(classifier): argument 1: term '4095/0000': offset too large"

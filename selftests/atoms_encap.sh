@@ -41,7 +41,7 @@ want out bytes $((14 + 33 + 14 + 33 + 14 + 44))
 # ---- invalid arguments ---------------------------------------------------
 d() { echo "FromHook(ipv4, forward) -> Encap($1) -> Discard;"; }
 M=02:00:00:00:00:01
-rejects "$(d "0x0800, not-a-mac, $M")" "Invalid argument: atom 'Encap@2' (encap): argument 2: 'not-a-mac' is not a MAC address"
+rejects "$(d "0x0800, not-a-mac, $M")" "Invalid argument: atom 'encap@2' (encap): argument 2: 'not-a-mac' is not a MAC address"
 rejects "$(d "0x0800, $M:ff, $M")" "(encap): argument 2: '$M:ff' is not a MAC address"
 rejects "$(d "0x0800, 02-00-00-00-00-01, $M")" "(encap): argument 2: '02-00-00-00-00-01' is not a MAC address"
 rejects "$(d "0x0800, $M, 02:00:00:00:00")" "(encap): argument 3: '02:00:00:00:00' is not a MAC address"

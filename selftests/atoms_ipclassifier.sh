@@ -93,7 +93,7 @@ EOF_PKT
 
 # ---- invalid arguments ---------------------------------------------------
 d() { echo "FromHook(ipv4, forward) -> IPClassifier($1) -> Discard;"; }
-rejects "$(d 'tcp port abc')" "Invalid argument: atom 'IPClassifier@2' (ipclassifier): argument 1: 'port' needs a number from 0 to 65535, not 'abc'"
+rejects "$(d 'tcp port abc')" "Invalid argument: atom 'ipclassifier@2' (ipclassifier): argument 1: 'port' needs a number from 0 to 65535, not 'abc'"
 rejects "$(d 'udp, port 65536')" "(ipclassifier): argument 2: 'port' needs a number from 0 to 65535, not '65536'"
 rejects "$(d 'host 10.0.0.300')" "(ipclassifier): argument 1: 'host' needs an IPv4 address, not '10.0.0.300'"
 rejects "$(d 'net 10.0.0.0/33')" "(ipclassifier): argument 1: 'net' needs A.B.C.D/LEN (LEN 0 to 32), not '10.0.0.0/33'"
