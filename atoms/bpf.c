@@ -38,21 +38,16 @@ static int bpf_atom_init(struct clickup_atom *atom, u32 argc,
 	struct bpf_prog *prog;
 	u32 n = BPF_ATOM_OUTPUTS;
 
-	if (argc > 2 && (kstrtou32(argv[2], 10, &n) || !n ||
-			 n > CLICKUP_MAX_PORTS)) {
-		clickup_extack_fmt(extack,
-				   "bpf: NOUTPUTS '%s' is not a number from 1 to %d",
-				   argv[2], CLICKUP_MAX_PORTS);
+	if (argc > 2 && clickup_arg_u32(atom, 2, 1, CLICKUP_MAX_PORTS, &n,
+					extack))
 		return -EINVAL;
-	}
 	if (!bpf_capable()) {
-		clickup_extack_fmt(extack,
-				   "bpf: running a BPF program needs CAP_BPF");
+		clickup_extack_fmt(extack, "running a BPF program needs CAP_BPF");
 		return -EPERM;
 	}
 	if (atom->fd < 0) {
 		clickup_extack_fmt(extack,
-				   "bpf: no program descriptor in the request (clickupctl loads '%s' and sends one)",
+				   "no program descriptor in the request (clickupctl loads '%s' and sends one)",
 				   argv[0]);
 		return -EINVAL;
 	}
@@ -60,10 +55,10 @@ static int bpf_atom_init(struct clickup_atom *atom, u32 argc,
 	if (IS_ERR(prog)) {
 		if (PTR_ERR(prog) == -EINVAL)
 			clickup_extack_fmt(extack,
-					   "bpf: program is not a socket filter");
+					   "program is not a socket filter");
 		else
 			clickup_extack_fmt(extack,
-					   "bpf: descriptor %d is not a BPF program",
+					   "descriptor %d is not a BPF program",
 					   atom->fd);
 		return PTR_ERR(prog);
 	}

@@ -18,24 +18,19 @@
 #define CHECKIPHEADER_MAX_OFFSET	128
 
 struct checkipheader_priv {
-	unsigned int offset;
+	u32 offset;
 };
 
 static int checkipheader_init(struct clickup_atom *atom, u32 argc,
 			      char *const *argv, struct netlink_ext_ack *extack)
 {
 	struct checkipheader_priv *priv = clickup_atom_priv(atom);
-	unsigned int off = 0;
 
-	if (argc && (kstrtouint(argv[0], 10, &off) ||
-		     off > CHECKIPHEADER_MAX_OFFSET)) {
-		clickup_extack_fmt(extack,
-				   "checkipheader: offset '%s' is not a number from 0 to %u",
-				   argv[0], CHECKIPHEADER_MAX_OFFSET);
-		return -EINVAL;
-	}
-	priv->offset = off;
-	return 0;
+	priv->offset = 0;
+	if (!argc)
+		return 0;
+	return clickup_arg_u32(atom, 0, 0, CHECKIPHEADER_MAX_OFFSET,
+			       &priv->offset, extack);
 }
 
 static int checkipheader_process(struct clickup_atom *atom, struct sk_buff *skb,

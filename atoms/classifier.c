@@ -61,19 +61,23 @@ static int classifier_hex(const char *s, size_t n, u8 *val, u8 *mask)
 	return 0;
 }
 
+/* Long terms are cut short in messages, so that the reason fits. */
+#define CL_TERM_ECHO	24
 #define CL_ERR(fmt, ...) \
-	clickup_extack_fmt(extack, "classifier: pattern %u term '%.*s': " fmt, \
-			   pat, (int)tlen, term, ##__VA_ARGS__)
+	clickup_arg_error(extack, idx, "term '%.*s%s': " fmt, \
+			  (int)min_t(size_t, tlen, CL_TERM_ECHO), term, \
+			  tlen > CL_TERM_ECHO ? "..." : "", ##__VA_ARGS__)
 
-static int classifier_term_parse(struct classifier_term *t, u32 pat,
+/* One term of argument @idx. */
+static int classifier_term_parse(struct classifier_term *t, u32 idx,
 				 const char *term, size_t tlen,
 				 struct netlink_ext_ack *extack)
 {
 	const char *s = term, *end = term + tlen, *slash, *pct;
 	size_t vlen, mlen;
-	unsigned int off = 0;
 	u8 mask[CL_VALUE_MAX];
-	u32 i;
+	u32 i, off;
+	int err;
 
 	if (s < end && *s == '!') {
 		t->neg = 1;
@@ -88,17 +92,15 @@ static int classifier_term_parse(struct classifier_term *t, u32 pat,
 		CL_ERR("missing offset");
 		return -EINVAL;
 	}
-	for (; s < slash; s++) {
-		if (!isdigit(*s)) {
-			CL_ERR("offset is not a decimal number");
-			return -EINVAL;
-		}
-		off = off * 10 + (*s - '0');
-		if (off >= CL_OFFSET_END) {
-			CL_ERR("offset too large (bytes must lie below %u)",
-			       CL_OFFSET_END);
-			return -ERANGE;
-		}
+	err = clickup_parse_u32(s, slash - s, 0, CL_OFFSET_END - 1, &off);
+	if (err == -ERANGE) {
+		CL_ERR("offset too large (bytes must lie below %u)",
+		       CL_OFFSET_END);
+		return -ERANGE;
+	}
+	if (err) {
+		CL_ERR("offset is not a decimal number");
+		return -EINVAL;
 	}
 	s = slash + 1;
 	pct = memchr(s, '%', end - s);
@@ -178,15 +180,14 @@ static int classifier_init(struct clickup_atom *atom, u32 argc,
 
 	if (!argc) {
 		clickup_extack_fmt(extack,
-				   "classifier: no patterns (give at least one; '-' matches everything)");
+				   "no patterns (give at least one; '-' matches everything)");
 		return -EINVAL;
 	}
 	for (i = 0; i < argc; i++) {
 		u32 w = classifier_words(argv[i]);
 
 		if (!w) {
-			clickup_extack_fmt(extack, "classifier: pattern %u is empty",
-					   i + 1);
+			clickup_arg_error(extack, i, "empty pattern");
 			return -EINVAL;
 		}
 		if (!classifier_is_any(argv[i]))
@@ -208,7 +209,7 @@ static int classifier_init(struct clickup_atom *atom, u32 argc,
 
 			while (*e && !isspace(*e))
 				e++;
-			err = classifier_term_parse(&priv->terms[n], i + 1, s,
+			err = classifier_term_parse(&priv->terms[n], i, s,
 						    e - s, extack);
 			if (err) {
 				kfree(priv->terms);

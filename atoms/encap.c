@@ -19,26 +19,11 @@ static int encap_init(struct clickup_atom *atom, u32 argc,
 		      char *const *argv, struct netlink_ext_ack *extack)
 {
 	struct encap_priv *priv = clickup_atom_priv(atom);
-	u16 type;
 
-	if (kstrtou16(argv[0], 0, &type)) {
-		clickup_extack_fmt(extack,
-				   "encap: ethertype '%s' is not a number from 0 to 0xffff",
-				   argv[0]);
+	if (clickup_arg_ethertype(atom, 0, &priv->eth.h_proto, extack) ||
+	    clickup_arg_mac(atom, 1, priv->eth.h_source, extack) ||
+	    clickup_arg_mac(atom, 2, priv->eth.h_dest, extack))
 		return -EINVAL;
-	}
-	if (strlen(argv[1]) != 17 || !mac_pton(argv[1], priv->eth.h_source)) {
-		clickup_extack_fmt(extack, "encap: source '%s' is not a MAC address",
-				   argv[1]);
-		return -EINVAL;
-	}
-	if (strlen(argv[2]) != 17 || !mac_pton(argv[2], priv->eth.h_dest)) {
-		clickup_extack_fmt(extack,
-				   "encap: destination '%s' is not a MAC address",
-				   argv[2]);
-		return -EINVAL;
-	}
-	priv->eth.h_proto = htons(type);
 	return 0;
 }
 

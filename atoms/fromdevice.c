@@ -4,29 +4,20 @@
  * FromDevice). Frames arrive whole, MAC header included: the core pushes
  * it back before the walk and pulls it again on accept.
  */
-#include <linux/netdevice.h>
 #include <net/clickup.h>
 
 static int fromdevice_init(struct clickup_atom *atom, u32 argc,
 			   char *const *argv, struct netlink_ext_ack *extack)
 {
-	struct net_device *dev;
-	int ifindex = 0;
+	int ifindex, err;
 
 	/*
 	 * No RTNL here: the core attaches under RTNL later and fails the
 	 * swap if this device is gone by then.
 	 */
-	rcu_read_lock();
-	dev = dev_get_by_name_rcu(atom->net, argv[0]);
-	if (dev)
-		ifindex = dev->ifindex;
-	rcu_read_unlock();
-	if (!ifindex) {
-		clickup_extack_fmt(extack, "fromdevice: no device '%s' in this netns",
-				   argv[0]);
-		return -ENODEV;
-	}
+	err = clickup_arg_ifindex(atom, 0, &ifindex, extack);
+	if (err)
+		return err;
 	atom->entry.pf = NFPROTO_NETDEV;
 	atom->entry.hooknum = NF_NETDEV_INGRESS;
 	atom->entry.ifindex = ifindex;

@@ -16,32 +16,23 @@ static const char *const fromhook_names[NF_INET_NUMHOOKS] = {
 	[NF_INET_POST_ROUTING]	= "postrouting",
 };
 
+static const char *const fromhook_families[] = { "ipv4", "ipv6" };
+static const u8 fromhook_pf[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
+
 static int fromhook_init(struct clickup_atom *atom, u32 argc,
 			 char *const *argv, struct netlink_ext_ack *extack)
 {
-	int hook, prio = 0;
+	u32 family, hook;
+	int prio = 0;
 
-	if (!strcasecmp(argv[0], "ipv4")) {
-		atom->entry.pf = NFPROTO_IPV4;
-	} else if (!strcasecmp(argv[0], "ipv6")) {
-		atom->entry.pf = NFPROTO_IPV6;
-	} else {
-		clickup_extack_fmt(extack, "fromhook: family '%s' is not ipv4 or ipv6",
-				   argv[0]);
+	if (clickup_arg_enum(atom, 0, fromhook_families,
+			     ARRAY_SIZE(fromhook_families), &family, extack) ||
+	    clickup_arg_enum(atom, 1, fromhook_names, ARRAY_SIZE(fromhook_names),
+			     &hook, extack) ||
+	    (argc > 2 && clickup_arg_int(atom, 2, INT_MIN, INT_MAX, &prio,
+					 extack)))
 		return -EINVAL;
-	}
-	hook = match_string(fromhook_names, ARRAY_SIZE(fromhook_names), argv[1]);
-	if (hook < 0) {
-		clickup_extack_fmt(extack,
-				   "fromhook: hook '%s' is not prerouting, input, forward, output or postrouting",
-				   argv[1]);
-		return -EINVAL;
-	}
-	if (argc > 2 && kstrtoint(argv[2], 0, &prio)) {
-		clickup_extack_fmt(extack, "fromhook: priority '%s' is not an integer",
-				   argv[2]);
-		return -EINVAL;
-	}
+	atom->entry.pf = fromhook_pf[family];
 	atom->entry.hooknum = hook;
 	atom->entry.priority = prio;
 	return 0;

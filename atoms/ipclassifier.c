@@ -21,7 +21,6 @@
  */
 #include <linux/ctype.h>
 #include <linux/icmp.h>
-#include <linux/inet.h>
 #include <linux/ip.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
@@ -65,7 +64,7 @@ struct ipc_parser {
 	const char		*s;	/* after the current word */
 	const char		*w;	/* current word */
 	size_t			wl;
-	u32			expr;	/* 1-based, for messages */
+	u32			idx;	/* the argument, for messages */
 	struct netlink_ext_ack	*extack;
 };
 
@@ -95,27 +94,18 @@ static bool ipc_peek_is(const struct ipc_parser *p, const char *word)
 }
 
 #define IPC_ERR(p, fmt, ...) \
-	clickup_extack_fmt((p)->extack, "ipclassifier: pattern %u: " fmt, \
-			   (p)->expr, ##__VA_ARGS__)
+	clickup_arg_error((p)->extack, (p)->idx, fmt, ##__VA_ARGS__)
 
 /* Next word as a decimal number up to @max; @what names it in errors. */
 static int ipc_number(struct ipc_parser *p, const char *what, u32 max,
 		      u32 *val)
 {
-	char buf[12];
-
 	if (!ipc_next(p)) {
 		IPC_ERR(p, "'%s' needs a number from 0 to %u", what, max);
 		return -EINVAL;
 	}
-	if (p->wl >= sizeof(buf))
-		goto bad;
-	memcpy(buf, p->w, p->wl);
-	buf[p->wl] = '\0';
-	if (kstrtou32(buf, 10, val) || *val > max)
-		goto bad;
-	return 0;
-bad:
+	if (!clickup_parse_u32(p->w, p->wl, 0, max, val))
+		return 0;
 	IPC_ERR(p, "'%s' needs a number from 0 to %u, not '%.*s'", what, max,
 		(int)p->wl, p->w);
 	return -EINVAL;
@@ -149,30 +139,16 @@ static int ipc_proto(struct ipc_parser *p, struct ipc_prim *prim)
 static int ipc_addr(struct ipc_parser *p, struct ipc_prim *prim)
 {
 	bool net = ipc_is(p, "net");
-	const char *end;
-	u32 len = 32;
+	u8 len = 32;
 
 	if (!ipc_next(p)) {
 		IPC_ERR(p, "'%s' needs %s", net ? "net" : "host",
 			net ? "A.B.C.D/LEN" : "an IPv4 address");
 		return -EINVAL;
 	}
-	if (!in4_pton(p->w, p->wl, (u8 *)&prim->addr, net ? '/' : -1, &end) ||
-	    (!net && end != p->w + p->wl))
+	if (net ? clickup_parse_prefix(p->w, p->wl, &prim->addr, &len) :
+		  clickup_parse_ipv4(p->w, p->wl, &prim->addr))
 		goto bad;
-	if (net) {
-		const char *s = end + 1;
-
-		if (*end != '/' || s >= p->w + p->wl)
-			goto bad;
-		for (len = 0; s < p->w + p->wl; s++) {
-			if (!isdigit(*s))
-				goto bad;
-			len = len * 10 + (*s - '0');
-			if (len > 32)
-				goto bad;
-		}
-	}
 	prim->kind = IPC_ADDR;
 	prim->mask = len ? htonl(~0U << (32 - len)) : 0;
 	prim->addr &= prim->mask;
@@ -396,15 +372,14 @@ static int ipclassifier_init(struct clickup_atom *atom, u32 argc,
 
 	if (!argc) {
 		clickup_extack_fmt(extack,
-				   "ipclassifier: no patterns (give at least one; '-' matches everything)");
+				   "no patterns (give at least one; '-' matches everything)");
 		return -EINVAL;
 	}
 	for (i = 0; i < argc; i++) {
 		u32 w = ipc_words(argv[i]);
 
 		if (!w) {
-			clickup_extack_fmt(extack, "ipclassifier: pattern %u is empty",
-					   i + 1);
+			clickup_arg_error(extack, i, "empty pattern");
 			return -EINVAL;
 		}
 		max += w;
@@ -414,7 +389,7 @@ static int ipclassifier_init(struct clickup_atom *atom, u32 argc,
 		return -ENOMEM;
 	for (i = 0; i < argc; i++) {
 		struct ipc_parser p = {
-			.s = argv[i], .expr = i + 1, .extack = extack,
+			.s = argv[i], .idx = i, .extack = extack,
 		};
 
 		priv->start[i] = n;

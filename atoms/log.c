@@ -41,33 +41,14 @@ static int log_init(struct clickup_atom *atom, u32 argc,
 		    char *const *argv, struct netlink_ext_ack *extack)
 {
 	struct log_priv *priv = clickup_atom_priv(atom);
-	const char *p = argc ? argv[0] : "";
-	size_t len = strlen(p), i;
 
-	/* Click-style quoting: log("drop: ") */
-	if (len >= 2 && p[0] == '"' && p[len - 1] == '"') {
-		p++;
-		len -= 2;
-	}
-	if (!len) {
-		p = atom->name;
-		len = strlen(p);
-	}
-	if (len >= LOG_PREFIX_MAX) {
-		clickup_extack_fmt(extack, "log: prefix '%s' is longer than %u bytes",
-				   argv[0], LOG_PREFIX_MAX - 1);
+	/* Click-style quoting, log("drop: "), is undone by the helper. */
+	priv->prefix[0] = '\0';
+	if (argc && clickup_arg_string(atom, 0, priv->prefix,
+				       sizeof(priv->prefix), extack))
 		return -EINVAL;
-	}
-	for (i = 0; i < len; i++) {
-		if (p[i] < 0x20 || p[i] > 0x7e) {
-			clickup_extack_fmt(extack,
-					   "log: prefix has a non-printable byte 0x%02x at %zu",
-					   (u8)p[i], i);
-			return -EINVAL;
-		}
-	}
-	memcpy(priv->prefix, p, len);
-	priv->prefix[len] = '\0';
+	if (!priv->prefix[0])	/* atom names are shorter than the prefix */
+		strscpy(priv->prefix, atom->name, sizeof(priv->prefix));
 	ratelimit_state_init(&priv->rs, LOG_INTERVAL, LOG_BURST);
 	ratelimit_set_flags(&priv->rs, RATELIMIT_MSG_ON_RELEASE);
 	return 0;

@@ -11,7 +11,6 @@
  * translated back), 2 (optional) no mapping for a reply or no free port.
  * IPv4 that is not TCP/UDP passes unchanged to 0, or to 1 if for ADDR.
  */
-#include <linux/inet.h>
 #include <linux/ip.h>
 #include <linux/random.h>
 #include <linux/tcp.h>
@@ -31,42 +30,18 @@ struct nat_priv {
 	u16			port_max;
 };
 
-static int nat_parse_ports(const char *s, u16 *lo, u16 *hi)
-{
-	char buf[16];
-	char *dash;
-
-	if (strscpy(buf, s, sizeof(buf)) < 0)
-		return -EINVAL;
-	dash = strchr(buf, '-');
-	if (!dash)
-		return -EINVAL;
-	*dash = '\0';
-	if (kstrtou16(buf, 10, lo) || kstrtou16(dash + 1, 10, hi) ||
-	    !*lo || *lo > *hi)
-		return -EINVAL;
-	return 0;
-}
-
 static int nat_init(struct clickup_atom *atom, u32 argc, char *const *argv,
 		    struct netlink_ext_ack *extack)
 {
 	struct nat_priv *priv = clickup_atom_priv(atom);
+	u32 lo = 20000, hi = 59999;
 
-	if (!in4_pton(argv[1], -1, (u8 *)&priv->addr, '\0', NULL)) {
-		clickup_extack_fmt(extack, "nat: address '%s' is not an IPv4 address",
-				   argv[1]);
+	if (clickup_arg_ipv4(atom, 1, &priv->addr, extack) ||
+	    (argc > 2 && clickup_arg_range(atom, 2, 1, 65535, &lo, &hi, extack)))
 		return -EINVAL;
-	}
-	priv->port_min = 20000;
-	priv->port_max = 59999;
-	if (argc > 2 && nat_parse_ports(argv[2], &priv->port_min,
-					&priv->port_max)) {
-		clickup_extack_fmt(extack, "nat: ports '%s' are not MIN-MAX within 1-65535",
-				   argv[2]);
-		return -EINVAL;
-	}
-	priv->table = clickup_table_get(atom, argv[0], extack);
+	priv->port_min = lo;
+	priv->port_max = hi;
+	priv->table = clickup_arg_table(atom, 0, NULL, extack);
 	return PTR_ERR_OR_ZERO(priv->table);
 }
 

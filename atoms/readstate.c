@@ -25,22 +25,22 @@ static int readstate_process(struct clickup_atom *atom, struct sk_buff *skb,
 	return 1;
 }
 
-#define READSTATE_TYPE(_name) {				\
-	.name		= _name,				\
-	.owner		= THIS_MODULE,				\
-	.inputs		= 1,					\
-	.outputs	= 2,					\
-	.max_args	= 1,					\
-	.priv_size	= sizeof(struct whitelist_priv),	\
-	.init		= whitelist_init,			\
-	.destroy	= whitelist_destroy,			\
-	.process	= readstate_process,			\
-}
+static const char *const readstate_aliases[] = { "readwhitelist", NULL };
 
-static struct clickup_atom_type readstate_type = READSTATE_TYPE("readstate");
-static struct clickup_atom_type readwhitelist_type = READSTATE_TYPE("readwhitelist");
+static struct clickup_atom_type readstate_type = {
+	.name		= "readstate",
+	.aliases	= readstate_aliases,
+	.owner		= THIS_MODULE,
+	.inputs		= 1,
+	.outputs	= 2,
+	.max_args	= 1,
+	.priv_size	= sizeof(struct whitelist_priv),
+	.init		= whitelist_init,
+	.destroy	= whitelist_destroy,
+	.process	= readstate_process,
+};
 
-module_clickup_atom_pair(readstate_type, readwhitelist_type);
+module_clickup_atom(readstate_type);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("CLICK-UP atom readstate: is this TCP flow whitelisted?");
 MODULE_ALIAS_CLICKUP_ATOM("readstate");

@@ -11,23 +11,15 @@
 #define STRIP_MAX	128
 
 struct strip_priv {
-	unsigned int len;
+	u32 len;
 };
 
 static int strip_init(struct clickup_atom *atom, u32 argc,
 		      char *const *argv, struct netlink_ext_ack *extack)
 {
 	struct strip_priv *priv = clickup_atom_priv(atom);
-	unsigned int len;
 
-	if (kstrtouint(argv[0], 10, &len) || len > STRIP_MAX) {
-		clickup_extack_fmt(extack,
-				   "strip: length '%s' is not a number from 0 to %u",
-				   argv[0], STRIP_MAX);
-		return -EINVAL;
-	}
-	priv->len = len;
-	return 0;
+	return clickup_arg_u32(atom, 0, 0, STRIP_MAX, &priv->len, extack);
 }
 
 static int strip_process(struct clickup_atom *atom, struct sk_buff *skb,

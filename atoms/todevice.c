@@ -19,19 +19,9 @@ static int todevice_init(struct clickup_atom *atom, u32 argc,
 			 char *const *argv, struct netlink_ext_ack *extack)
 {
 	struct todevice_priv *priv = clickup_atom_priv(atom);
-	struct net_device *dev;
 
 	/* By ifindex per packet: a device gone later just drops. */
-	rcu_read_lock();
-	dev = dev_get_by_name_rcu(atom->net, argv[0]);
-	priv->ifindex = dev ? dev->ifindex : 0;
-	rcu_read_unlock();
-	if (!priv->ifindex) {
-		clickup_extack_fmt(extack, "todevice: no device '%s' in this netns",
-				   argv[0]);
-		return -ENODEV;
-	}
-	return 0;
+	return clickup_arg_ifindex(atom, 0, &priv->ifindex, extack);
 }
 
 static int todevice_process(struct clickup_atom *atom, struct sk_buff *skb,

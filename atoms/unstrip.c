@@ -14,23 +14,15 @@
 #define UNSTRIP_MAX	128
 
 struct unstrip_priv {
-	unsigned int len;
+	u32 len;
 };
 
 static int unstrip_init(struct clickup_atom *atom, u32 argc,
 			char *const *argv, struct netlink_ext_ack *extack)
 {
 	struct unstrip_priv *priv = clickup_atom_priv(atom);
-	unsigned int len;
 
-	if (kstrtouint(argv[0], 10, &len) || len > UNSTRIP_MAX) {
-		clickup_extack_fmt(extack,
-				   "unstrip: length '%s' is not a number from 0 to %u",
-				   argv[0], UNSTRIP_MAX);
-		return -EINVAL;
-	}
-	priv->len = len;
-	return 0;
+	return clickup_arg_u32(atom, 0, 0, UNSTRIP_MAX, &priv->len, extack);
 }
 
 static int unstrip_process(struct clickup_atom *atom, struct sk_buff *skb,

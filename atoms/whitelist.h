@@ -17,9 +17,8 @@ static inline int whitelist_init(struct clickup_atom *atom, u32 argc,
 				 struct netlink_ext_ack *extack)
 {
 	struct whitelist_priv *priv = clickup_atom_priv(atom);
-	const char *name = argc ? argv[0] : atom->ne_name;
 
-	priv->table = clickup_table_get(atom, name, extack);
+	priv->table = clickup_arg_table(atom, 0, atom->ne_name, extack);
 	return PTR_ERR_OR_ZERO(priv->table);
 }
 
@@ -39,26 +38,5 @@ static inline bool whitelist_parse(const struct sk_buff *skb,
 	*dir = clickup_flow_key_normalise(&l4->key);
 	return true;
 }
-
-/* Two registrations per module: the seed's name and its alias. */
-#define module_clickup_atom_pair(__a, __b)				\
-static int __init __a##_pair_init(void)					\
-{									\
-	int err = clickup_atom_register(&(__a));			\
-									\
-	if (err)							\
-		return err;						\
-	err = clickup_atom_register(&(__b));				\
-	if (err)							\
-		clickup_atom_unregister(&(__a));			\
-	return err;							\
-}									\
-module_init(__a##_pair_init);						\
-static void __exit __a##_pair_exit(void)				\
-{									\
-	clickup_atom_unregister(&(__b));				\
-	clickup_atom_unregister(&(__a));				\
-}									\
-module_exit(__a##_pair_exit)
 
 #endif /* _CLICKUP_ATOM_WHITELIST_H */

@@ -27,22 +27,22 @@ static int writestate_process(struct clickup_atom *atom, struct sk_buff *skb,
 	return 0;
 }
 
-#define WRITESTATE_TYPE(_name) {			\
-	.name		= _name,				\
-	.owner		= THIS_MODULE,				\
-	.inputs		= 1,					\
-	.outputs	= 1,					\
-	.max_args	= 1,					\
-	.priv_size	= sizeof(struct whitelist_priv),	\
-	.init		= whitelist_init,			\
-	.destroy	= whitelist_destroy,			\
-	.process	= writestate_process,			\
-}
+static const char *const writestate_aliases[] = { "writewhitelist", NULL };
 
-static struct clickup_atom_type writestate_type = WRITESTATE_TYPE("writestate");
-static struct clickup_atom_type writewhitelist_type = WRITESTATE_TYPE("writewhitelist");
+static struct clickup_atom_type writestate_type = {
+	.name		= "writestate",
+	.aliases	= writestate_aliases,
+	.owner		= THIS_MODULE,
+	.inputs		= 1,
+	.outputs	= 1,
+	.max_args	= 1,
+	.priv_size	= sizeof(struct whitelist_priv),
+	.init		= whitelist_init,
+	.destroy	= whitelist_destroy,
+	.process	= writestate_process,
+};
 
-module_clickup_atom_pair(writestate_type, writewhitelist_type);
+module_clickup_atom(writestate_type);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("CLICK-UP atom writestate: whitelist this TCP flow");
 MODULE_ALIAS_CLICKUP_ATOM("writestate");

@@ -142,10 +142,17 @@ static struct clickup_atom *clickup_atom_new(const struct clickup_spec_atom *sa,
 	u32 i;
 
 	if (sa->argc < type->min_args || sa->argc > type->max_args) {
-		clickup_extack_fmt(extack,
-				   "atom '%s': %s takes %u to %u arguments, not %u",
-				   sa->name, type->name, type->min_args,
-				   type->max_args, sa->argc);
+		if (type->min_args == type->max_args)
+			clickup_extack_fmt(extack,
+					   "atom '%s' (%s): takes %u argument%s, not %u",
+					   sa->name, type->name, type->min_args,
+					   type->min_args == 1 ? "" : "s",
+					   sa->argc);
+		else
+			clickup_extack_fmt(extack,
+					   "atom '%s' (%s): takes %u to %u arguments, not %u",
+					   sa->name, type->name, type->min_args,
+					   type->max_args, sa->argc);
 		NL_SET_BAD_ATTR(extack, sa->nla);
 		return ERR_PTR(-EINVAL);
 	}
@@ -183,6 +190,26 @@ nomem:
 	return ERR_PTR(-ENOMEM);
 }
 
+/*
+ * Every rejection by init() names the atom in one format, "atom 'NAME'
+ * (TYPE): " and the atom's own text (for an argument: "argument N: ...",
+ * from the helpers in args.c).
+ */
+static void clickup_atom_init_msg(const struct clickup_atom *atom, int err,
+				  struct netlink_ext_ack *extack)
+{
+	char msg[CLICKUP_EXTACK_LEN];
+
+	if (!extack)
+		return;
+	if (extack->_msg)
+		strscpy(msg, extack->_msg, sizeof(msg));
+	else
+		snprintf(msg, sizeof(msg), "rejected (error %d)", err);
+	clickup_extack_fmt(extack, "atom '%s' (%s): %s", atom->name,
+			   atom->type->name, msg);
+}
+
 static int clickup_atom_init(struct clickup_atom *atom,
 			     const struct clickup_spec_atom *sa,
 			     struct netlink_ext_ack *extack)
@@ -194,6 +221,7 @@ static int clickup_atom_init(struct clickup_atom *atom,
 		err = type->init(atom, atom->argc, atom->argv, extack);
 		atom->fd = -1;	/* the sender's descriptor: init() only */
 		if (err) {
+			clickup_atom_init_msg(atom, err, extack);
 			NL_SET_BAD_ATTR(extack, sa->nla);
 			return err;
 		}

@@ -239,6 +239,25 @@ static int clickup_nl_ne_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/* CLICKUP_TYPE_A_ALIASES: a nest of CLICKUP_TYPE_A_NAME strings, if any. */
+static int clickup_type_fill_aliases(struct sk_buff *skb,
+				     const struct clickup_atom_type *type)
+{
+	const char *const *alias = type->aliases;
+	struct nlattr *nest;
+
+	if (!alias || !*alias)
+		return 0;
+	nest = nla_nest_start(skb, CLICKUP_TYPE_A_ALIASES);
+	if (!nest)
+		return -EMSGSIZE;
+	for (; *alias; alias++)
+		if (nla_put_string(skb, CLICKUP_TYPE_A_NAME, *alias))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 struct clickup_type_dump {
 	struct sk_buff		*skb;
 	struct netlink_callback	*cb;
@@ -266,7 +285,8 @@ static int clickup_type_fill(const struct clickup_atom_type *type, void *arg)
 	    nla_put_u32(skb, CLICKUP_TYPE_A_OUTPUTS, type->outputs) ||
 	    nla_put_u32(skb, CLICKUP_TYPE_A_PRIV_SIZE, type->priv_size) ||
 	    nla_put_u32(skb, CLICKUP_TYPE_A_FLAGS, type->flags) ||
-	    nla_put_u32(skb, CLICKUP_TYPE_A_USERS, atomic_read(&type->users))) {
+	    nla_put_u32(skb, CLICKUP_TYPE_A_USERS, atomic_read(&type->users)) ||
+	    clickup_type_fill_aliases(skb, type)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}

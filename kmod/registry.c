@@ -18,28 +18,81 @@ static DEFINE_MUTEX(clickup_types_lock);
 /* Bumped by every (un)registration, so a dump can tell it raced one. */
 static u32 clickup_types_seq;
 
+/* Whether @type is called @name, by its name or one of its aliases. */
+static bool clickup_type_is(const struct clickup_atom_type *type,
+			    const char *name)
+{
+	const char *const *alias;
+
+	if (!strcasecmp(type->name, name))
+		return true;
+	for (alias = type->aliases; alias && *alias; alias++)
+		if (!strcasecmp(*alias, name))
+			return true;
+	return false;
+}
+
 static struct clickup_atom_type *clickup_type_find(const char *name)
 {
 	struct clickup_atom_type *type;
 
 	list_for_each_entry(type, &clickup_types, list)
-		if (!strcasecmp(type->name, name))
+		if (clickup_type_is(type, name))
 			return type;
 	return NULL;
 }
 
+/* Whether a registered type already has a name or alias of @type. */
+static bool clickup_type_clash(const struct clickup_atom_type *type)
+{
+	const char *const *alias;
+
+	if (clickup_type_find(type->name))
+		return true;
+	for (alias = type->aliases; alias && *alias; alias++)
+		if (clickup_type_find(*alias))
+			return true;
+	return false;
+}
+
+static bool clickup_type_valid(const struct clickup_atom_type *type)
+{
+	const char *const *alias;
+
+	if (!type->name || !type->process || !type->owner ||
+	    strlen(type->name) >= CLICKUP_NAME_MAX ||
+	    type->outputs > CLICKUP_MAX_PORTS ||
+	    type->max_args > CLICKUP_MAX_ARGS)
+		return false;
+	for (alias = type->aliases; alias && *alias; alias++)
+		if (strlen(*alias) >= CLICKUP_NAME_MAX ||
+		    !strcasecmp(*alias, type->name))
+			return false;
+	return true;
+}
+
+/**
+ * clickup_atom_register - make an atom type available to DAGs
+ * @type: the type, static in its module; @type->name, ->owner (THIS_MODULE)
+ *	  and ->process are required, names and aliases are lower case and
+ *	  shorter than CLICKUP_NAME_MAX
+ *
+ * DAGs find the type by its name or any of its aliases, case-insensitively.
+ * Usually called through module_clickup_atom() from the module's init.
+ *
+ * Context: process context; takes a mutex.
+ * Return: 0, -EINVAL for a malformed @type (with a warning), or -EEXIST
+ * when a registered type already uses its name or one of its aliases.
+ */
 int clickup_atom_register(struct clickup_atom_type *type)
 {
 	int err = 0;
 
-	if (WARN_ON(!type->name || !type->process || !type->owner ||
-		    strlen(type->name) >= CLICKUP_NAME_MAX ||
-		    type->outputs > CLICKUP_MAX_PORTS ||
-		    type->max_args > CLICKUP_MAX_ARGS))
+	if (WARN_ON(!clickup_type_valid(type)))
 		return -EINVAL;
 
 	mutex_lock(&clickup_types_lock);
-	if (clickup_type_find(type->name)) {
+	if (clickup_type_clash(type)) {
 		err = -EEXIST;
 	} else {
 		atomic_set(&type->users, 0);
@@ -54,6 +107,16 @@ int clickup_atom_register(struct clickup_atom_type *type)
 }
 EXPORT_SYMBOL_GPL(clickup_atom_register);
 
+/**
+ * clickup_atom_unregister - withdraw an atom type
+ * @type: a type registered with clickup_atom_register()
+ *
+ * Called from the owner module's exit (module_clickup_atom()). Every
+ * instance of the type holds a reference on its module, so none is left
+ * by then; later lookups of the name autoload the module again.
+ *
+ * Context: process context; takes a mutex.
+ */
 void clickup_atom_unregister(struct clickup_atom_type *type)
 {
 	/* Live instances hold a module ref, so there are none left here. */

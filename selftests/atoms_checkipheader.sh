@@ -71,10 +71,10 @@ want chk drops 2
 # ---- invalid arguments ---------------------------------------------------
 for a in abc -1 129; do
 	rejects "FromHook(ipv4, forward) -> CheckIPHeader($a) -> Discard;" \
-		"Invalid argument: checkipheader: offset '$a' is not a number from 0 to 128"
+		"Invalid argument: atom 'checkipheader@2' (checkipheader): argument 1: '$a' is not a number from 0 to 128"
 done
 rejects "FromHook(ipv4, forward) -> CheckIPHeader(1, 2) -> Discard;" \
-	"checkipheader takes 0 to 1 arguments, not 2"
+	"(checkipheader): takes 0 to 1 arguments, not 2"
 
 check "dmesg clean" dmesg_clean
 exit $ret

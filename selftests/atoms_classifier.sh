@@ -76,21 +76,21 @@ want c drops 3
 
 # ---- invalid arguments ---------------------------------------------------
 d() { echo "FromHook(ipv4, forward) -> Classifier($1) -> Discard;"; }
-rejects "$(d '12/08zz')" "Invalid argument: classifier: pattern 1 term '12/08zz': bad hex value '08zz'"
-rejects "$(d '12/0800 23/6')" "classifier: pattern 1 term '23/6': value '6' has an odd number of hex digits"
-rejects "$(d '-, 4096/00')" "classifier: pattern 2 term '4096/00': offset too large"
-rejects "$(d '4095/0000')" "classifier: pattern 1 term '4095/0000': offset too large"
-rejects "$(d '12/0800%ff')" "classifier: pattern 1 term '12/0800%ff': mask 'ff' is not as long as value"
-rejects "$(d '12/0800%zzzz')" "classifier: pattern 1 term '12/0800%zzzz': bad hex mask 'zzzz'"
-rejects "$(d 'x/00')" "classifier: pattern 1 term 'x/00': offset is not a decimal number"
-rejects "$(d '12')" "classifier: pattern 1 term '12': expected OFFSET/VALUE[%MASK]"
-rejects "$(d '12/')" "classifier: pattern 1 term '12/': missing value"
-rejects "$(d '/08')" "classifier: pattern 1 term '/08': missing offset"
-rejects "$(d '12/0800, ')" "classifier: pattern 2 is empty"
-rejects "$(d '12/0?%z0')" "classifier: pattern 1 term '12/0?%z0': bad hex mask 'z0'"
+rejects "$(d '12/08zz')" "Invalid argument: atom 'classifier@2' (classifier): argument 1: term '12/08zz': bad hex value '08zz'"
+rejects "$(d '12/0800 23/6')" "(classifier): argument 1: term '23/6': value '6' has an odd number of hex digits"
+rejects "$(d '-, 4096/00')" "(classifier): argument 2: term '4096/00': offset too large"
+rejects "$(d '4095/0000')" "(classifier): argument 1: term '4095/0000': offset too large"
+rejects "$(d '12/0800%ff')" "(classifier): argument 1: term '12/0800%ff': mask 'ff' is not as long as value"
+rejects "$(d '12/0800%zzzz')" "(classifier): argument 1: term '12/0800%zzzz': bad hex mask 'zzzz'"
+rejects "$(d 'x/00')" "(classifier): argument 1: term 'x/00': offset is not a decimal number"
+rejects "$(d '12')" "(classifier): argument 1: term '12': expected OFFSET/VALUE[%MASK]"
+rejects "$(d '12/')" "(classifier): argument 1: term '12/': missing value"
+rejects "$(d '/08')" "(classifier): argument 1: term '/08': missing offset"
+rejects "$(d '12/0800, ')" "(classifier): argument 2: empty pattern"
+rejects "$(d '12/0?%z0')" "(classifier): argument 1: term '12/0?%z0': bad hex mask 'z0'"
 rejects "$(d '0/000000000000000000000000000000000000000000000000000000000000000000')" \
 	"value longer than 32 bytes"
-rejects "FromHook(ipv4, forward) -> Classifier -> Discard;" "classifier: no patterns"
+rejects "FromHook(ipv4, forward) -> Classifier -> Discard;" "(classifier): no patterns"
 rejects "FromHook(ipv4, forward) -> c :: Classifier(12/0800, -) -> Discard;" \
 	"atom 'c': output port 1 is not connected"
 

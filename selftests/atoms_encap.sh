@@ -41,14 +41,14 @@ want out bytes $((14 + 33 + 14 + 33 + 14 + 44))
 # ---- invalid arguments ---------------------------------------------------
 d() { echo "FromHook(ipv4, forward) -> Encap($1) -> Discard;"; }
 M=02:00:00:00:00:01
-rejects "$(d "0x0800, not-a-mac, $M")" "Invalid argument: encap: source 'not-a-mac' is not a MAC address"
-rejects "$(d "0x0800, $M:ff, $M")" "encap: source '$M:ff' is not a MAC address"
-rejects "$(d "0x0800, 02-00-00-00-00-01, $M")" "encap: source '02-00-00-00-00-01' is not a MAC address"
-rejects "$(d "0x0800, $M, 02:00:00:00:00")" "encap: destination '02:00:00:00:00' is not a MAC address"
-rejects "$(d "0x0800, $M, 02:00:00:00:00:0g")" "encap: destination '02:00:00:00:00:0g' is not a MAC address"
-rejects "$(d "0x10000, $M, $M")" "encap: ethertype '0x10000' is not a number from 0 to 0xffff"
-rejects "$(d "ip, $M, $M")" "encap: ethertype 'ip' is not a number from 0 to 0xffff"
-rejects "$(d "0x0800, $M")" "encap takes 3 to 3 arguments, not 2"
+rejects "$(d "0x0800, not-a-mac, $M")" "Invalid argument: atom 'encap@2' (encap): argument 2: 'not-a-mac' is not a MAC address"
+rejects "$(d "0x0800, $M:ff, $M")" "(encap): argument 2: '$M:ff' is not a MAC address"
+rejects "$(d "0x0800, 02-00-00-00-00-01, $M")" "(encap): argument 2: '02-00-00-00-00-01' is not a MAC address"
+rejects "$(d "0x0800, $M, 02:00:00:00:00")" "(encap): argument 3: '02:00:00:00:00' is not a MAC address"
+rejects "$(d "0x0800, $M, 02:00:00:00:00:0g")" "(encap): argument 3: '02:00:00:00:00:0g' is not a MAC address"
+rejects "$(d "0x10000, $M, $M")" "(encap): argument 1: '0x10000' is not an ethertype from 0 to 0xffff"
+rejects "$(d "ip, $M, $M")" "(encap): argument 1: 'ip' is not an ethertype from 0 to 0xffff"
+rejects "$(d "0x0800, $M")" "(encap): takes 3 arguments, not 2"
 
 check "dmesg clean" dmesg_clean
 exit $ret

@@ -71,8 +71,8 @@ fi
 # ---- invalid arguments ---------------------------------------------------
 long=$(printf 'x%.0s' $(seq 64))
 rejects "FromHook(ipv4, forward) -> Log($long) -> Discard;" \
-	"Invalid argument: log: prefix '$long' is longer than 63 bytes"
-rejects "FromHook(ipv4, forward) -> Log(a, b) -> Discard;" "log takes 0 to 1 arguments, not 2"
+	"(log): argument 1: '$long' is longer than 63 bytes"
+rejects "FromHook(ipv4, forward) -> Log(a, b) -> Discard;" "(log): takes 0 to 1 arguments, not 2"
 
 check "dmesg clean" dmesg_clean
 exit $ret

@@ -62,12 +62,12 @@ want s0 drops 0
 # ---- invalid arguments ---------------------------------------------------
 for a in -1 129 abc 0x10 1e3; do
 	rejects "FromHook(ipv4, forward) -> Strip($a) -> Discard;" \
-		"Invalid argument: strip: length '$a' is not a number from 0 to 128"
+		"(strip): argument 1: '$a' is not a number from 0 to 128"
 	rejects "FromHook(ipv4, forward) -> Unstrip($a) -> Discard;" \
-		"Invalid argument: unstrip: length '$a' is not a number from 0 to 128"
+		"(unstrip): argument 1: '$a' is not a number from 0 to 128"
 done
-rejects "FromHook(ipv4, forward) -> Strip -> Discard;" "strip takes 1 to 1 arguments, not 0"
-rejects "FromHook(ipv4, forward) -> Unstrip(1, 2) -> Discard;" "unstrip takes 1 to 1 arguments, not 2"
+rejects "FromHook(ipv4, forward) -> Strip -> Discard;" "(strip): takes 1 argument, not 0"
+rejects "FromHook(ipv4, forward) -> Unstrip(1, 2) -> Discard;" "(unstrip): takes 1 argument, not 2"
 
 check "dmesg clean" dmesg_clean
 exit $ret

@@ -265,17 +265,17 @@ rejects "$(d "$TMPD/text.o")" "$TMPD/text.o: not a BPF object (not an ELF file)"
 rejects "$(d /bin/true)" "/bin/true: not a BPF object (ELF for machine 62, not BPF: build it with clang -target bpf)"
 rejects "$(d "$PROGS, nosuch")" "$PROGS: no program 'nosuch' in it (programs: "
 rejects "$(d "$XDP_ONLY")" "$XDP_ONLY: no socket filter program (SEC(\"socket\")) in it (programs: xdp_only)"
-rejects "$(d "$PROGS, xdp_pass")" "Invalid argument: bpf: program is not a socket filter (atom 0 'f'"
+rejects "$(d "$PROGS, xdp_pass")" "Invalid argument: atom 'f' (bpf): program is not a socket filter (atom 0 'f'"
 [ -e "$BPFFS/xdp_pass" ] &&
-	rejects "$(d "$BPFFS/xdp_pass")" "Invalid argument: bpf: program is not a socket filter"
+	rejects "$(d "$BPFFS/xdp_pass")" "Invalid argument: atom 'f' (bpf): program is not a socket filter"
 [ -e "$BPFFS/by_port" ] &&
 	rejects "$(d "$BPFFS/by_port, by_port")" "a pinned program takes no PROGRAM"
 rejects "$(d "$PROGS, bad_ctx")" "$PROGS: verifier rejected program 'bad_ctx': "
 log "$("$CLICKUPCTL" create "bad-$SFX" "$TMPD/bad.click" 2>&1)"
 rejects "$(d "$PROGS, bad_ctx")" "invalid bpf_context access"
-rejects "$(d "$OBJ, -, 0")" "Invalid argument: bpf: NOUTPUTS '0' is not a number from 1 to 64"
-rejects "$(d "$OBJ, -, 65")" "bpf: NOUTPUTS '65' is not a number from 1 to 64"
-rejects "$(d "")" "atom 'f': bpf takes 1 to 3 arguments, not 0"
+rejects "$(d "$OBJ, -, 0")" "Invalid argument: atom 'f' (bpf): argument 3: '0' is not a number from 1 to 64"
+rejects "$(d "$OBJ, -, 65")" "(bpf): argument 3: '65' is not a number from 1 to 64"
+rejects "$(d "")" "atom 'f' (bpf): takes 1 to 3 arguments, not 0"
 
 # rejects_as 'SETPRIV OPTS' 'DAG' 'MESSAGE'
 rejects_as() {
@@ -297,11 +297,11 @@ NOBPF="--bounding-set=-bpf,-sys_admin"
 rejects_as "$NOBPF" "$(d "$OBJ")" "$OBJ: Operation not permitted (loading BPF programs needs CAP_BPF or CAP_SYS_ADMIN)"
 # opening a pinned program needs no CAP_BPF: the kernel refuses to run it
 [ -e "$BPFFS/by_port" ] &&
-	rejects_as "$NOBPF" "$(d "$BPFFS/by_port")" "Operation not permitted: bpf: running a BPF program needs CAP_BPF (atom 0 'f'"
+	rejects_as "$NOBPF" "$(d "$BPFFS/by_port")" "Operation not permitted: atom 'f' (bpf): running a BPF program needs CAP_BPF (atom 0 'f'"
 # with unprivileged BPF allowed clickupctl loads the program, and the
 # kernel refuses to run it for a process without CAP_BPF
 if [ -n "$UNPRIV0" ] && echo 0 > $UNPRIV 2>/dev/null; then
-	rejects_as "$NOBPF" "$(d "$OBJ")" "Operation not permitted: bpf: running a BPF program needs CAP_BPF"
+	rejects_as "$NOBPF" "$(d "$OBJ")" "Operation not permitted: atom 'f' (bpf): running a BPF program needs CAP_BPF"
 	echo "$UNPRIV0" > $UNPRIV
 else
 	log "kernel.unprivileged_bpf_disabled is not writable: kernel-side CAP_BPF check not tried"

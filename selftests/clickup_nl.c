@@ -464,6 +464,42 @@ static void parse_type(struct nlmsghdr *nlh, void *arg)
 	}
 }
 
+/* readstate's entry in the type dump: its aliases, and no readwhitelist type. */
+struct alias_dump {
+	int readstate, readwhitelist;
+	char aliases[128];
+};
+
+static void parse_type_aliases(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *tb[CLICKUP_A_MAX + 1], *ty[CLICKUP_TYPE_A_MAX + 1];
+	struct alias_dump *d = arg;
+	struct nlattr *pos;
+	const char *name;
+	int rem;
+
+	if (genlmsg_parse(nlh, 0, tb, CLICKUP_A_MAX, NULL) || !tb[CLICKUP_A_TYPE])
+		return;
+	if (nla_parse_nested(ty, CLICKUP_TYPE_A_MAX, tb[CLICKUP_A_TYPE], NULL) ||
+	    !ty[CLICKUP_TYPE_A_NAME])
+		return;
+	name = nla_get_string(ty[CLICKUP_TYPE_A_NAME]);
+	if (!strcmp(name, "readwhitelist"))
+		d->readwhitelist++;
+	if (strcmp(name, "readstate"))
+		return;
+	d->readstate++;
+	if (!ty[CLICKUP_TYPE_A_ALIASES])
+		return;
+	nla_for_each_nested(pos, ty[CLICKUP_TYPE_A_ALIASES], rem) {
+		if (nla_type(pos) != CLICKUP_TYPE_A_NAME)
+			continue;
+		strncat(d->aliases, " ", sizeof(d->aliases) - strlen(d->aliases) - 1);
+		strncat(d->aliases, nla_get_string(pos),
+			sizeof(d->aliases) - strlen(d->aliases) - 1);
+	}
+}
+
 struct dag_atom {
 	uint32_t index, nr_outputs;
 	char name[CLICKUP_NAME_MAX + 8], type[CLICKUP_NAME_MAX + 8];
@@ -871,6 +907,20 @@ TEST_F(ne, atom_types)
 	ASSERT_TRUE(d.t[3].flags & CLICKUP_TYPE_F_TERMINAL);	/* accept */
 	ASSERT_FALSE(d.t[4].flags &
 		     (CLICKUP_TYPE_F_ENTRY | CLICKUP_TYPE_F_TERMINAL));
+}
+
+/* An alias is a name of the type: autoload finds it, the dump lists it. */
+TEST_F(ne, atom_type_aliases)
+{
+	struct alias_dump d = {};
+	struct nl_msg *m;
+
+	ASSERT_EQ(0, sh("modprobe clickup-atom-readwhitelist"));
+	m = cu_msg(&self->cu, CLICKUP_CMD_ATOM_GET, NLM_F_DUMP);
+	ASSERT_EQ(0, cu_xfer(&self->cu, m, parse_type_aliases, &d));
+	ASSERT_EQ(1, d.readstate);
+	ASSERT_EQ(0, d.readwhitelist);
+	ASSERT_STREQ(" readwhitelist", d.aliases);
 }
 
 TEST_F(ne, new_exists)

@@ -77,7 +77,7 @@ check "the discard counted them ($d0 -> $d1)" test "$d1" -ge $((d0 + 2))
 cu ip link set p1 netns "$NS_TMP"
 out=$(ctl upgrade blk "$TMPD/block.click" 2>&1)
 case $out in
-*"fromdevice: no device 'p1' in this netns"*) pass "upgrade without the device fails: $out" ;;
+*"(fromdevice): argument 1: no device 'p1' in this netns"*) pass "upgrade without the device fails: $out" ;;
 *) fail "upgrade without the device: $out" ;;
 esac
 check "generation unchanged" test "$(ne_generation blk)" = 2

@@ -17,13 +17,8 @@ static int sampler_init(struct clickup_atom *atom, u32 argc,
 {
 	struct sampler_priv *priv = clickup_atom_priv(atom);
 
-	if (kstrtou32(argv[0], 10, &priv->every) || !priv->every) {
-		clickup_extack_fmt(extack, "sampler: '%s' is not a positive integer",
-				   argv[0]);
-		return -EINVAL;
-	}
 	atomic_set(&priv->seen, 0);
-	return 0;
+	return clickup_arg_u32(atom, 0, 1, U32_MAX, &priv->every, extack);
 }
 
 static int sampler_process(struct clickup_atom *atom, struct sk_buff *skb,

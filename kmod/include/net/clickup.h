@@ -73,6 +73,13 @@ struct clickup_pkt {
 
 struct clickup_atom_type {
 	const char	*name;		/* lower case, < CLICKUP_NAME_MAX */
+	/*
+	 * Other names of the same type (lower case, NULL-terminated; may be
+	 * NULL). A DAG may use any of them: the atom is of this type, so an
+	 * upgrade that renames its type to another of them keeps its state
+	 * and counters. Give each its MODULE_ALIAS_CLICKUP_ATOM() too.
+	 */
+	const char *const *aliases;
 	struct module	*owner;
 	u32		inputs;
 	u32		outputs;	/* init() may change atom->nr_outputs */
@@ -187,6 +194,47 @@ bool clickup_net_log_ok(struct net *net);
 /* printf-style extack message; works on kernels without _FMT support. */
 __printf(2, 3)
 void clickup_extack_fmt(struct netlink_ext_ack *extack, const char *fmt, ...);
+
+/*
+ * Argument helpers for init(), in the spirit of Click's Args: each reads
+ * argument @idx (0-based) of @atom, stores the value only when it is valid,
+ * and otherwise sets a message "argument N: ..." (N 1-based) and returns a
+ * negative errno. The core prefixes every message init() leaves with
+ * "atom 'NAME' (TYPE): ". Optional arguments: check argc first.
+ */
+__printf(3, 4)
+void clickup_arg_error(struct netlink_ext_ack *extack, u32 idx,
+		       const char *fmt, ...);
+int clickup_arg_u32(const struct clickup_atom *atom, u32 idx, u32 min,
+		    u32 max, u32 *out, struct netlink_ext_ack *extack);
+int clickup_arg_int(const struct clickup_atom *atom, u32 idx, int min,
+		    int max, int *out, struct netlink_ext_ack *extack);
+int clickup_arg_range(const struct clickup_atom *atom, u32 idx, u32 min,
+		      u32 max, u32 *lo, u32 *hi,
+		      struct netlink_ext_ack *extack);
+int clickup_arg_ipv4(const struct clickup_atom *atom, u32 idx, __be32 *addr,
+		     struct netlink_ext_ack *extack);
+int clickup_arg_prefix(const struct clickup_atom *atom, u32 idx,
+		       __be32 *addr, u8 *len, struct netlink_ext_ack *extack);
+int clickup_arg_mac(const struct clickup_atom *atom, u32 idx, u8 *mac,
+		    struct netlink_ext_ack *extack);
+int clickup_arg_ethertype(const struct clickup_atom *atom, u32 idx,
+			  __be16 *type, struct netlink_ext_ack *extack);
+int clickup_arg_enum(const struct clickup_atom *atom, u32 idx,
+		     const char *const *names, u32 n, u32 *out,
+		     struct netlink_ext_ack *extack);
+int clickup_arg_string(const struct clickup_atom *atom, u32 idx, char *buf,
+		       size_t size, struct netlink_ext_ack *extack);
+int clickup_arg_ifindex(const struct clickup_atom *atom, u32 idx,
+			int *ifindex, struct netlink_ext_ack *extack);
+struct clickup_table *clickup_arg_table(struct clickup_atom *atom, u32 idx,
+					const char *def,
+					struct netlink_ext_ack *extack);
+
+/* The same parsers on a piece of a string, for atoms with a syntax. */
+int clickup_parse_u32(const char *s, size_t len, u32 min, u32 max, u32 *out);
+int clickup_parse_ipv4(const char *s, size_t len, __be32 *addr);
+int clickup_parse_prefix(const char *s, size_t len, __be32 *addr, u8 *plen);
 
 #define MODULE_ALIAS_CLICKUP_ATOM(name) MODULE_ALIAS("clickup-atom-" name)
 

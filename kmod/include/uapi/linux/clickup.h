@@ -160,6 +160,7 @@ enum clickup_type_attr {
 	CLICKUP_TYPE_A_PRIV_SIZE, /* u32 */
 	CLICKUP_TYPE_A_FLAGS,	/* u32: CLICKUP_TYPE_F_* */
 	CLICKUP_TYPE_A_USERS,	/* u32: live instances */
+	CLICKUP_TYPE_A_ALIASES,	/* nest: CLICKUP_TYPE_A_NAME strings, if any */
 	__CLICKUP_TYPE_A_MAX,
 };
 #define CLICKUP_TYPE_A_MAX (__CLICKUP_TYPE_A_MAX - 1)
