@@ -533,11 +533,12 @@ enum kind gen_message(struct msg *m, const struct family *f, uint32_t seq,
 	int i, r = (int)rndn(100);
 
 	*dump = false;
-	if (r < 20)
+	/* valid DAGs are ~30x dearer (RCU grace periods, hooks): 10% */
+	if (r < 10)
 		k = K_VALID_DAG;
-	else if (r < 35)
+	else if (r < 28)
 		k = K_VALID_STATE;
-	else if (r < 55)
+	else if (r < 50)
 		k = K_POLICY;
 	else if (r < 72)
 		k = K_POLICY_BAD;
