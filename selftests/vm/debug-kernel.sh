@@ -2,8 +2,11 @@
 # Build (once) the debug kernel of `make check KERNEL=debug` from Debian's
 # linux-source-6.1 with the fragment debug-kernel.config on allnoconfig, and
 # print its directory: a kbuild tree (KDIR for out-of-tree modules: .config,
-# include/, scripts/, Module.symvers; object files pruned) with vmlinux (the
-# PVH ELF qemu boots, with line info for scripts/faddr2line) at its top.
+# include/, scripts/, Module.symvers; object files pruned) with vmlinux (line
+# info for scripts/faddr2line) at its top and arch/x86/boot/bzImage, which
+# qemu boots: 6.1's PVH entry (qemu -kernel vmlinux) calls xen_prepare_pvh(),
+# KASAN-instrumented, before startup_64 maps KASAN's early shadow, and the
+# guest triple-faults at once.
 #
 #   debug-kernel.sh            build if needed; last stdout line = the tree
 #
@@ -68,8 +71,8 @@ if grep -q '^Value requested' merge.log; then
 	echo "debug-kernel.sh: $FRAG asks for values Kconfig did not take" >&2
 	exit 1
 fi
-# vmlinux, then modpost over it (Module.symvers, scripts for M= builds).
-if ! "${K[@]}" vmlinux modules >build.log 2>&1; then
+# vmlinux, modpost over it (Module.symvers, scripts for M= builds), bzImage.
+if ! "${K[@]}" vmlinux modules bzImage >build.log 2>&1; then
 	tail -n 40 build.log >&2
 	exit 1
 fi
