@@ -8,6 +8,8 @@
 #   make ARCH=arm64 / ARCH=arm   cross-build into build/$ARCH/ (check,
 #                   vm-shell too): selftests/vm/arm/arm.mk, docs/raspberry-pi.md
 #   make compile-test-6.12   build against Debian trixie's 6.12 headers
+#   make check KERNEL=debug  the same selftests on a KASAN/lockdep/kmemleak
+#                   kernel (vm-shell too): selftests/vm/debug.mk
 #
 # KDIR defaults to the running kernel's build dir when it exists, else the
 # newest installed Debian linux-headers-*-amd64.
@@ -16,6 +18,9 @@
 # the amd64 build below is unchanged.
 ifneq ($(filter arm64 arm,$(ARCH)),)
 include selftests/vm/arm/arm.mk
+# The debug kernel (KASAN, lockdep, kmemleak...) and builds against it.
+else ifeq ($(KERNEL),debug)
+include selftests/vm/debug.mk
 else
 
 KVER_RUNNING := $(shell uname -r)

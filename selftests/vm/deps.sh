@@ -15,6 +15,8 @@ PKGS=(
 	linux-source-6.1 xz-utils gnuplot-nox procps util-linux
 	clang llvm
 	iperf3 python3-nftables linux-perf ethtool strace
+	# the debug kernel (debug-kernel.sh) from linux-source-6.1
+	flex bison bc libelf-dev libssl-dev
 )
 
 SUDO=()

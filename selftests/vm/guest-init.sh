@@ -4,6 +4,10 @@
 # writable bits writable, installs the repo's modules, runs the command that
 # run-vm.sh left in the results share, saves its exit code and dmesg there,
 # and powers off.  Anything going wrong ends in poweroff too, so qemu exits.
+# With the debug kernel (run-vm.sh, KERNEL=debug): no modules to insmod (all
+# built in), no host /lib/modules/$KVER (a tmpfs one), the debug builds of
+# the repo's .ko files overlaid on the repo, and a kmemleak check around
+# the command.
 # shellcheck shell=sh
 export PATH=/bin:/sbin
 R=/newroot
@@ -13,11 +17,17 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 exec 0</dev/console 1>/dev/console 2>&1
 
+# Without ACPI (the debug kernel) poweroff only halts; a reboot ends qemu
+# (-no-reboot).
+off() {
+	sync
+	[ -d /sys/firmware/acpi ] || reboot -f
+	poweroff -f
+}
 die() {
 	echo "guest-init: FATAL: $*"
 	dmesg >/out/dmesg.txt 2>/dev/null
-	sync
-	poweroff -f
+	off
 }
 up() { cut -d' ' -f1 /proc/uptime; }
 
@@ -53,7 +63,13 @@ for d in /tmp /run /var/tmp /root; do
 done
 chmod 1777 $R/tmp $R/var/tmp
 mkdir -p $R/run/netns $R/run/lock "$R$REPO" 2>/dev/null
-mount -o bind /keep "$R$REPO" || die "rebind $REPO"
+if [ -d /out/tree ]; then
+	# Debug builds of the .ko files, on top of the repo at the same paths.
+	mount -t overlay overlay -o "lowerdir=/out/tree:/keep" "$R$REPO" ||
+		die "overlay of the debug builds on $REPO"
+else
+	mount -o bind /keep "$R$REPO" || die "rebind $REPO"
+fi
 mount -o bind /out "$R$OUT" || die "bind results share on $OUT"
 
 # Writable overlays (upper on tmpfs) over read-only host dirs.
@@ -64,7 +80,13 @@ ovl() {
 		-o "lowerdir=$R$1,upperdir=/ovl$1/u,workdir=/ovl$1/w" "$R$1" ||
 		die "overlay on $1"
 }
-ovl "/lib/modules/$KVER"
+if [ -d "$R/lib/modules/$KVER" ]; then
+	ovl "/lib/modules/$KVER"
+else
+	# A kernel the host has no modules for (the debug kernel).
+	mount -t tmpfs -o mode=0755 modules "$R/lib/modules" || die "tmpfs on /lib/modules"
+	mkdir -p "$R/lib/modules/$KVER"
+fi
 ovl /etc
 ovl /var/lib
 
@@ -78,6 +100,14 @@ cp /out/modindex/* "$R/lib/modules/$KVER/" || die "module index"	# depmod'ed on 
 echo /sbin/clickup-modprobe >/proc/sys/kernel/modprobe
 
 hostname clickup-vm
+# kmemleak (debug kernel): what leaked during the command, not at boot.
+# Boot's own reports are cleared (marked seen) first; kmemleak wants two
+# scans some seconds apart before it trusts a report.
+KML=$R/sys/kernel/debug/kmemleak
+if [ -w "$KML" ] && [ "$MODE" = run ]; then
+	echo "guest-init: kmemleak: scan and clear before the command"
+	{ echo scan >"$KML" && echo clear >"$KML"; } || die "kmemleak scan/clear"
+fi
 echo "guest-init: setup done at $(up) s uptime, running the command"
 ENV="PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 HOME=/root LANG=C.UTF-8 TERM=${TERM_HOST:-linux} KVER=$KVER
@@ -94,7 +124,18 @@ else
 	rc=$?
 fi
 echo "guest-init: command exited $rc at $(up) s uptime"
+if [ -w "$KML" ] && [ "$MODE" = run ]; then
+	# Unload ours first, so that what only their exit would free counts.
+	grep -o '^clickup[a-z_]*' /proc/modules | sort -r | while read -r m; do
+		rmmod "$m" || echo "guest-init: kmemleak: rmmod $m failed (still in use?)"
+	done
+	echo scan >"$KML"
+	sleep 6
+	echo scan >"$KML"
+	cat "$KML" >/out/kmemleak.txt
+	echo "guest-init: kmemleak: $(grep -c '^unreferenced object' /out/kmemleak.txt) leak report(s) at $(up) s uptime"
+	cat /out/kmemleak.txt
+fi
 dmesg >/out/dmesg.txt
 echo "$rc" >/out/rc
-sync
-poweroff -f
+off

@@ -28,13 +28,23 @@ vm_run_and_verdict() {
 	[ -s "$OUT/rc" ] && rc=$(tr -dc 0-9 <"$OUT/rc")
 	[ -n "$rc" ] || problems+=("no exit code came back from the guest (crash/panic/timeout?)")
 
-	local BAD='WARNING:|BUG:|Oops|general protection|Call Trace|kernel BUG|refcount_t:|list_add corruption|list_del corruption|UBSAN|KASAN|rcu.*stall|hung_task|unregister_netdevice: waiting|Kernel panic'
+	local BAD='WARNING:|BUG:|Oops|general protection|Call Trace|kernel BUG|refcount_t:|list_add corruption|list_del corruption|UBSAN|KASAN|rcu.*stall|hung_task|unregister_netdevice: waiting|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|DEBUG_LOCKS_WARN_ON|lock held when returning|bad unlock balance|locking correctness validator|Disabling lock debugging|ODEBUG:|kmemleak: .*(disabled|pool empty|suspected memory leak)'
 	local OK_LINES='loading out-of-tree module taints kernel|module verification failed'
 	local klog=$OUT/dmesg.txt
 	[ -s "$klog" ] || klog=$RUN/serial.log
 	if bad=$(tr -d '\r' <"$klog" | grep -E "$BAD" | grep -vE "$OK_LINES"); then
 		problems+=("kernel problems in $(basename "$klog"):")
 		while IFS= read -r l; do problems+=("    $l"); done <<<"$bad"
+	fi
+
+	# kmemleak (debug kernel): guest-init.sh scans after the command, leaks
+	# from before it (boot) cleared; one line per report with its stack.
+	if [ -s "$OUT/kmemleak.txt" ]; then
+		problems+=("kmemleak: $(grep -c '^unreferenced object' "$OUT/kmemleak.txt") unreferenced object(s), full reports in $logdir/out/kmemleak.txt:")
+		while IFS= read -r l; do problems+=("    $l"); done < <(awk '
+			/^unreferenced object/ { if (o) print o; o = $0; n = 0; next }
+			/^ +\[<[0-9a-f]+>\]/ && n < 6 { o = o " < " $NF; n++ }
+			END { if (o) print o }' "$OUT/kmemleak.txt")
 	fi
 
 	# TAP accounting (top-level lines only; a runner's copy is preferred).
