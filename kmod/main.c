@@ -21,21 +21,25 @@ static int __init clickup_init(void)
 	clickup_wq = alloc_workqueue("clickup", WQ_UNBOUND, 0);
 	if (!clickup_wq)
 		return -ENOMEM;
-	err = clickup_state_init();
-	if (err)
-		goto err_wq;
+	/*
+	 * NEs' per-netns data first: it holds the netns mutex the state
+	 * tables' pernet exit takes, so it must be freed last.
+	 */
 	err = clickup_ne_init();
 	if (err)
-		goto err_state;
-	err = clickup_genl_init();
+		goto err_wq;
+	err = clickup_state_init();
 	if (err)
 		goto err_ne;
+	err = clickup_genl_init();
+	if (err)
+		goto err_state;
 	pr_info("CLICK-UP core loaded\n");
 	return 0;
-err_ne:
-	clickup_ne_exit();
 err_state:
 	clickup_state_exit();
+err_ne:
+	clickup_ne_exit();
 err_wq:
 	destroy_workqueue(clickup_wq);
 	return err;
@@ -44,8 +48,8 @@ err_wq:
 static void __exit clickup_exit(void)
 {
 	clickup_genl_exit();
-	clickup_ne_exit();
 	clickup_state_exit();
+	clickup_ne_exit();
 	destroy_workqueue(clickup_wq);
 }
 
