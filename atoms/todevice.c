@@ -37,6 +37,12 @@ static int todevice_process(struct clickup_atom *atom, struct sk_buff *skb,
 		skb_push_rcsum(skb, skb->data - skb_mac_header(skb));
 	skb->dev = dev;
 	skb_clear_tstamp(skb);
+	/*
+	 * A frame from a packet socket of this netns still belongs to it
+	 * (veth orphans only across netns); sent on, it would pin the
+	 * socket and so the netns: a forwarding loop outlived ip netns del.
+	 */
+	skb_orphan(skb);
 	dev_queue_xmit(skb);
 	return CLICKUP_STOLEN;
 }
