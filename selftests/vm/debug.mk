@@ -65,8 +65,10 @@ bpf-progs:
 	$(MAKE) -C dts/bpf CLANG=$(CLANG)
 	$(MAKE) -C selftests bpf CLANG=$(CLANG)
 
+# Tests run 2-4x slower under KASAN+lockdep: a longer per-test timeout.
 check: all
-	KERNEL=debug ./selftests/vm/run-vm.sh ./selftests/vm/guest-run-tests.sh
+	KERNEL=debug TEST_TIMEOUT=$${TEST_TIMEOUT:-1200} \
+		./selftests/vm/run-vm.sh ./selftests/vm/guest-run-tests.sh
 
 vm-shell: all
 	KERNEL=debug ./selftests/vm/run-vm.sh --shell

@@ -155,7 +155,7 @@ mkdir -p "$DM" "$OUT/modindex"
 # (The debug kernel's tree: only its modules.builtin*, so that modprobe of a
 # built-in one, e.g. veth, succeeds.)
 for f in "$MODDIR"/*; do
-	[ -z "$DEBUG" ] || case ${f##*/} in modules.builtin*) ;; *) continue ;; esac
+	[ -z "$DEBUG" ] || case ${f##*/} in modules.builtin* | modules.order) ;; *) continue ;; esac
 	case ${f##*/} in
 	modules.builtin | modules.builtin.modinfo | modules.order | extra) ;;
 	modules.*) continue ;;
