@@ -179,6 +179,7 @@ int clickup_ne_init(void);
 void clickup_ne_exit(void);
 
 /* state.c */
+bool clickup_flow_reap(struct clickup_table *table, struct clickup_flow *flow);
 int clickup_state_init(void);
 void clickup_state_exit(void);
 struct clickup_table *clickup_table_find(struct net *net, const char *name);
@@ -189,13 +190,17 @@ unsigned int clickup_flow_size(void);
 struct list_head *clickup_net_tables(struct net *net);
 u32 clickup_net_tables_gen(struct net *net);
 unsigned int clickup_table_max_limit(void);
-void clickup_table_flush(struct clickup_table *table);
 bool clickup_flow_expired(const struct clickup_flow *flow);
 struct clickup_flow *clickup_flow_alloc(gfp_t gfp);
 void clickup_flow_free(struct clickup_flow *flow);
 int clickup_flow_add(struct clickup_table *table, struct clickup_flow *flow);
 unsigned long clickup_flow_state_timeout(u8 state);
 void clickup_table_unref(struct clickup_table *table);
+
+/* state_gc.c */
+unsigned long clickup_gc_interval(void);
+void clickup_table_gc(struct work_struct *work);
+void clickup_table_flush(struct clickup_table *table);
 
 /* state_nl.c */
 extern const struct nla_policy clickup_flow_policy[CLICKUP_FLOW_A_MAX + 1];

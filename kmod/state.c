@@ -3,8 +3,9 @@
  * Flow state tables: per-netns, named, refcounted rhashtables of flows.
  * Owned by the core rather than by atom instances, so a DAG swap, or the
  * unload of the atom modules using them, keeps every entry. Entries carry
- * a per-state timeout and a periodic GC removes expired ones; a table
- * never grows past its limit (new flows are refused and counted).
+ * a per-state timeout and a periodic GC (state_gc.c) removes expired
+ * ones; a table never grows past its limit (new flows are refused and
+ * counted).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -21,19 +22,6 @@
 
 #define CLICKUP_TABLE_DEFAULT_MAX	(1U << 20)
 
-/*
- * The GC, like nf_conntrack's gc_worker, never holds the CPU or the RCU
- * read lock for a whole table: one run of the work looks at most at
- * CLICKUP_GC_BUDGET hash buckets, in steps of CLICKUP_GC_STEP buckets
- * (one RCU read section each, cond_resched() between), and the next run
- * resumes where this one stopped, one jiffy later. A pass that reached
- * the end starts again after gc_interval_ms. The table stays under 0.75
- * flows per bucket on average (rhashtable grows it), so a step sees a few
- * hundred flows.
- */
-#define CLICKUP_GC_BUDGET		8192
-#define CLICKUP_GC_STEP			256
-
 static unsigned int max_tables = 256;
 module_param(max_tables, uint, 0644);
 MODULE_PARM_DESC(max_tables, "State tables per network namespace (default 256)");
@@ -42,11 +30,6 @@ static unsigned int table_max_limit = 1U << 24;
 module_param(table_max_limit, uint, 0644);
 MODULE_PARM_DESC(table_max_limit,
 		 "Highest entry limit (max) a state table may be given (default 16777216)");
-
-static unsigned int gc_interval_ms = 5000;
-module_param(gc_interval_ms, uint, 0644);
-MODULE_PARM_DESC(gc_interval_ms,
-		 "Time between two whole GC passes over a state table, ms (default 5000)");
 
 /* Seconds; modelled on nf_conntrack_proto_tcp's defaults. */
 static const unsigned int clickup_flow_timeout[__CLICKUP_FLOW_MAX] = {
@@ -90,11 +73,6 @@ u32 clickup_net_tables_gen(struct net *net)
 unsigned int clickup_table_max_limit(void)
 {
 	return READ_ONCE(table_max_limit);
-}
-
-static unsigned long clickup_gc_interval(void)
-{
-	return msecs_to_jiffies(max(READ_ONCE(gc_interval_ms), 10U));
 }
 
 struct list_head *clickup_net_tables(struct net *net)
@@ -160,7 +138,7 @@ static bool clickup_flow_unlink(struct clickup_table *table,
 }
 
 /* Removes @flow if it is expired; true if it was (its key is free). */
-static bool clickup_flow_reap(struct clickup_table *table,
+bool clickup_flow_reap(struct clickup_table *table,
 			      struct clickup_flow *flow)
 {
 	if (!clickup_flow_expired(flow))
@@ -425,102 +403,6 @@ bool clickup_l4_parse(const struct sk_buff *skb, struct clickup_l4 *l4)
 	return true;
 }
 EXPORT_SYMBOL_GPL(clickup_l4_parse);
-
-/*
- * Under the RCU read lock: every flow in buckets [*cursor, *cursor + n) of
- * the table's current bucket array goes (all) or goes if expired. Returns
- * true once *cursor is past the last bucket. Buckets rather than an
- * rhashtable walker, as nf_conntrack's gc_worker does: a walker's next()
- * may scan any number of empty buckets (a table emptied by the GC) in one
- * call. A concurrent resize can make a pass miss or repeat some flows;
- * the next pass has them.
- */
-static bool clickup_table_scan(struct clickup_table *table,
-			       unsigned int *cursor, unsigned int n, bool all)
-{
-	const struct bucket_table *tbl;
-	struct clickup_flow *flow;
-	struct rhash_head *pos;
-
-	tbl = rht_dereference_rcu(table->ht.tbl, &table->ht);
-	for (; n && *cursor < tbl->size; n--, (*cursor)++) {
-		rht_for_each_entry_rcu(flow, pos, tbl, *cursor, node) {
-			if (all)
-				clickup_flow_remove(table, flow);
-			else
-				clickup_flow_reap(table, flow);
-		}
-	}
-	return *cursor >= tbl->size;
-}
-
-/*
- * One run of the GC: at most CLICKUP_GC_BUDGET buckets, resuming the pass
- * where the previous run stopped, CLICKUP_GC_STEP buckets per RCU read
- * section.
- */
-static void clickup_table_gc(struct work_struct *work)
-{
-	struct clickup_table *table = container_of(to_delayed_work(work),
-						   struct clickup_table, gc);
-	unsigned int budget = CLICKUP_GC_BUDGET;
-	bool done = false;
-	u64 t0;
-
-	if (!table->gc_walking) {
-		table->gc_walking = true;
-		table->gc_cursor = 0;
-		table->gc_pass_start = ktime_get_ns();
-	}
-	while (budget && !done) {
-		t0 = ktime_get_ns();
-		rcu_read_lock();
-		done = clickup_table_scan(table, &table->gc_cursor,
-					  CLICKUP_GC_STEP, false);
-		rcu_read_unlock();
-		t0 = ktime_get_ns() - t0;
-		if (t0 > READ_ONCE(table->gc_step_ns))
-			WRITE_ONCE(table->gc_step_ns, t0);
-		budget -= CLICKUP_GC_STEP;
-		cond_resched();
-	}
-	if (!done) {
-		/* Budget spent: go on soon, from here. */
-		queue_delayed_work(system_power_efficient_wq, &table->gc, 1);
-		return;
-	}
-	table->gc_walking = false;
-	t0 = ktime_get_ns() - table->gc_pass_start;
-	if (t0 > READ_ONCE(table->gc_pass_ns))
-		WRITE_ONCE(table->gc_pass_ns, t0);
-	queue_delayed_work(system_power_efficient_wq, &table->gc,
-			   clickup_gc_interval());
-}
-
-/*
- * Removes every flow, in steps like the GC's; may sleep, so callers hold
- * a reference on the table but no lock (a table of millions of flows must
- * not keep the netns mutex, under which requests of its netns wait).
- * Two passes: flows a resize moved behind the cursor are caught by the
- * second; flows packets add meanwhile may stay.
- */
-void clickup_table_flush(struct clickup_table *table)
-{
-	unsigned int cursor, pass;
-	bool done;
-
-	atomic_inc(&table->gen);
-	for (pass = 0; pass < 2 && atomic_read(&table->count); pass++) {
-		cursor = 0;
-		do {
-			rcu_read_lock();
-			done = clickup_table_scan(table, &cursor,
-						  CLICKUP_GC_STEP, true);
-			rcu_read_unlock();
-			cond_resched();
-		} while (!done);
-	}
-}
 
 static void clickup_flow_destroy(void *ptr, void *arg)
 {
