@@ -78,12 +78,8 @@ grep -q "usage: clickupctl \[OPTIONS\] create NE FILE" "$TMPD/b.out" &&
 	grep -q "usage: clickupctl state show TABLE" "$TMPD/b.out" &&
 	pass "help per command and per state subcommand" || fail "help: $(cat "$TMPD/b.out")"
 grep -q '^    "atoms": \[' "$TMPD/b.out" && pass "-p: indented JSON" || fail "-p"
-make -s -C "$REPO/ctl" install DESTDIR="$TMPD/root" PREFIX=/usr > "$TMPD/inst" 2>&1 &&
-	"$TMPD/root/usr/sbin/clickupctl" -V | grep -q "^features: libnl" &&
-	[ -f "$TMPD/root/usr/share/man/man8/clickupctl.8" ] &&
-	[ -f "$TMPD/root/usr/share/bash-completion/completions/clickupctl" ] &&
-	pass "make install DESTDIR=... gives clickupctl (-V), its man page and completion" ||
-	fail "make install: $(cat "$TMPD/inst")"
+# make install DESTDIR=... is checked on the host (selftests/check-install.sh,
+# part of make check): the guest has no compiler for an ARM build.
 
 "$CLICKUPCTL" > /dev/null 2>&1; rc=$?
 [ $rc != 0 ] && pass "no command: exit $rc" || fail "no command: exit 0"
