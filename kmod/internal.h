@@ -234,7 +234,7 @@ static inline void clickup_req_begin(struct clickup_req *req,
 
 static inline int clickup_req_end(struct clickup_req *req,
 				  struct sk_buff *skb,
-				  struct nlmsghdr *nlh, int err)
+				  const struct nlmsghdr *nlh, int err)
 {
 	return err;
 }
