@@ -194,6 +194,13 @@ printf 'REPO=%s\nKVER=%s\nOUT=%s\nMODE=%s\nTERM_HOST=%s\n' \
 # for long reports (the runner diffs dmesg per test), and warnings (lockdep,
 # WARN) on the console too, in case the guest dies before saving dmesg.
 DEBUG_APPEND='kasan_multi_shot log_buf_len=8M loglevel=5'
+# ... and the TSC rate, which that kernel (no ACPI: no HPET, no PM timer)
+# cannot calibrate on a loaded host; its clock then ran 5x too fast and
+# every timeout fired early (selftests/vm/tsc-khz.c).
+if [ -n "$DEBUG" ]; then
+	cc -O2 -Wall -o "$RUN/tsc-khz" "$REPO/selftests/vm/tsc-khz.c"
+	DEBUG_APPEND+=" tsc_early_khz=$("$RUN/tsc-khz") tsc=reliable"
+fi
 # shellcheck disable=SC2054 # commas are qemu syntax
 QEMU=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "${VM_MEM:-2G}" -M pc
 	-nographic -no-reboot -nic none
