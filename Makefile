@@ -85,7 +85,7 @@ check: deps
 	$(MAKE) all
 	$(MAKE) -C ctl test
 	./selftests/check-install.sh
-	./selftests/vm/run-vm.sh ./selftests/vm/guest-run-tests.sh
+	./selftests/vm/run-shards.sh ./selftests/vm/run-vm.sh ./selftests/vm/guest-run-tests.sh
 
 # The fuzzers, long (docs/testing.md "Fuzzers"): 100,000 netlink
 # messages, 1,000,000 frames (or FUZZ_SECONDS each, whichever ends

@@ -67,7 +67,7 @@ bpf-progs:
 
 # Tests run 2-4x slower under KASAN+lockdep: a longer per-test timeout.
 check: all
-	KERNEL=debug TEST_TIMEOUT=$${TEST_TIMEOUT:-1200} \
+	KERNEL=debug TEST_TIMEOUT=$${TEST_TIMEOUT:-1200} ./selftests/vm/run-shards.sh \
 		./selftests/vm/run-vm.sh ./selftests/vm/guest-run-tests.sh
 
 vm-shell: all
