@@ -23,7 +23,7 @@ DBG_COPY := Kbuild kmod atoms docs/example-atom
 DBG_KDIR  = $$(cat $(DBG_B)/kdir)
 CLANG ?= $(shell command -v clang 2>/dev/null)
 
-.PHONY: all deps kernel debug-src modules ctl selftests example-atom bpf-progs check vm-shell clean
+.PHONY: all deps kernel debug-src modules ctl selftests example-atom bpf-progs check vm-shell clean fuzz
 
 all: modules example-atom ctl selftests $(if $(CLANG),bpf-progs)
 	@echo "debug build in build/debug/out, against $(DBG_KDIR)"
@@ -69,6 +69,8 @@ bpf-progs:
 check: all
 	KERNEL=debug TEST_TIMEOUT=$${TEST_TIMEOUT:-1200} ./selftests/vm/run-shards.sh \
 		./selftests/vm/run-vm.sh ./selftests/vm/guest-run-tests.sh
+
+include selftests/fuzz/fuzz.mk
 
 vm-shell: all
 	KERNEL=debug ./selftests/vm/run-vm.sh --shell
