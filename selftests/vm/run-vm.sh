@@ -200,6 +200,9 @@ DEBUG_APPEND='kasan_multi_shot log_buf_len=8M loglevel=5'
 if [ -n "$DEBUG" ]; then
 	cc -O2 -Wall -o "$RUN/tsc-khz" "$REPO/selftests/vm/tsc-khz.c"
 	DEBUG_APPEND+=" tsc_early_khz=$("$RUN/tsc-khz") tsc=reliable"
+	# A vCPU thread of a shared 2-core host can wait tens of seconds for
+	# its turn: report lockups and RCU stalls after 2 minutes, not 20 s.
+	DEBUG_APPEND+=" watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120"
 fi
 # shellcheck disable=SC2054 # commas are qemu syntax
 QEMU=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "${VM_MEM:-2G}" -M pc
