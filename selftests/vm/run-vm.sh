@@ -89,6 +89,12 @@ else
 fi
 export KVER
 
+# The tests' waits stretch by SLOW (lib.sh): on a host already busy with
+# other work, by its load per core, so that a loaded host is slower, not
+# failing. The debug kernel multiplies it again.
+: "${SLOW:=$(awk -v n="$(nproc)" '{ s = int($1 / n + 0.5); print (s < 1 ? 1 : s) }' /proc/loadavg)}"
+export SLOW
+
 # A private run directory (concurrent runs from one checkout don't clash);
 # its out/ and serial.log become build/vm/out and build/vm/serial.log.
 RUN=$(mktemp -d "$VMDIR/run.XXXXXX")
@@ -172,7 +178,7 @@ TERM_HOST=linux
 printf 'REPO=%s\nKVER=%s\nOUT=%s\nMODE=%s\nTERM_HOST=%s\n' \
 	"$REPO" "$KVER" "$OUT" "$MODE" "$TERM_HOST" >"$OUT/config"
 {
-	for v in TESTS TEST_TIMEOUT V; do
+	for v in TESTS TEST_TIMEOUT V SLOW; do
 		[ -z "${!v+x}" ] || printf 'export %s=%q\n' "$v" "${!v}"
 	done
 	printf 'cd %q || exit 1\n' "$REPO"
