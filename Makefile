@@ -65,9 +65,11 @@ install: modules
 		INSTALL_MOD_DIR=extra/clickup modules_install
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
 
-# docs/writing-an-atom.md's example, built out of tree against this tree.
+# docs/writing-an-atom.md's example and the test-only atoms of
+# selftests/atoms, built out of tree against this tree.
 example-atom: modules
 	$(MAKE) -C docs/example-atom KDIR=$(KDIR)
+	$(MAKE) -C selftests/atoms KDIR=$(KDIR)
 
 selftests: ctl
 	$(MAKE) -C selftests

@@ -18,7 +18,7 @@
 DBG_B    := $(CURDIR)/build/debug
 DBG_SRC  := $(DBG_B)/src
 DBG_OUT  := $(DBG_B)/out
-DBG_COPY := Kbuild kmod atoms docs/example-atom
+DBG_COPY := Kbuild kmod atoms docs/example-atom selftests/atoms
 # The cached tree (written by the kernel target; read by the recipes).
 DBG_KDIR  = $$(cat $(DBG_B)/kdir)
 CLANG ?= $(shell command -v clang 2>/dev/null)
@@ -54,6 +54,9 @@ example-atom: modules
 	$(MAKE) -C $(DBG_SRC)/docs/example-atom KDIR=$(DBG_KDIR) CLICKUP_DIR=$(DBG_SRC)
 	@mkdir -p $(DBG_OUT)/docs/example-atom
 	cp $(DBG_SRC)/docs/example-atom/*.ko $(DBG_OUT)/docs/example-atom/
+	$(MAKE) -C $(DBG_SRC)/selftests/atoms KDIR=$(DBG_KDIR) CLICKUP_DIR=$(DBG_SRC)
+	@mkdir -p $(DBG_OUT)/selftests/atoms
+	cp $(DBG_SRC)/selftests/atoms/*.ko $(DBG_OUT)/selftests/atoms/
 
 ctl:
 	$(MAKE) -C ctl
