@@ -7,18 +7,24 @@
 
 static struct json j;
 static bool json_mode;
+static FILE *out;
+
+void print_to(FILE *f)
+{
+	out = f;
+}
 
 void print_start(bool json)
 {
 	json_mode = json;
-	json_init(&j, stdout);
+	json_init(&j, out ? out : stdout);
 }
 
 void print_end(void)
 {
 	if (json_mode)
 		json_end(&j);
-	fflush(stdout);
+	fflush(out ? out : stdout);
 }
 
 bool print_json(void)
@@ -29,7 +35,7 @@ bool print_json(void)
 static void vtext(const char *fmt, va_list ap)
 {
 	if (!json_mode)
-		vprintf(fmt, ap);
+		vfprintf(out ? out : stdout, fmt, ap);
 }
 
 void tprint(const char *fmt, ...)
@@ -111,4 +117,15 @@ void jprint_strv(const char *key, char *const *v, unsigned int n)
 	for (unsigned int i = 0; i < n; i++)
 		jprint_str(NULL, v[i]);
 	close_arr();
+}
+
+int decimals(uint64_t v)
+{
+	int n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
 }
