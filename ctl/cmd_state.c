@@ -94,7 +94,7 @@ static int do_show(struct ctx *c, int argc, char **argv)
 	snprintf(what, sizeof(what), "state show %s", argv[2]);
 	if (!nl)
 		return EXIT_KERNEL;
-	return flows_show(nl, argv[2], c->json, 0, 0, &e) < 0 ?
+	return flows_show(nl, argv[2], c->json, 0, 0, NULL, &e) < 0 ?
 	       kfail(what, &e, "") : 0;
 }
 

@@ -20,6 +20,9 @@ int atoms_show(struct nlctx *nl, bool json, struct nlerr *e);
 
 /* show.c: every NE (only == NULL) or one, as an array */
 int ne_show(struct nlctx *nl, const char *only, bool json, struct nlerr *e);
+/* The same; without array, the object(s) alone (one NE: one object). */
+int ne_show_as(struct nlctx *nl, const char *only, bool json, bool array,
+	       struct nlerr *e);
 
 /* ne.c: create (up false) or upgrade NE to g (validated; bpf atoms'
  * fds loaded). The reply (or, from a kernel that only acks, the name)

@@ -5,9 +5,10 @@
 #include "json.h"
 #include "print.h"
 
-static struct json j;
-static bool json_mode;
-static FILE *out;
+/* Per thread: clickupd formats events in its listener thread. */
+static __thread struct json j;
+static __thread bool json_mode;
+static __thread FILE *out;
 
 void print_to(FILE *f)
 {

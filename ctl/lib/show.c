@@ -272,6 +272,12 @@ static void print_ne(const struct sne *ne)
 
 int ne_show(struct nlctx *nl, const char *only, bool json, struct nlerr *e)
 {
+	return ne_show_as(nl, only, json, true, e);
+}
+
+int ne_show_as(struct nlctx *nl, const char *only, bool json, bool array,
+	       struct nlerr *e)
+{
 	struct nelist l = { 0 };
 	struct nl_msg *m;
 	int ret = -1;
@@ -295,11 +301,13 @@ int ne_show(struct nlctx *nl, const char *only, bool json, struct nlerr *e)
 		goto out;
 	}
 	print_start(json);
-	open_arr(NULL);
+	if (array)
+		open_arr(NULL);
 	for (size_t i = 0; i < l.n; i++)
 		if (l.v[i].name[0])
 			print_ne(&l.v[i]);
-	close_arr();
+	if (array)
+		close_arr();
 	print_end();
 	ret = 0;
 out:

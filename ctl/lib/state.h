@@ -60,9 +60,11 @@ int put_tuple(struct nl_msg *m, uint8_t proto, uint32_t saddr, uint32_t daddr,
 
 /* output (state_out.c): fetch, then print (nothing printed on error) */
 int tables_show(struct nlctx *nl, bool json, struct nlerr *e);
-/* The flows of one table from offset on, at most limit (0: all). */
+/* The flows of one table from offset on, at most limit (0: all);
+ * *total (when not NULL) is how many the table has.
+ */
 int flows_show(struct nlctx *nl, const char *name, bool json, size_t offset,
-	       size_t limit, struct nlerr *e);
+	       size_t limit, size_t *total, struct nlerr *e);
 void print_flows(const struct sf_table *t, size_t offset, size_t limit);
 
 #endif

@@ -137,7 +137,7 @@ void print_flows(const struct sf_table *t, size_t offset, size_t limit)
 }
 
 int flows_show(struct nlctx *nl, const char *name, bool json, size_t offset,
-	       size_t limit, struct nlerr *e)
+	       size_t limit, size_t *total, struct nlerr *e)
 {
 	struct sf_table t = { 0 };
 
@@ -146,6 +146,8 @@ int flows_show(struct nlctx *nl, const char *name, bool json, size_t offset,
 		free(t.flows);
 		return -1;
 	}
+	if (total)
+		*total = t.n;
 	print_start(json);
 	open_arr(NULL);
 	print_flows(&t, offset, limit);
