@@ -33,6 +33,8 @@ int ne_show_as(struct nlctx *nl, const char *only, bool json, bool array,
 int ne_put(struct nlctx *nl, const char *ne, bool up, const struct dag *g,
 	   bool json, struct nlerr *e, char *where, size_t size, long *atom);
 int ne_delete(struct nlctx *nl, const char *ne, struct nlerr *e);
+/* 1 if NE exists, 0 if not, -1 with e on another error. */
+int ne_exists(struct nlctx *nl, const char *ne, struct nlerr *e);
 /* 0 if ne is a usable NE name (1..CLICKUP_NAME_MAX - 1 bytes). */
 int ne_name_check(const char *ne);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* create, upgrade and delete requests: one each; the kernel swaps atomically. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,6 +75,29 @@ int ne_put(struct nlctx *nl, const char *ne, bool up, const struct dag *g,
 out:
 	dag_map_free(&map);
 	return ret;
+}
+
+static int on_ne(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	(void)cmd;
+	(void)tb;
+	*(int *)arg = 1;
+	return 0;
+}
+
+int ne_exists(struct nlctx *nl, const char *ne, struct nlerr *e)
+{
+	struct nl_msg *m = nlc_msg(nl, CLICKUP_CMD_NE_GET, NLM_F_ACK, 64);
+	int found = 0;
+
+	if (!m || nla_put_string(m, CLICKUP_A_NE_NAME, ne) < 0) {
+		nlmsg_free(m);
+		nlerr_nomem(e);
+		return -1;
+	}
+	if (nlc_talk(nl, m, on_ne, &found, e) < 0)
+		return e->err == ENOENT ? 0 : -1;
+	return found;
 }
 
 int ne_delete(struct nlctx *nl, const char *ne, struct nlerr *e)
