@@ -82,9 +82,9 @@ want split drops 0
 want web packets 5
 want other packets 8
 ctl show split -j > "$TMPD/split.json"
-args=$(json_eval "$TMPD/split.json" '[a["args"] for a in d[0]["atoms"] if a["name"] == "split"][0]')
-[ "$args" = "['bpf/tcp_port.o']" ] && pass "show: split's args are $args" ||
-	fail "show: split's args are $args, want ['bpf/tcp_port.o']"
+args=$(jq -c '.[0].atoms[] | select(.name == "split") | .args' "$TMPD/split.json")
+[ "$args" = '["bpf/tcp_port.o"]' ] && pass "show: split's args are $args" ||
+	fail "show: split's args are $args, want [\"bpf/tcp_port.o\"]"
 
 # by_port: 80 -> 0, 8080 -> 1, 9090 -> 2, 7777 -> 7 = past the last port
 split3() {	# split3 ARGS: a three-way split by by_port

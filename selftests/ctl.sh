@@ -99,13 +99,13 @@ sleep 0.5	# subscribed before the first event
 ctl create $NE - -j < "$DAGS/bridge.click" > "$TMPD/create.json" 2> "$TMPD/err" &&
 	pass "create from stdin" || fail "create - : $(cat "$TMPD/err")"
 is_json "$TMPD/create.json" && pass "create -j is JSON: $(cat "$TMPD/create.json")" || fail "create -j"
-[ "$(json_eval "$TMPD/create.json" "(d['name'], d['generation'])")" = "('$NE', 1)" ] &&
+[ "$(jq -c '[.name, .generation]' "$TMPD/create.json")" = "[\"$NE\",1]" ] &&
 	pass "create -j: name and generation 1" || fail "create -j: $(cat "$TMPD/create.json")"
 ping_ok && pass "traffic through the NE" || fail "no traffic through the NE"
 
 ctl upgrade $NE "$DAGS/bridge_plain.click" -j > "$TMPD/up.json" 2> "$TMPD/err" &&
 	pass "upgrade" || fail "upgrade: $(cat "$TMPD/err")"
-is_json "$TMPD/up.json" && [ "$(json_eval "$TMPD/up.json" "d['generation']")" = 2 ] &&
+is_json "$TMPD/up.json" && [ "$(jq .generation "$TMPD/up.json")" = 2 ] &&
 	pass "upgrade -j: generation 2" || fail "upgrade -j: $(cat "$TMPD/up.json")"
 out=$(ctl upgrade $NE "$DAGS/bridge.click" 2>&1) && pass "upgrade (human): $out" || fail "upgrade: $out"
 
@@ -157,7 +157,7 @@ for t in fromdevice todevice discard accept counter fromhook; do
 	modprobe "clickup_atom_$t" 2>/dev/null
 done
 ctl atoms -j > "$TMPD/atoms.json"
-got=$(json_eval "$TMPD/atoms.json" "' '.join(sorted(a['name'].lower() for a in d))")
+got=$(jq -r '[.[].name | ascii_downcase] | sort | join(" ")' "$TMPD/atoms.json")
 for t in accept counter discard fromdevice fromhook todevice; do
 	case " $got " in *" $t "*) ;; *) fail "atoms -j lacks $t: $got" ;; esac
 done

@@ -34,8 +34,7 @@ while IFS='|' read -r hook chain; do
 		http_fetch "$TMPD/got$n" --max-time 60
 	check "$hook: $chain: blob intact" blob_ok "$TMPD/got$n"
 	sctl show l3 -j > "$TMPD/l3.json"
-	got=$(json_eval "$TMPD/l3.json" \
-		"[a['packets'] for a in d[0]['atoms'] if a['name'] == 'c'][0]")
+	got=$(jq '.[0].atoms[] | select(.name == "c") | .packets' "$TMPD/l3.json")
 	check "$hook: $chain: packets reached accept ($got)" test "$got" -ge 4
 	sctl delete l3
 done <<'EOF'

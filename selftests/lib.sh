@@ -70,6 +70,7 @@ require_clickup() {
 	require_cmd ip
 	[ -x "$CLICKUPCTL" ] || skip "no $CLICKUPCTL (build ctl/)"
 	[ -n "$PYTHON" ] || skip "needs python3"
+	require_cmd jq
 	if [ ! -d /sys/module/clickup ]; then
 		modprobe clickup 2>"$TMPD/modprobe.err" ||
 			skip "cannot load clickup.ko: $(head -n1 "$TMPD/modprobe.err")"
@@ -161,28 +162,22 @@ ne_json() {	# ne_json NE > file: `show NE -j`
 	ctl show "$1" -j
 }
 
-# jq-less JSON access: json_eval FILE 'python expression over d'
-json_eval() {
-	"$PYTHON" - "$1" "$2" <<'EOF'
-import json, sys
-d = json.load(open(sys.argv[1]))
-print(eval(sys.argv[2]))
-EOF
-}
+# JQ_NE: the NE of `show NE -j` (an array of one) or of create/upgrade -j.
+JQ_NE='(if type == "array" then .[0] else . end)'
 
 # ne_counters NE: prints "name packets bytes drops" per atom, and
 # "generation G" first.
 ne_counters() {
 	ctl show "$1" -j > "$TMPD/show.json" || return 1
-	"$PYTHON" - "$TMPD/show.json" <<'EOF'
-import json, sys
-ne = json.load(open(sys.argv[1]))
-if isinstance(ne, list):
-    ne = ne[0]
-print("generation", ne["generation"])
-for a in ne["atoms"]:
-    print(a["name"], a["packets"], a["bytes"], a["drops"])
-EOF
+	jq -r "$JQ_NE"' | "generation \(.generation)",
+		(.atoms[] | "\(.name) \(.packets) \(.bytes) \(.drops)")' "$TMPD/show.json"
+}
+
+# atom_field NE ATOM FIELD: one field of one atom, from `show NE -j`.
+atom_field() {
+	ctl show "$1" -j > "$TMPD/atom.json" || return 1
+	jq -e --arg a "$2" --arg f "$3" \
+		"$JQ_NE"' | .atoms[] | select(.name == $a) | .[$f]' "$TMPD/atom.json"
 }
 
 # counter_of FILE ATOM FIELD: from ne_counters output
@@ -194,7 +189,7 @@ counter_of() {
 
 ne_generation() {
 	ctl show "$1" -j > "$TMPD/gen.json" 2>/dev/null || { echo -1; return 1; }
-	json_eval "$TMPD/gen.json" '(d[0] if isinstance(d, list) else d)["generation"]'
+	jq "$JQ_NE.generation" "$TMPD/gen.json"
 }
 
 # ---- traffic ------------------------------------------------------------

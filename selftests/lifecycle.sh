@@ -27,7 +27,7 @@ setup_topology
 
 # JSON of `create/upgrade -j`, flat (ctl) or with "times" (brief): field
 times_field() {	# times_field FILE FIELD
-	json_eval "$1" "(d.get('times') or {}).get('$2', d.get('$2', d.get('$2_ns')))"
+	jq --arg f "$2" '(.times // {})[$f] // .[$f] // .[$f + "_ns"]' "$1"
 }
 
 unload_atoms() {
@@ -111,10 +111,10 @@ out=$(ns_exec "$NS_X" "$CLICKUPCTL" create $NE "$DAGS/bridge.click" 2>&1) &&
 	pass "same NE name '$NE' in a second netns" || fail "create $NE in $NS_X: $out"
 ns_exec "$NS_X" "$CLICKUPCTL" show -j > "$TMPD/x.json"
 ctl show -j > "$TMPD/cu.json"
-[ "$(json_eval "$TMPD/x.json" "[(n['name'], n['generation']) for n in d]")" = "[('$NE', 1)]" ] &&
+[ "$(jq -c '[.[] | [.name, .generation]]' "$TMPD/x.json")" = "[[\"$NE\",1]]" ] &&
 	pass "$NS_X sees only its own NE (generation 1)" ||
 	fail "$NS_X show: $(cat "$TMPD/x.json")"
-[ "$(json_eval "$TMPD/cu.json" "[(n['name'], n['generation']) for n in d]")" = "[('$NE', 2)]" ] &&
+[ "$(jq -c '[.[] | [.name, .generation]]' "$TMPD/cu.json")" = "[[\"$NE\",2]]" ] &&
 	pass "$NS_CU sees only its own NE (generation 2)" ||
 	fail "$NS_CU show: $(cat "$TMPD/cu.json")"
 

@@ -77,8 +77,8 @@ ne_create $NE "$DAG_A"
 # table_field FIELD: one field of table $TABLE from `state -j` (-1: none)
 table_field() {
 	ctl state -j > "$TMPD/tables.json" || { echo -1; return 1; }
-	json_eval "$TMPD/tables.json" \
-		"([t['$1'] for t in d if t['name'] == '$TABLE'] + [-1])[0]"
+	jq --arg t "$TABLE" --arg f "$1" \
+		'([.[] | select(.name == $t) | .[$f]] + [-1])[0]' "$TMPD/tables.json"
 }
 
 # flows_now: `state show -j` without the expiry, one flow per line
@@ -437,7 +437,7 @@ open(sys.argv[1], "wb").write(data + struct.pack("<I", zlib.crc32(data)))
 EOF
 out=$(ctl state restore $NE "$TMPD/bulk.state")
 ctl state show bulk -j > "$TMPD/bulk.json"
-nb=$(json_eval "$TMPD/bulk.json" 'len(set((f["saddr"], f["sport"]) for f in d if f["state"] == "established"))')
+nb=$(jq '[.[] | select(.state == "established") | [.saddr, .sport]] | unique | length' "$TMPD/bulk.json")
 if [ "$out" = "table bulk: 5000 flows restored (not used by $NE)" ] && [ "$nb" = 5000 ]; then
 	pass "5: 5000 flows restored in several messages and dumped back: $out"
 else
