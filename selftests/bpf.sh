@@ -221,7 +221,8 @@ p1=$(cat "$TMPD/fetch.progress")
 	fail "2: upgrades stopped (rc $swap_rc): $(head -n 2 "$TMPD/swap.err")"
 flows_now > "$TMPD/after"
 ne_counters $NE > "$TMPD/c1"
-sleep 1
+# port 8080 now misses: wait for the transfer to send more through
+wait_for 10 counter_is -gt "$(counter_of "$TMPD/c1" miss packets)" atom_field $NE miss packets
 ne_counters $NE > "$TMPD/c2"
 touch "$TMPD/fast"
 if wait_for 60 test -s "$TMPD/fetch"; then

@@ -93,7 +93,7 @@ expect_fail "missing file" "nosuch\.click" "$CLICKUPCTL" check "$TMPD/nosuch.cli
 ip netns exec "$NS_CU" "$CLICKUPCTL" monitor -j > "$TMPD/mon" 2> "$TMPD/mon.err" &
 MON=$!
 BG_PIDS+=("$MON")
-sleep 0.5	# subscribed before the first event
+wait_subscribed "$MON"	# before the first event
 
 # ---- kernel round trips -----------------------------------------------------------------
 ctl create $NE - -j < "$DAGS/bridge.click" > "$TMPD/create.json" 2> "$TMPD/err" &&

@@ -34,7 +34,7 @@ fi
 ip netns exec "$NS_CU" "$CLICKUPCTL" monitor -j > "$TMPD/mon.json" &
 MON_PID=$!
 BG_PIDS+=("$MON_PID")
-sleep 0.5
+wait_subscribed "$MON_PID"
 idx=$(cu cat /sys/class/net/p1/ifindex)
 cu ip link set p1 netns "$NS_TMP" || die "move p1 away"
 ip -n "$NS_TMP" link set p1 netns "$NS_CU" || die "move p1 back"

@@ -208,13 +208,48 @@ ping_fails() {
 	! cli ping -q -c 2 -i 0.2 -W 1 $SRV_IP >/dev/null 2>&1
 }
 
-wait_for() {	# wait_for SECONDS cmd...: poll every 0.1 s, wall-clock bound
+# wait_for SECONDS cmd...: poll every 0.1 s until cmd succeeds, wall-clock
+# bound (the kernel's lib.sh calls it slowwait).
+wait_for() {
 	local deadline=$(( ${EPOCHREALTIME/./} + $1 * 1000000 )); shift
 	while :; do
 		"$@" && return 0
 		[ "${EPOCHREALTIME/./}" -lt "$deadline" ] || return 1
 		sleep 0.1
 	done
+}
+
+# counter_is OP N cmd...: the number cmd prints compares to N with test(1)'s
+# OP (-eq, -ge, ...); for wait_for, as the kernel's until_counter_is.
+counter_is() {
+	local op=$1 n=$2 v
+	shift 2
+	v=$("$@") && [ -n "$v" ] && [ "$v" "$op" "$n" ]
+}
+
+# settled FILE cmd...: cmd prints what it printed at the previous call
+# (kept in FILE, which starts absent): nothing moved in between. For
+# wait_for, e.g. counters once the traffic has stopped.
+settled() {
+	local f=$1 r=1
+	shift
+	"$@" > "$f.new" || return 1
+	cmp -s "$f.new" "$f" && r=0
+	mv "$f.new" "$f"
+	return $r
+}
+
+# wait_subscribed PID: the generic netlink socket of process PID (as libnl
+# numbers them: PID in the low 22 bits of the port id) has joined a
+# multicast group. /proc/net/netlink shows only groups 1-32: a later group
+# times out after 10 s, and says so.
+nl_subscribed() {
+	awk -v pid="$1" '$2 == 16 && $3 % 4194304 == pid && $4 != "00000000" { f = 1 }
+		END { exit !f }' "/proc/$1/net/netlink"
+}
+wait_subscribed() {
+	wait_for 10 nl_subscribed "$1" ||
+		log "process $1 has joined no netlink group 1-32 after 10 s (a group above 32 does not show)"
 }
 
 # make_blob FILE MB: random payload; prints its sha256

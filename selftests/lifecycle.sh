@@ -80,7 +80,9 @@ log "upgrade with one autoload: load $(times_field "$TMPD/up.json" load) ns, tot
 ping_ok || fail "no traffic after the upgrade"
 
 # ---- failed upgrades leave the old DAG running ----------------------------------
-refs_before=$(for m in clickup $(clickup_modules); do echo "$m $(refcnt $m)"; done)
+refs_now() { for m in clickup $(clickup_modules); do echo "$m $(refcnt $m)"; done; }
+refs_back() { [ "$(refs_now)" = "$refs_before" ]; }
+refs_before=$(refs_now)
 for bad in bridge_unknown bridge_nodev; do
 	if ctl upgrade $NE "$DAGS/$bad.click" > /dev/null 2> "$TMPD/bad.err"; then
 		fail "upgrade to $bad.click succeeded"
@@ -97,8 +99,8 @@ for bad in bridge_unknown bridge_nodev; do
 	[ "$g" = 2 ] && pass "$bad: generation still 2" || fail "$bad: generation $g, want 2"
 	ping_ok 5 && pass "$bad: traffic still flows" || fail "$bad: traffic stopped"
 done
-sleep 0.2
-refs_after=$(for m in clickup $(clickup_modules); do echo "$m $(refcnt $m)"; done)
+wait_for 5 refs_back
+refs_after=$(refs_now)
 [ "$refs_before" = "$refs_after" ] && pass "failed upgrades leave refcounts unchanged" ||
 	fail "refcounts changed by failed upgrades: $(echo $refs_before) -> $(echo $refs_after)"
 

@@ -50,7 +50,8 @@ check "download across a CLICK-UP upgrade of the NAT completes" blob_ok "$TMPD/g
 # A reply to the NAT address with no mapping: logged, then dropped.
 dmesg -C
 srv "$PYTHON" "$SELFTESTS/pkt/tcp_segment.py" $SRV_IP $NAT_IP 8080 29999 A
-sleep 0.5
+discards() { ne_counters nat | awk '$1 ~ /^discard@/ {print $2}'; }
+wait_for 10 counter_is -ge 1 discards
 ne_counters nat > "$TMPD/c"
 check "unmapped reply reaches nat output 2 and is dropped" \
 	test "$(awk '$1 ~ /^discard@/ {print $2}' "$TMPD/c")" = 1

@@ -257,8 +257,11 @@ log "1. sessions persist across swaps (at ${SECONDS} s)"
 refused0=$(table_field refused)
 bg cli "$PYTHON" "$TMPD/tcp.py" stream $SRV_IP $PORT "$STREAMS" "$TMPD/stop" "$TMPD/streams"
 wait_for 20 test -e "$TMPD/streams.ready" || die "stream client could not connect through $NE"
-sleep 1
-flows_now > "$TMPD/before1" || die "state show $TABLE failed"
+streams_in_table() {	# every stream's flow established; the flows in before1
+	flows_now > "$TMPD/before1" &&
+		[ "$(grep -c '"state": "established"' "$TMPD/before1")" -ge "$STREAMS" ]
+}
+wait_for 10 streams_in_table || log "1: fewer than $STREAMS established flows after 10 s"
 for i in $(seq 1 "$N_SWAPS"); do
 	if [ $((i % 2)) = 1 ]; then echo "upgrade $NE $DAG_B"; else echo "upgrade $NE $DAG_A"; fi
 done > "$TMPD/swaps.batch"
@@ -458,7 +461,8 @@ core_upgrade() {
 	ctl state flush $TABLE
 	bg cli "$PYTHON" "$TMPD/tcp.py" fetch $SRV_IP $BLOB_PORT "$TMPD/$tag" 1048576
 	wait_for 30 test -s "$TMPD/$tag.paused" || { fail "6 ($tag): transfer did not start"; return 1; }
-	sleep 0.5
+	# the segments in flight have passed: the table stands still
+	wait_for 10 settled "$TMPD/$tag.flows" flows_now
 	ctl state save $NE "$TMPD/$tag.state" > /dev/null || fail "6 ($tag): state save"
 	ctl delete $NE || fail "6 ($tag): delete $NE"
 	for m in $(clickup_modules); do
