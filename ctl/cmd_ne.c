@@ -136,7 +136,7 @@ int cmd_create(struct ctx *c, int argc, char **argv)
 		goto out;
 	}
 	if (nlc_talk(nl, m, on_reply, &r, &e) < 0) {
-		describe_offset(&g, &map, e.offs, where, sizeof(where));
+		describe_offset(&g, &map, &e, where, sizeof(where));
 		ret = kfail(what, &e, where);
 		goto out;
 	}
