@@ -266,7 +266,7 @@ rejects "$(d "$TMPD/text.o")" "$TMPD/text.o: not a BPF object (not an ELF file)"
 rejects "$(d /bin/true)" "/bin/true: not a BPF object (ELF for machine 62, not BPF: build it with clang -target bpf)"
 rejects "$(d "$PROGS, nosuch")" "$PROGS: no program 'nosuch' in it (programs: "
 rejects "$(d "$XDP_ONLY")" "$XDP_ONLY: no socket filter program (SEC(\"socket\")) in it (programs: xdp_only)"
-rejects "$(d "$PROGS, xdp_pass")" "Invalid argument: atom 'f' (bpf): program is not a socket filter (atom 0 'f'"
+rejects "$(d "$PROGS, xdp_pass")" "Invalid argument: atom 'f' (bpf): program is not a socket filter ($TMPD/bad.click:1)"
 [ -e "$BPFFS/xdp_pass" ] &&
 	rejects "$(d "$BPFFS/xdp_pass")" "Invalid argument: atom 'f' (bpf): program is not a socket filter"
 [ -e "$BPFFS/by_port" ] &&
@@ -298,7 +298,7 @@ NOBPF="--bounding-set=-bpf,-sys_admin"
 rejects_as "$NOBPF" "$(d "$OBJ")" "$OBJ: Operation not permitted (loading BPF programs needs CAP_BPF or CAP_SYS_ADMIN)"
 # opening a pinned program needs no CAP_BPF: the kernel refuses to run it
 [ -e "$BPFFS/by_port" ] &&
-	rejects_as "$NOBPF" "$(d "$BPFFS/by_port")" "Operation not permitted: atom 'f' (bpf): running a BPF program needs CAP_BPF (atom 0 'f'"
+	rejects_as "$NOBPF" "$(d "$BPFFS/by_port")" "Operation not permitted: atom 'f' (bpf): running a BPF program needs CAP_BPF ($TMPD/bad.click:1)"
 # with unprivileged BPF allowed clickupctl loads the program, and the
 # kernel refuses to run it for a process without CAP_BPF
 if [ -n "$UNPRIV0" ] && echo 0 > $UNPRIV 2>/dev/null; then
