@@ -204,7 +204,7 @@ if [[ " $PARTS " = *" fw "* ]]; then
 	for ((i = 1; i <= REPEAT; i++)); do
 		fresh_ne "$FW_DAG"
 		client fw-a-$i "$URL" "$FILES" "$SIZE"
-		json_eval "$OUTDIR/fw-a-$i.json" 'd["failed"] == 0 and d["restarted"] == 0' | grep -qx True ||
+		jq -e '.failed == 0 and .restarted == 0' "$OUTDIR/fw-a-$i.json" >/dev/null ||
 			loud "run (a) $i, no upgrade: downloads failed or restarted (the firewall dropped legal traffic, or the client starved)"
 
 		fresh_ne "$FW_DAG"

@@ -75,6 +75,21 @@ upgrade_migrates() {	# upgrade_migrates FILE WHAT
 upgrade_migrates "$TMPD/new.click" "ReadWhitelist -> ReadState"
 upgrade_migrates "$TMPD/old.click" "ReadState -> ReadWhitelist"
 
+# atoms lists each type's aliases: JSON and text from the same record
+ctl atoms -j > "$TMPD/atoms.json"
+ctl atoms > "$TMPD/atoms.txt"
+check "atoms -j: readstate's aliases are [readwhitelist]" \
+	test "$(jq -c '.[] | select(.name == "readstate") | .aliases' "$TMPD/atoms.json")" = '["readwhitelist"]'
+check "atoms -j: writestate's aliases are [writewhitelist]" \
+	test "$(jq -c '.[] | select(.name == "writestate") | .aliases' "$TMPD/atoms.json")" = '["writewhitelist"]'
+check "atoms -j: fromdevice has no alias" \
+	test "$(jq -c '.[] | select(.name == "fromdevice") | .aliases' "$TMPD/atoms.json")" = '[]'
+check "atoms: ALIASES column" test "$(awk 'NR == 1 { print $NF }' "$TMPD/atoms.txt")" = ALIASES
+check "atoms: readstate's row ends in readwhitelist" \
+	test "$(awk '$1 == "readstate" { print $NF }' "$TMPD/atoms.txt")" = readwhitelist
+check "atoms: fromdevice's row ends in -" \
+	test "$(awk '$1 == "fromdevice" { print $NF }' "$TMPD/atoms.txt")" = -
+
 ctl delete al > /dev/null || fail "delete al"
 check "dmesg clean" dmesg_clean
 exit $ret

@@ -43,22 +43,6 @@
 #pragma GCC diagnostic pop
 #pragma GCC diagnostic ignored "-Wsign-compare"
 
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK 11
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK 10
-#endif
-#ifndef NLM_F_CAPPED
-#define NLM_F_CAPPED 0x100
-#endif
-#ifndef NLM_F_ACK_TLVS
-#define NLM_F_ACK_TLVS 0x200
-#endif
-#ifndef NLMSGERR_ATTR_MISS_TYPE
-#define NLMSGERR_ATTR_MISS_TYPE 5
-#endif
-
 #define NE		"br"
 #define RXBUF_SIZE	(1 << 20)
 #define MSG_SIZE	(1 << 20)

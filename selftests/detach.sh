@@ -34,7 +34,7 @@ fi
 ip netns exec "$NS_CU" "$CLICKUPCTL" monitor -j > "$TMPD/mon.json" &
 MON_PID=$!
 BG_PIDS+=("$MON_PID")
-sleep 0.5
+wait_subscribed "$MON_PID"
 idx=$(cu cat /sys/class/net/p1/ifindex)
 cu ip link set p1 netns "$NS_TMP" || die "move p1 away"
 ip -n "$NS_TMP" link set p1 netns "$NS_CU" || die "move p1 back"
@@ -49,9 +49,9 @@ check "show says the entry is detached: $(head -n1 <<<"$out")" \
 check "show marks the atom" grep -q "in :: fromdevice(p1).*DETACHED" <<<"$out"
 ne_json blk > "$TMPD/blk.json"
 check "show -j: nr_detached 1" \
-	test "$(json_eval "$TMPD/blk.json" "d[0]['nr_detached']")" = 1
+	test "$(jq '.[0].nr_detached' "$TMPD/blk.json")" = 1
 check "show -j: atom in detached" \
-	test "$(json_eval "$TMPD/blk.json" "[a['detached'] for a in d[0]['atoms'] if a['name'] == 'in'][0]")" = True
+	test "$(jq '.[0].atoms[] | select(.name == "in") | .detached' "$TMPD/blk.json")" = true
 check "monitor saw the detach event" \
 	wait_for 5 grep -q '"event":"detach","name":"blk"' "$TMPD/mon.json"
 kill "$MON_PID" 2>/dev/null
@@ -61,15 +61,15 @@ out=$(ctl upgrade blk "$TMPD/block.click" 2>&1)
 check "upgrade succeeds: $out" test "$(ne_generation blk)" = 2
 ne_json blk > "$TMPD/blk.json"
 check "after the upgrade: nr_detached 0" \
-	test "$(json_eval "$TMPD/blk.json" "d[0]['nr_detached']")" = 0
-d0=$(json_eval "$TMPD/blk.json" "[a['packets'] for a in d[0]['atoms'] if a['name'] == 'd'][0]")
+	test "$(jq '.[0].nr_detached' "$TMPD/blk.json")" = 0
+d0=$(jq '.[0].atoms[] | select(.name == "d") | .packets' "$TMPD/blk.json")
 if ping3; then
 	fail "upgrade reported success but the element is not hooked: pings pass"
 else
 	pass "upgrade re-attached the entry: pings dropped again"
 fi
 ne_json blk > "$TMPD/blk.json"
-d1=$(json_eval "$TMPD/blk.json" "[a['packets'] for a in d[0]['atoms'] if a['name'] == 'd'][0]")
+d1=$(jq '.[0].atoms[] | select(.name == "d") | .packets' "$TMPD/blk.json")
 check "the discard counted them ($d0 -> $d1)" test "$d1" -ge $((d0 + 2))
 
 # A device that is gone for good: the upgrade fails with a message and

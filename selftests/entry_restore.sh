@@ -40,8 +40,7 @@ while IFS='|' read -r hook chain; do
 		http_fetch "$TMPD/got$n" --max-time 60
 	check "$hook: $chain: blob intact" blob_ok "$TMPD/got$n"
 	sctl show l3 -j > "$TMPD/l3.json"
-	got=$(json_eval "$TMPD/l3.json" \
-		"[a['packets'] for a in d[0]['atoms'] if a['name'] == 'c'][0]")
+	got=$(jq '.[0].atoms[] | select(.name == "c") | .packets' "$TMPD/l3.json")
 	check "$hook: $chain: packets reached accept ($got)" test "$got" -ge 4
 	sctl delete l3
 done <<'EOF'
@@ -109,10 +108,8 @@ while IFS='|' read -r where entry chain exit; do
 	check "$what: HTTP download intact" http_fetch "$TMPD/cs$n" --max-time 60
 	check "$what: blob intact" blob_ok "$TMPD/cs$n"
 	run show cs -j > "$TMPD/cs.json"
-	got=$(json_eval "$TMPD/cs.json" \
-		"[a['packets'] for a in d[0]['atoms'] if a['name'] == 'c'][0]")
-	left=$(json_eval "$TMPD/cs.json" \
-		"[a['packets'] for a in d[0]['atoms'] if a['name'] == 'p'][0]")
+	got=$(jq "$JQ_NE"' | .atoms[] | select(.name == "c") | .packets' "$TMPD/cs.json")
+	left=$(jq "$JQ_NE"' | .atoms[] | select(.name == "p") | .packets' "$TMPD/cs.json")
 	check "$what: $got packets made COMPLETE, $left left as they were" \
 		test "$got" -ge 4 -a "$left" = 0
 	check "$what: no hw csum failure" \

@@ -38,7 +38,7 @@ check "nothing dropped so far" test "$(counter_of "$TMPD/c1" drop packets)" = 0
 
 # An ACK of no session, from the client side: sessioncheck output 2.
 cli "$PYTHON" "$SELFTESTS/pkt/tcp_segment.py" $CLI_IP $SRV_IP 40404 8080 A
-sleep 0.5
+wait_for 10 counter_is -ge 1 atom_field fw drop packets
 ne_counters fw > "$TMPD/c2"
 check "unsolicited segment dropped" \
 	test "$(counter_of "$TMPD/c2" drop packets)" = 1

@@ -53,7 +53,7 @@ expect "cl.config" "12/0806, 12/0800, -" "$(rd cl.config)"
 check "c12.handlers lists count, rate and reset" \
 	bash -c "ctl() { ip netns exec $NS_CU $CLICKUPCTL \"\$@\"; }; out=\$(ctl read $NE c12.handlers); grep -qP '^count\tr$' <<<\"\$out\" && grep -qP '^reset\tw$' <<<\"\$out\" && grep -qP '^rate\tr$' <<<\"\$out\""
 ctl -j read $NE c12.count > "$TMPD/r.json"
-expect "read -j" "hb c12 count $N" "$(json_eval "$TMPD/r.json" '" ".join([d["ne"], d["atom"], d["handler"], d["value"]])')"
+expect "read -j" "hb c12 count $N" "$(jq -r '"\(.ne) \(.atom) \(.handler) \(.value)"' "$TMPD/r.json")"
 r=$(rd c12.rate)
 if [[ $r =~ ^[0-9]+$ ]]; then pass "c12.rate is a number ($r)"; else fail "c12.rate: $r"; fi
 

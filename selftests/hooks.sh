@@ -19,7 +19,7 @@ start_http_server 1
 sctl() { ip netns exec "$NS_SRV" "$CLICKUPCTL" "$@"; }
 scount() {	# scount NE ATOM: packets counted at ATOM
 	sctl show "$1" -j > "$TMPD/s.json" &&
-	json_eval "$TMPD/s.json" "[a['packets'] for a in d[0]['atoms'] if a['name'] == '$2'][0]"
+	jq --arg a "$2" '.[0].atoms[] | select(.name == $a) | .packets' "$TMPD/s.json"
 }
 
 # 1. IPv4 input hook in the server: ICMP discarded, the rest accepted.

@@ -70,6 +70,7 @@ require_clickup() {
 	require_cmd ip
 	[ -x "$CLICKUPCTL" ] || skip "no $CLICKUPCTL (build ctl/)"
 	[ -n "$PYTHON" ] || skip "needs python3"
+	require_cmd jq
 	if [ ! -d /sys/module/clickup ]; then
 		modprobe clickup 2>"$TMPD/modprobe.err" ||
 			skip "cannot load clickup.ko: $(head -n1 "$TMPD/modprobe.err")"
@@ -161,28 +162,22 @@ ne_json() {	# ne_json NE > file: `show NE -j`
 	ctl show "$1" -j
 }
 
-# jq-less JSON access: json_eval FILE 'python expression over d'
-json_eval() {
-	"$PYTHON" - "$1" "$2" <<'EOF'
-import json, sys
-d = json.load(open(sys.argv[1]))
-print(eval(sys.argv[2]))
-EOF
-}
+# JQ_NE: the NE of `show NE -j` (an array of one) or of create/upgrade -j.
+JQ_NE='(if type == "array" then .[0] else . end)'
 
 # ne_counters NE: prints "name packets bytes drops" per atom, and
 # "generation G" first.
 ne_counters() {
 	ctl show "$1" -j > "$TMPD/show.json" || return 1
-	"$PYTHON" - "$TMPD/show.json" <<'EOF'
-import json, sys
-ne = json.load(open(sys.argv[1]))
-if isinstance(ne, list):
-    ne = ne[0]
-print("generation", ne["generation"])
-for a in ne["atoms"]:
-    print(a["name"], a["packets"], a["bytes"], a["drops"])
-EOF
+	jq -r "$JQ_NE"' | "generation \(.generation)",
+		(.atoms[] | "\(.name) \(.packets) \(.bytes) \(.drops)")' "$TMPD/show.json"
+}
+
+# atom_field NE ATOM FIELD: one field of one atom, from `show NE -j`.
+atom_field() {
+	ctl show "$1" -j > "$TMPD/atom.json" || return 1
+	jq -e --arg a "$2" --arg f "$3" \
+		"$JQ_NE"' | .atoms[] | select(.name == $a) | .[$f]' "$TMPD/atom.json"
 }
 
 # counter_of FILE ATOM FIELD: from ne_counters output
@@ -194,7 +189,7 @@ counter_of() {
 
 ne_generation() {
 	ctl show "$1" -j > "$TMPD/gen.json" 2>/dev/null || { echo -1; return 1; }
-	json_eval "$TMPD/gen.json" '(d[0] if isinstance(d, list) else d)["generation"]'
+	jq "$JQ_NE.generation" "$TMPD/gen.json"
 }
 
 # ---- traffic ------------------------------------------------------------
@@ -224,13 +219,48 @@ case $(uname -r) in
 esac
 export SLOW KSFT_MACHINE_SLOW
 
-wait_for() {	# wait_for SECONDS cmd...: poll every 0.1 s, wall-clock bound (x SLOW)
+# wait_for SECONDS cmd...: poll every 0.1 s until cmd succeeds, wall-clock
+# bound, x SLOW (the kernel's lib.sh calls it slowwait).
+wait_for() {
 	local deadline=$(( ${EPOCHREALTIME/./} + $1 * SLOW * 1000000 )); shift
 	while :; do
 		"$@" && return 0
 		[ "${EPOCHREALTIME/./}" -lt "$deadline" ] || return 1
 		sleep 0.1
 	done
+}
+
+# counter_is OP N cmd...: the number cmd prints compares to N with test(1)'s
+# OP (-eq, -ge, ...); for wait_for, as the kernel's until_counter_is.
+counter_is() {
+	local op=$1 n=$2 v
+	shift 2
+	v=$("$@") && [ -n "$v" ] && [ "$v" "$op" "$n" ]
+}
+
+# settled FILE cmd...: cmd prints what it printed at the previous call
+# (kept in FILE, which starts absent): nothing moved in between. For
+# wait_for, e.g. counters once the traffic has stopped.
+settled() {
+	local f=$1 r=1
+	shift
+	"$@" > "$f.new" || return 1
+	cmp -s "$f.new" "$f" && r=0
+	mv "$f.new" "$f"
+	return $r
+}
+
+# wait_subscribed PID: the generic netlink socket of process PID (as libnl
+# numbers them: PID in the low 22 bits of the port id) has joined a
+# multicast group. /proc/net/netlink shows only groups 1-32: a later group
+# times out after 10 s, and says so.
+nl_subscribed() {
+	awk -v pid="$1" '$2 == 16 && $3 % 4194304 == pid && $4 != "00000000" { f = 1 }
+		END { exit !f }' "/proc/$1/net/netlink"
+}
+wait_subscribed() {
+	wait_for 10 nl_subscribed "$1" ||
+		log "process $1 has joined no netlink group 1-32 after 10 s (a group above 32 does not show)"
 }
 
 # make_blob FILE MB: random payload; prints its sha256

@@ -27,7 +27,7 @@ setup_topology
 
 # JSON of `create/upgrade -j`, flat (ctl) or with "times" (brief): field
 times_field() {	# times_field FILE FIELD
-	json_eval "$1" "(d.get('times') or {}).get('$2', d.get('$2', d.get('$2_ns')))"
+	jq --arg f "$2" '(.times // {})[$f] // .[$f] // .[$f + "_ns"]' "$1"
 }
 
 unload_atoms() {
@@ -80,7 +80,9 @@ log "upgrade with one autoload: load $(times_field "$TMPD/up.json" load) ns, tot
 ping_ok || fail "no traffic after the upgrade"
 
 # ---- failed upgrades leave the old DAG running ----------------------------------
-refs_before=$(for m in clickup $(clickup_modules); do echo "$m $(refcnt $m)"; done)
+refs_now() { for m in clickup $(clickup_modules); do echo "$m $(refcnt $m)"; done; }
+refs_back() { [ "$(refs_now)" = "$refs_before" ]; }
+refs_before=$(refs_now)
 for bad in bridge_unknown bridge_nodev; do
 	if ctl upgrade $NE "$DAGS/$bad.click" > /dev/null 2> "$TMPD/bad.err"; then
 		fail "upgrade to $bad.click succeeded"
@@ -97,8 +99,8 @@ for bad in bridge_unknown bridge_nodev; do
 	[ "$g" = 2 ] && pass "$bad: generation still 2" || fail "$bad: generation $g, want 2"
 	ping_ok 5 && pass "$bad: traffic still flows" || fail "$bad: traffic stopped"
 done
-sleep 0.2
-refs_after=$(for m in clickup $(clickup_modules); do echo "$m $(refcnt $m)"; done)
+wait_for 5 refs_back
+refs_after=$(refs_now)
 [ "$refs_before" = "$refs_after" ] && pass "failed upgrades leave refcounts unchanged" ||
 	fail "refcounts changed by failed upgrades: $(echo $refs_before) -> $(echo $refs_after)"
 
@@ -111,10 +113,10 @@ out=$(ns_exec "$NS_X" "$CLICKUPCTL" create $NE "$DAGS/bridge.click" 2>&1) &&
 	pass "same NE name '$NE' in a second netns" || fail "create $NE in $NS_X: $out"
 ns_exec "$NS_X" "$CLICKUPCTL" show -j > "$TMPD/x.json"
 ctl show -j > "$TMPD/cu.json"
-[ "$(json_eval "$TMPD/x.json" "[(n['name'], n['generation']) for n in d]")" = "[('$NE', 1)]" ] &&
+[ "$(jq -c '[.[] | [.name, .generation]]' "$TMPD/x.json")" = "[[\"$NE\",1]]" ] &&
 	pass "$NS_X sees only its own NE (generation 1)" ||
 	fail "$NS_X show: $(cat "$TMPD/x.json")"
-[ "$(json_eval "$TMPD/cu.json" "[(n['name'], n['generation']) for n in d]")" = "[('$NE', 2)]" ] &&
+[ "$(jq -c '[.[] | [.name, .generation]]' "$TMPD/cu.json")" = "[[\"$NE\",2]]" ] &&
 	pass "$NS_CU sees only its own NE (generation 2)" ||
 	fail "$NS_CU show: $(cat "$TMPD/cu.json")"
 

@@ -77,8 +77,8 @@ ne_create $NE "$DAG_A"
 # table_field FIELD: one field of table $TABLE from `state -j` (-1: none)
 table_field() {
 	ctl state -j > "$TMPD/tables.json" || { echo -1; return 1; }
-	json_eval "$TMPD/tables.json" \
-		"([t['$1'] for t in d if t['name'] == '$TABLE'] + [-1])[0]"
+	jq --arg t "$TABLE" --arg f "$1" \
+		'([.[] | select(.name == $t) | .[$f]] + [-1])[0]' "$TMPD/tables.json"
 }
 
 # flows_now: `state show -j` without the expiry, one flow per line
@@ -257,8 +257,11 @@ log "1. sessions persist across swaps (at ${SECONDS} s)"
 refused0=$(table_field refused)
 bg cli "$PYTHON" "$TMPD/tcp.py" stream $SRV_IP $PORT "$STREAMS" "$TMPD/stop" "$TMPD/streams"
 wait_for 20 test -e "$TMPD/streams.ready" || die "stream client could not connect through $NE"
-sleep 1
-flows_now > "$TMPD/before1" || die "state show $TABLE failed"
+streams_in_table() {	# every stream's flow established; the flows in before1
+	flows_now > "$TMPD/before1" &&
+		[ "$(grep -c '"state": "established"' "$TMPD/before1")" -ge "$STREAMS" ]
+}
+wait_for 10 streams_in_table || log "1: fewer than $STREAMS established flows after 10 s"
 for i in $(seq 1 "$N_SWAPS"); do
 	if [ $((i % 2)) = 1 ]; then echo "upgrade $NE $DAG_B"; else echo "upgrade $NE $DAG_A"; fi
 done > "$TMPD/swaps.batch"
@@ -437,7 +440,7 @@ open(sys.argv[1], "wb").write(data + struct.pack("<I", zlib.crc32(data)))
 EOF
 out=$(ctl state restore $NE "$TMPD/bulk.state")
 ctl state show bulk -j > "$TMPD/bulk.json"
-nb=$(json_eval "$TMPD/bulk.json" 'len(set((f["saddr"], f["sport"]) for f in d if f["state"] == "established"))')
+nb=$(jq '[.[] | select(.state == "established") | [.saddr, .sport]] | unique | length' "$TMPD/bulk.json")
 if [ "$out" = "table bulk: 5000 flows restored (not used by $NE)" ] && [ "$nb" = 5000 ]; then
 	pass "5: 5000 flows restored in several messages and dumped back: $out"
 else
@@ -458,7 +461,8 @@ core_upgrade() {
 	ctl state flush $TABLE
 	bg cli "$PYTHON" "$TMPD/tcp.py" fetch $SRV_IP $BLOB_PORT "$TMPD/$tag" 1048576
 	wait_for 30 test -s "$TMPD/$tag.paused" || { fail "6 ($tag): transfer did not start"; return 1; }
-	sleep 0.5
+	# the segments in flight have passed: the table stands still
+	wait_for 10 settled "$TMPD/$tag.flows" flows_now
 	ctl state save $NE "$TMPD/$tag.state" > /dev/null || fail "6 ($tag): state save"
 	ctl delete $NE || fail "6 ($tag): delete $NE"
 	for m in $(clickup_modules); do

@@ -41,19 +41,6 @@
 
 #include <linux/clickup.h>
 
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK 11
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK 10
-#endif
-#ifndef NLM_F_CAPPED
-#define NLM_F_CAPPED 0x100
-#endif
-#ifndef NLM_F_ACK_TLVS
-#define NLM_F_ACK_TLVS 0x200
-#endif
-
 #define RXBUF		(1 << 20)
 #define PER_MSG		1000
 

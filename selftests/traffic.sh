@@ -64,8 +64,8 @@ if tcp_fetch 5001 "$TMPD/got"; then
 else
 	fail "TCP transfer through the NE"
 fi
-sleep 0.5	# FIN/ACK stragglers
-snap "$TMPD/c2"
+# FIN/ACK stragglers: two snapshots in a row agree
+wait_for 10 settled "$TMPD/c2" ne_counters $NE || fail "counters still moving 10 s after the transfer"
 req=$(counter_of "$TMPD/c2" c12 packets)
 rep=$(counter_of "$TMPD/c2" c21 packets)
 # every atom on a path sees every packet of it

@@ -10,6 +10,12 @@
 struct atype {
 	char name[CLICKUP_NAME_MAX], module[64];
 	uint32_t inputs, outputs, priv_size, flags, users;
+	char **aliases;			/* the kernel sets no maximum */
+	unsigned int nr_aliases;
+	const char *flagv[5];		/* names, then unknown bits in hex */
+	unsigned int nr_flags;
+	char unknown[16];
+	char flags_text[64], *aliases_text;
 };
 
 struct alist {
@@ -24,13 +30,31 @@ static const struct {
 	{ CLICKUP_TYPE_F_ENTRY, "entry" },
 	{ CLICKUP_TYPE_F_TERMINAL, "terminal" },
 	{ CLICKUP_TYPE_F_VAR_OUTPUTS, "var_outputs" },
+	{ CLICKUP_TYPE_F_FRAMES, "frames" },
 };
+
+/* The flag names of a->flags, unknown bits last as one hex number. */
+static void flags_of(struct atype *a)
+{
+	uint32_t f = a->flags;
+
+	for (size_t i = 0; i < sizeof(flag_names) / sizeof(*flag_names); i++)
+		if (f & flag_names[i].bit) {
+			a->flagv[a->nr_flags++] = flag_names[i].name;
+			f &= ~flag_names[i].bit;
+		}
+	if (f) {
+		snprintf(a->unknown, sizeof(a->unknown), "0x%x", f);
+		a->flagv[a->nr_flags++] = a->unknown;
+	}
+}
 
 static int on_type(uint8_t cmd, struct nlattr **tb, void *arg)
 {
 	struct alist *l = arg;
-	struct nlattr *t[CLICKUP_TYPE_A_MAX + 1];
+	struct nlattr *t[CLICKUP_TYPE_A_MAX + 1], *al;
 	struct atype *a;
+	int rem;
 
 	(void)cmd;
 	if (!tb[CLICKUP_A_TYPE] ||
@@ -40,6 +64,7 @@ static int on_type(uint8_t cmd, struct nlattr **tb, void *arg)
 	if (!l->v)
 		abort();
 	a = &l->v[l->n++];
+	memset(a, 0, sizeof(*a));
 	nla_str_to(t[CLICKUP_TYPE_A_NAME], a->name, sizeof(a->name));
 	nla_str_to(t[CLICKUP_TYPE_A_MODULE], a->module, sizeof(a->module));
 	a->inputs = nla_u32_or(t[CLICKUP_TYPE_A_INPUTS], 0);
@@ -47,31 +72,54 @@ static int on_type(uint8_t cmd, struct nlattr **tb, void *arg)
 	a->priv_size = nla_u32_or(t[CLICKUP_TYPE_A_PRIV_SIZE], 0);
 	a->flags = nla_u32_or(t[CLICKUP_TYPE_A_FLAGS], 0);
 	a->users = nla_u32_or(t[CLICKUP_TYPE_A_USERS], 0);
+	if (t[CLICKUP_TYPE_A_ALIASES])
+		nla_for_each_nested(al, t[CLICKUP_TYPE_A_ALIASES], rem) {
+			char *name = calloc(1, CLICKUP_NAME_MAX);
+
+			if (nla_type(al) != CLICKUP_TYPE_A_NAME) {
+				free(name);
+				continue;
+			}
+			a->aliases = realloc(a->aliases, (a->nr_aliases + 1) *
+					     sizeof(*a->aliases));
+			if (!name || !a->aliases)
+				abort();
+			nla_str_to(al, name, CLICKUP_NAME_MAX);
+			a->aliases[a->nr_aliases++] = name;
+		}
+	flags_of(a);
+	strv_join(a->flags_text, sizeof(a->flags_text), a->flagv, a->nr_flags);
+	a->aliases_text = malloc((a->nr_aliases + 1) * CLICKUP_NAME_MAX);
+	if (!a->aliases_text)
+		abort();
+	strv_join(a->aliases_text, (a->nr_aliases + 1) * CLICKUP_NAME_MAX,
+		  (const char *const *)a->aliases, a->nr_aliases);
 	return 0;
 }
 
-/* "entry,terminal" (unknown bits in hex) into buf. */
-static void flags_str(uint32_t f, char *buf, size_t size)
+static void alist_free(struct alist *l)
 {
-	size_t n = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		for (unsigned int k = 0; k < l->v[i].nr_aliases; k++)
+			free(l->v[i].aliases[k]);
+		free(l->v[i].aliases);
+		free(l->v[i].aliases_text);
+	}
+	free(l->v);
+}
 
-	buf[0] = 0;
-	for (size_t i = 0; i < sizeof(flag_names) / sizeof(*flag_names); i++)
-		if (f & flag_names[i].bit) {
-			n += (size_t)snprintf(buf + n, size - n, "%s%s",
-					      n ? "," : "", flag_names[i].name);
-			f &= ~flag_names[i].bit;
-		}
-	if (f)
-		snprintf(buf + n, size - n, "%s0x%x", n ? "," : "", f);
+static int width(int w, const char *s)
+{
+	int n = (int)strlen(s);
+
+	return n > w ? n : w;
 }
 
 int atoms_show(struct nlctx *nl, bool json, struct nlerr *e)
 {
 	struct alist l = { 0 };
 	struct nl_msg *m;
-	char fl[128];
-	int wn = 4, wm = 6;
+	int wn = 4, wm = 6, wf = 5;
 
 	m = nlc_msg(nl, CLICKUP_CMD_ATOM_GET, NLM_F_DUMP, 0);
 	if (!m) {
@@ -79,18 +127,18 @@ int atoms_show(struct nlctx *nl, bool json, struct nlerr *e)
 		return -1;
 	}
 	if (nlc_talk(nl, m, on_type, &l, e) < 0) {
-		free(l.v);
+		alist_free(&l);
 		return -1;
 	}
 	for (size_t i = 0; i < l.n; i++) {
-		int n = (int)strlen(l.v[i].name), m2 = (int)strlen(l.v[i].module);
-
-		wn = n > wn ? n : wn;
-		wm = m2 > wm ? m2 : wm;
+		wn = width(wn, l.v[i].name);
+		wm = width(wm, l.v[i].module);
+		wf = width(wf, l.v[i].flags_text);
 	}
 	print_start(json);
-	tprint("%-*s  %-*s  %6s  %7s  %9s  %5s  %s\n", wn, "TYPE", wm,
-	       "MODULE", "INPUTS", "OUTPUTS", "PRIV_SIZE", "USERS", "FLAGS");
+	tprint("%-*s  %-*s  %6s  %7s  %9s  %5s  %-*s  %s\n", wn, "TYPE", wm,
+	       "MODULE", "INPUTS", "OUTPUTS", "PRIV_SIZE", "USERS", wf, "FLAGS",
+	       "ALIASES");
 	open_arr(NULL);
 	for (size_t i = 0; i < l.n; i++) {
 		const struct atype *a = &l.v[i];
@@ -101,18 +149,15 @@ int atoms_show(struct nlctx *nl, bool json, struct nlerr *e)
 		print_u64("inputs", a->inputs, "  %6u", a->inputs);
 		print_u64("outputs", a->outputs, "  %7u", a->outputs);
 		print_u64("priv_size", a->priv_size, "  %9u", a->priv_size);
-		open_arr("flags");
-		for (size_t k = 0; k < sizeof(flag_names) / sizeof(*flag_names); k++)
-			if (a->flags & flag_names[k].bit)
-				jprint_str(NULL, flag_names[k].name);
-		close_arr();
 		print_u64("users", a->users, "  %5u", a->users);
-		flags_str(a->flags, fl, sizeof(fl));
-		tprint("  %s\n", fl[0] ? fl : "-");
+		print_strv("flags", a->flagv, a->nr_flags, "  %-*s", wf,
+			   a->flags_text);
+		print_strv("aliases", (const char *const *)a->aliases,
+			   a->nr_aliases, "  %s\n", a->aliases_text);
 		close_obj();
 	}
 	close_arr();
 	print_end();
-	free(l.v);
+	alist_free(&l);
 	return 0;
 }

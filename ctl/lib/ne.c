@@ -56,7 +56,7 @@ int ne_put(struct nlctx *nl, const char *ne, bool up, const struct dag *g,
 		goto out;
 	}
 	if (nlc_talk(nl, m, on_reply, &r, e) < 0) {
-		describe_offset(g, &map, e->offs, where, size);
+		describe_offset(g, &map, e, where, size);
 		*atom = offset_atom(g, &map, e->offs);
 		goto out;
 	}

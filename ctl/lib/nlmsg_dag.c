@@ -2,6 +2,7 @@
 /* CLICKUP_A_DAG encoding. The byte range of every atom and edge nest is
  * remembered so an extack offset can be reported as "atom 3 'strip'".
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,20 +111,38 @@ void dag_map_free(struct dag_map *map)
 	memset(map, 0, sizeof(*map));
 }
 
-void describe_offset(const struct dag *g, const struct dag_map *map,
-		     long offs, char *buf, size_t size)
+/* The kernel's message names the atom already ("atom 'NAME' (TYPE): ..."). */
+static bool msg_names_atom(const char *msg, const char *name)
 {
-	unsigned long o = (unsigned long)offs;	/* long is 32 bits on armhf */
+	size_t n = strlen(name);
+
+	for (const char *p = strstr(msg, "atom '"); p;
+	     p = strstr(p + 1, "atom '"))
+		if (!strncmp(p + 6, name, n) && p[6 + n] == '\'')
+			return true;
+	return false;
+}
+
+void describe_offset(const struct dag *g, const struct dag_map *map,
+		     const struct nlerr *e, char *buf, size_t size)
+{
+	unsigned long o = (unsigned long)e->offs; /* long: 32 bits on armhf */
 
 	buf[0] = 0;
-	if (offs < 0 || !map->atom_start)
+	if (e->offs < 0 || !map->atom_start)
 		return;
-	for (size_t i = 0; i < g->nr_atoms; i++)
-		if (o >= map->atom_start[i] && o < map->atom_end[i]) {
+	for (size_t i = 0; i < g->nr_atoms; i++) {
+		const struct atom *a = &g->atoms[i];
+
+		if (o < map->atom_start[i] || o >= map->atom_end[i])
+			continue;
+		if (msg_names_atom(e->msg, a->name))
+			snprintf(buf, size, " (%s:%d)", g->file, a->loc.line);
+		else
 			snprintf(buf, size, " (atom %zu '%s', %s:%d)", i,
-				 g->atoms[i].name, g->file, g->atoms[i].loc.line);
-			return;
-		}
+				 a->name, g->file, a->loc.line);
+		return;
+	}
 	for (size_t i = 0; i < g->nr_edges; i++)
 		if (o >= map->edge_start[i] && o < map->edge_end[i]) {
 			const struct edge *e = &g->edges[i];
@@ -133,5 +152,5 @@ void describe_offset(const struct dag *g, const struct dag_map *map,
 				 g->atoms[e->dst].name, g->file, e->loc.line);
 			return;
 		}
-	snprintf(buf, size, " (at offset %ld)", offs);
+	snprintf(buf, size, " (at offset %ld)", e->offs);
 }

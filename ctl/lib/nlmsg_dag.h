@@ -13,8 +13,13 @@ struct dag_map {
 size_t dag_msg_size(const struct dag *g);
 int put_dag(struct nl_msg *m, const struct dag *g, struct dag_map *map);
 void dag_map_free(struct dag_map *map);
-/* " (atom 3 'strip')" for an extack offset, or "" when it maps nowhere. */
+/*
+ * Where an extack offset points, for the end of the error line: " (atom 3
+ * 'strip', f.click:4)", or " (f.click:4)" when the kernel's message names
+ * that atom already; "" when it maps nowhere.
+ */
+struct nlerr;
 void describe_offset(const struct dag *g, const struct dag_map *map,
-		     long offs, char *buf, size_t size);
+		     const struct nlerr *e, char *buf, size_t size);
 
 #endif

@@ -70,6 +70,32 @@ void print_str(const char *key, const char *v, const char *fmt, ...)
 	va_end(ap);
 }
 
+void print_strv(const char *key, const char *const *v, unsigned int n,
+		const char *fmt, ...)
+{
+	va_list ap;
+
+	open_arr(key);
+	for (unsigned int i = 0; i < n; i++)
+		jprint_str(NULL, v[i]);
+	close_arr();
+	va_start(ap, fmt);
+	vtext(fmt, ap);
+	va_end(ap);
+}
+
+const char *strv_join(char *buf, size_t size, const char *const *v,
+		      unsigned int n)
+{
+	size_t len = 0;
+
+	snprintf(buf, size, "%s", n ? "" : "-");
+	for (unsigned int i = 0; i < n && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+					i ? "," : "", v[i]);
+	return buf;
+}
+
 void jprint_u64(const char *key, uint64_t v)
 {
 	if (json_mode)

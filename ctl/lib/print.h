@@ -9,6 +9,7 @@
 #define CLICKUPCTL_PRINT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -28,6 +29,15 @@ void print_u64(const char *key, uint64_t v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void print_str(const char *key, const char *v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Both outputs for a list: key: [v[0], ..., v[n - 1]] in JSON, the text
+ * fmt with its arguments (strv_join() makes the usual text form).
+ */
+void print_strv(const char *key, const char *const *v, unsigned int n,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* v joined by ',' into buf, or "-" when n is 0; returns buf. */
+const char *strv_join(char *buf, size_t size, const char *const *v,
+		      unsigned int n);
 
 /* One output only. */
 void jprint_u64(const char *key, uint64_t v);

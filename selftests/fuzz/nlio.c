@@ -17,16 +17,6 @@
 
 #include "nlfuzz.h"
 
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK 11
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK 10
-#endif
-#ifndef NLM_F_DUMP_INTR
-#define NLM_F_DUMP_INTR 0x10
-#endif
-
 #define SENTINEL_SEQ	0xfee1dead
 #define RXBUF		(256 * 1024)
 

@@ -99,6 +99,6 @@ PY
 
 # counter NE ATOM FIELD: one number from the last atom_counters json
 counter() {
-	json_eval "$TMPD/$1.json" \
-		"[a for a in (d[0] if isinstance(d, list) else d)['atoms'] if a['name'] == '$2'][0]['$3']"
+	jq --arg a "$2" --arg f "$3" \
+		"$JQ_NE"' | .atoms[] | select(.name == $a) | .[$f]' "$TMPD/$1.json"
 }

@@ -14,7 +14,7 @@ PKGS=(
 	iproute2 nftables iputils-ping curl python3 socat sparse
 	linux-source-6.1 xz-utils gnuplot-nox procps util-linux
 	clang llvm
-	iperf3 python3-nftables linux-perf ethtool strace
+	iperf3 python3-nftables linux-perf ethtool strace jq
 	# the debug kernel (debug-kernel.sh) from linux-source-6.1
 	flex bison bc libelf-dev libssl-dev
 )

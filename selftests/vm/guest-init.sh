@@ -1,13 +1,16 @@
 #!/bin/sh
 # /init of the test VM's initramfs (busybox ash; run-vm.sh builds the
-# initramfs).  Mounts the host's / (9p, read-only) on /newroot, makes the
-# writable bits writable, installs the repo's modules, runs the command that
+# initramfs, for every arch of its table).  Mounts the root (9p "hostroot":
+# the host's / on amd64, build/$ARCH/root on ARM; read-only) on /newroot,
+# makes the writable bits writable, puts the repo at its host path (from
+# inside that root, or from its own 9p share "repo" when run-vm.sh says
+# REPO_FROM=share) with /out/tree (builds for another arch or kernel: ARM,
+# debug) overlaid on it, installs the repo's modules, runs the command that
 # run-vm.sh left in the results share, saves its exit code and dmesg there,
 # and powers off.  Anything going wrong ends in poweroff too, so qemu exits.
-# With the debug kernel (run-vm.sh, KERNEL=debug): no modules to insmod (all
-# built in), no host /lib/modules/$KVER (a tmpfs one), the debug builds of
-# the repo's .ko files overlaid on the repo, and a kmemleak check around
-# the command.
+# A kernel the root has no modules for (the debug kernel: all built in) gets
+# a tmpfs /lib/modules; with kmemleak (the debug kernel) the command is
+# checked for leaks.
 # shellcheck shell=sh
 export PATH=/bin:/sbin
 R=/newroot
@@ -17,8 +20,8 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 exec 0</dev/console 1>/dev/console 2>&1
 
-# Without ACPI (the debug kernel) poweroff only halts; a reboot ends qemu
-# (-no-reboot).
+# Without ACPI (the debug kernel, ARM's virt board) poweroff may only halt;
+# a reboot ends qemu (-no-reboot).
 off() {
 	sync
 	[ -d /sys/firmware/acpi ] || reboot -f
@@ -38,7 +41,7 @@ done </mod/order
 P9=trans=virtio,version=9p2000.L,msize=262144
 mount -t 9p -o "$P9,cache=none" out /out || die "mount results share"
 # shellcheck source=/dev/null
-. /out/config			# REPO KVER OUT MODE (written by run-vm.sh)
+. /out/config	# REPO KVER OUT MODE TERM_HOST CONSOLE REPO_FROM (run-vm.sh)
 mount -t 9p -o "$P9,cache=loose,ro" hostroot $R || die "mount host root"
 
 mount -t proc proc $R/proc
@@ -55,18 +58,23 @@ mount -t debugfs debugfs $R/sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs $R/sys/kernel/tracing 2>/dev/null
 mount -t bpf bpf $R/sys/fs/bpf 2>/dev/null
 
-# Fresh tmpfs where programs write.  Keep the repo visible even if it lives
-# under one of them (e.g. a clone in /root or /tmp).
-mount -o bind "$R$REPO" /keep || die "bind $REPO"
+# The repo on /keep: its own share, or (kept visible even if it lives under
+# one of the tmpfs below, e.g. a clone in /root or /tmp) the root's.
+if [ "$REPO_FROM" = share ]; then
+	mount -t 9p -o "$P9,cache=loose,ro" repo /keep || die "mount repo share"
+else
+	mount -o bind "$R$REPO" /keep || die "bind $REPO"
+fi
+# Fresh tmpfs where programs write.
 for d in /tmp /run /var/tmp /root; do
 	mount -t tmpfs -o mode=0755 tmpfs "$R$d" || die "tmpfs on $d"
 done
 chmod 1777 $R/tmp $R/var/tmp
 mkdir -p $R/run/netns $R/run/lock "$R$REPO" 2>/dev/null
 if [ -d /out/tree ]; then
-	# Debug builds of the .ko files, on top of the repo at the same paths.
+	# Other builds (ARM, debug kernel) on top of the repo at the same paths.
 	mount -t overlay overlay -o "lowerdir=/out/tree:/keep" "$R$REPO" ||
-		die "overlay of the debug builds on $REPO"
+		die "overlay of the builds in /out/tree on $REPO"
 else
 	mount -o bind /keep "$R$REPO" || die "rebind $REPO"
 fi
@@ -83,7 +91,7 @@ ovl() {
 if [ -d "$R/lib/modules/$KVER" ]; then
 	ovl "/lib/modules/$KVER"
 else
-	# A kernel the host has no modules for (the debug kernel).
+	# A kernel the root has no modules for (the debug kernel).
 	mount -t tmpfs -o mode=0755 modules "$R/lib/modules" || die "tmpfs on /lib/modules"
 	mkdir -p "$R/lib/modules/$KVER"
 fi
@@ -113,10 +121,11 @@ ENV="PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 HOME=/root LANG=C.UTF-8 TERM=${TERM_HOST:-linux} KVER=$KVER
 CLICKUP_REPO=$REPO CLICKUP_OUT=$OUT"
 if [ "$MODE" = shell ]; then
-	# A controlling tty (ttyS0, not /dev/console) for job control and ^C.
+	# A controlling tty (the serial port, not /dev/console) for job
+	# control and ^C.
 	# shellcheck disable=SC2086
 	setsid -c chroot $R /usr/bin/env -i $ENV /bin/bash "$OUT/cmd.sh" \
-		<>/dev/ttyS0 >&0 2>&0
+		<>"/dev/$CONSOLE" >&0 2>&0
 	rc=$?
 else
 	# shellcheck disable=SC2086

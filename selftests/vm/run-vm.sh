@@ -1,63 +1,116 @@
 #!/bin/bash
-# Boot Debian's kernel in qemu (TCG) with the host's / as a read-only 9p root,
-# install the repo's modules in the guest and run a command there.
+# Boot a Debian kernel in qemu (TCG) with a Debian root shared read-only over
+# 9p, install the repo's modules in the guest and run a command there.
 #
-#   run-vm.sh CMD [ARG...]   run CMD in the repo dir (read-only in the guest);
-#                            exit with CMD's exit code
-#   run-vm.sh --shell        interactive bash on the serial console
+#   run-vm.sh [--arch ARCH] CMD [ARG...]   run CMD in the repo dir (read-only
+#                                          in the guest); exit with CMD's code
+#   run-vm.sh [--arch ARCH] --shell        interactive bash on the serial console
 #
+# ARCH is a row of the arch table below: amd64 (default; the host's kernel
+# and the host's / as root), arm64 or arm (Debian's arm64 / armmp kernel and
+# a Debian root of that arch in build/ARCH/root, both made by `make
+# ARCH=...`, with the ARM builds of build/ARCH/out overlaid on the repo).
 # Guest environment: CLICKUP_REPO, CLICKUP_OUT (writable, ends up in
-# build/vm/out/ on the host), KVER, and TESTS/TEST_TIMEOUT/V if set.
-# Host environment: VM_TIMEOUT (s, default 1500), KVER (a Debian kernel
-# release; ignored with a note if no /boot/vmlinuz-$KVER),
-# CLICKUP_EXTRA_MODULES (glob(s) of extra .ko files to install in the guest),
-# VM_MEM (default 2G), KERNEL=debug (below).
+# VMDIR/out/ on the host), KVER, and TESTS/TEST_TIMEOUT/V if set.
+# Host environment: VM_TIMEOUT (s, default 1500), VM_MEM (default: the
+# table's), CLICKUP_EXTRA_MODULES (glob(s) of extra .ko files to install in
+# the guest), KVER (amd64: a Debian kernel release; ignored with a note if
+# no /boot/vmlinuz-$KVER), KERNEL=debug (below).
 #
-# KERNEL=debug boots the debug kernel of selftests/vm/debug-kernel.sh (KASAN,
-# lockdep, kmemleak...; built once, cached) with the modules `make
+# KERNEL=debug (amd64) boots the debug kernel of selftests/vm/debug-kernel.sh
+# (KASAN, lockdep, kmemleak...; built once, cached) with the modules `make
 # KERNEL=debug` built against it (build/debug/out/, overlaid on the repo in
 # the guest, so docs/example-atom/*.ko is the debug build too); VM_TIMEOUT
-# defaults to 3600 s there. Results in build/debug/vm/.
+# defaults to 3600 s there.
 # Output: the serial console streams to stdout and is saved to
-# build/vm/serial.log; the last line is "N passed, N failed, N skipped"
+# VMDIR/serial.log; the last line is "N passed, N failed, N skipped"
 # (TAP ok/not ok lines, +1 failed for a crash/timeout/kernel warning).
-# Guest results (rc, dmesg.txt, tap.txt, $CLICKUP_OUT files): build/vm/out/.
-# See docs/testing.md.
+# Guest results (rc, dmesg.txt, tap.txt, $CLICKUP_OUT files): VMDIR/out/.
+# VMDIR: build/vm (amd64), build/debug/vm, build/ARCH/vm. See docs/testing.md.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-VMDIR=$REPO/build/vm
 HERE=$REPO/selftests/vm
-DEBUG=
-if [ "${KERNEL:-}" = debug ]; then
-	DEBUG=$REPO/build/debug
-	VMDIR=$DEBUG/vm
-	: "${VM_TIMEOUT:=3600}"
-	export VM_TIMEOUT
-fi
 
+usage() {
+	sed -n '2,/^set -e/{/^#/s/^# \{0,1\}//p}' "$0" >&2
+	exit 2
+}
+ARCH=amd64
+if [ "${1:-}" = --arch ]; then
+	[ $# -ge 2 ] || usage
+	ARCH=$2
+	shift 2
+fi
 MODE=run
 if [ "${1:-}" = --shell ]; then
 	MODE=shell
 	shift
 fi
-if [ $MODE = run ] && [ $# -eq 0 ]; then
-	sed -n '2,/^set -e/{/^#/s/^# \{0,1\}//p}' "$0" >&2
-	exit 2
+[ $MODE = shell ] || [ $# -gt 0 ] || usage
+
+# The arch table: what differs between the guests.
+#   qemu, machine, cpu: the emulator; console: the serial console's tty;
+#   mem: default VM_MEM; root: shared as the guest's / (relative to the
+#   repo unless absolute); kernel: where the kernel, its release and its
+#   modules come from (host: /boot and /lib/modules of this host; root: the
+#   root's /boot, release from build/ARCH/env.mk); repo: how the guest sees
+#   the repo (root: inside the root at its path; share: a 9p share "repo");
+#   tree: builds overlaid on the repo in the guest (- for none), their
+#   kmod/*.ko and atoms/*.ko are the modules installed (else the repo's).
+ARCH_TABLE='
+#arch qemu                machine          cpu        console mem root             kernel repo  tree
+amd64  qemu-system-x86_64  pc               max        ttyS0   2G  /                host   root  -
+arm64  qemu-system-aarch64 virt             cortex-a53 ttyAMA0 1G  build/arm64/root root   share build/arm64/out
+arm    qemu-system-arm     virt,highmem=off cortex-a15 ttyAMA0 1G  build/arm/root   root   share build/arm/out
+'
+read -r _ QEMU_BIN MACHINE CPU CONSOLE MEM ROOT KSRC REPO_FROM TREE < <(
+	awk -v a="$ARCH" '$1 == a' <<<"$ARCH_TABLE") ||
+	{ echo "run-vm.sh: unknown arch '$ARCH' (amd64, arm64, arm)" >&2; exit 2; }
+case $ROOT in /*) ;; *) ROOT=$REPO/$ROOT ;; esac
+case $TREE in -) TREE= ;; *) TREE=$REPO/$TREE ;; esac
+VMDIR=$REPO/build/vm
+[ "$ARCH" = amd64 ] || VMDIR=$REPO/build/$ARCH/vm
+APPEND=
+# The debug kernel overrides the amd64 row's kernel and tree.
+if [ "${KERNEL:-}" = debug ]; then
+	[ "$ARCH" = amd64 ] || { echo "run-vm.sh: KERNEL=debug is amd64 only" >&2; exit 2; }
+	KSRC=debug
+	TREE=$REPO/build/debug/out
+	VMDIR=$REPO/build/debug/vm
+	: "${VM_TIMEOUT:=3600}"
+	export VM_TIMEOUT
+	# Every KASAN report (not just the first), room in the log for long
+	# reports (the runner diffs dmesg per test), and warnings (lockdep,
+	# WARN) on the console too, in case the guest dies before saving dmesg.
+	APPEND=' kasan_multi_shot log_buf_len=8M loglevel=5'
+	# A vCPU thread of a shared 2-core host can wait tens of seconds for
+	# its turn: report lockups and RCU stalls after 2 minutes, not 20 s.
+	APPEND+=' watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120'
+fi
+if [ -n "$TREE" ] && [ ! -d "$TREE/kmod" ]; then
+	echo "run-vm.sh: nothing built in ${TREE#"$REPO"/}: run 'make${KERNEL:+ KERNEL=$KERNEL}$([ "$ARCH" = amd64 ] || echo " ARCH=$ARCH")'" >&2
+	exit 1
+fi
+mkdir -p "$VMDIR"
+# The debug kernel (no ACPI: no HPET, no PM timer) cannot calibrate the
+# TSC on a loaded host; its clock then ran 5x too fast and every timeout
+# fired early. TCG's rdtsc reads the host's: tell it the host's rate.
+if [ "${KERNEL:-}" = debug ]; then
+	cc -O2 -Wall -o "$VMDIR/tsc-khz.$$" "$REPO/selftests/vm/tsc-khz.c"
+	APPEND+=" tsc_early_khz=$("$VMDIR/tsc-khz.$$") tsc=reliable"
+	rm -f "$VMDIR/tsc-khz.$$"
 fi
 
-if [ -n "$DEBUG" ]; then
-	[ -d "$DEBUG/out/kmod" ] || { echo "run-vm.sh: nothing built in build/debug/out: run 'make KERNEL=debug'" >&2; exit 1; }
-	# The cached kbuild tree (~10 ms when built): bzImage, modules.builtin.
-	# (Not vmlinux: its PVH entry crashes under KASAN, debug-kernel.sh.)
-	MODDIR=$("$HERE/debug-kernel.sh" | tail -n1)
-	KVER=$(cat "$MODDIR/include/config/kernel.release")
-	VMLINUX=$MODDIR/arch/x86/boot/bzImage
-	mkdir -p "$VMDIR"
-else
+# Sets KVER, VMLINUX (what qemu boots), MODDIR (the kernel's modules dir:
+# modules.dep and friends) and INITRD_MODS (what to insmod before the root
+# is mounted; the debug kernel has them built in).
+INITRD_MODS='virtio_pci 9pnet_virtio 9p overlay'
+case $KSRC in
+host)
 	# The kernel release to boot.  Beware: Debian's linux-headers ship
-	# include/config/kernel.release with the *upstream* version (6.1.NNN), not
-	# the release (6.1.0-NN-amd64); utsrelease.h has the right one.
+	# include/config/kernel.release with the *upstream* version (6.1.NNN),
+	# not the release (6.1.0-NN-amd64); utsrelease.h has the right one.
 	kver_ok() { [ -n "$1" ] && [ -e "/boot/vmlinuz-$1" ] && [ -d "/lib/modules/$1/kernel" ]; }
 	if ! kver_ok "${KVER:-}"; then
 		want=${KVER:-}
@@ -73,9 +126,6 @@ else
 		[ -z "$want" ] || echo "run-vm.sh: KVER=$want has no /boot/vmlinuz-$want; booting $KVER" >&2
 	fi
 	MODDIR=/lib/modules/$KVER
-
-	mkdir -p "$VMDIR"
-
 	# Uncompressed vmlinux (PVH entry; boots ~2x faster than the bzImage).
 	VMLINUX=$VMDIR/vmlinux-$KVER
 	if [ ! -s "$VMLINUX" ]; then
@@ -86,8 +136,29 @@ else
 		{ tail -c +$((off + 1)) "$vmlinuz" || true; } | xz -dc --single-stream >"$VMLINUX.tmp.$$"
 		mv "$VMLINUX.tmp.$$" "$VMLINUX"
 	fi
-fi
+	;;
+root)
+	env_mk=$REPO/build/$ARCH/env.mk
+	[ -f "$env_mk" ] || { echo "run-vm.sh: no build/$ARCH/env.mk: run 'make ARCH=$ARCH'" >&2; exit 1; }
+	KVER=$(sed -n 's/^ARM_KVER := //p' "$env_mk")
+	MODDIR=$ROOT/lib/modules/$KVER
+	# Debian's arm64 vmlinuz is a plain Image, armmp's a zImage: qemu
+	# boots both.
+	VMLINUX=$ROOT/boot/vmlinuz-$KVER
+	;;
+debug)
+	# The cached kbuild tree (~10 ms when built): bzImage, modules.builtin.
+	# (Not vmlinux: its PVH entry crashes under KASAN, debug-kernel.sh.)
+	MODDIR=$("$HERE/debug-kernel.sh" | tail -n1)
+	KVER=$(cat "$MODDIR/include/config/kernel.release")
+	VMLINUX=$MODDIR/arch/x86/boot/bzImage
+	INITRD_MODS=
+	;;
+esac
 export KVER
+# A repo shared on its own is mounted at its host path: the (read-only)
+# root needs the mount point.
+[ "$REPO_FROM" = root ] || mkdir -p "$ROOT$REPO"
 
 # The tests' waits stretch by SLOW (lib.sh): on a host already busy with
 # other work, by its load per core, so that a loaded host is slower, not
@@ -96,7 +167,7 @@ export KVER
 export SLOW
 
 # A private run directory (concurrent runs from one checkout don't clash);
-# its out/ and serial.log become build/vm/out and build/vm/serial.log.
+# its out/ and serial.log become VMDIR/out and VMDIR/serial.log.
 RUN=$(mktemp -d "$VMDIR/run.XXXXXX")
 OUT=$RUN/out
 # shellcheck disable=SC2317 # called by the EXIT trap
@@ -112,16 +183,17 @@ finish() {
 trap finish EXIT
 mkdir -p "$OUT/modules"
 
-# initramfs: busybox, 9p/virtio/overlay modules (deps first; built into the
-# debug kernel), /init.
+# initramfs: the root's busybox (with the applet list of the host's: same
+# Debian package, maybe another arch), 9p/virtio/overlay modules (deps
+# first), /init.
 IRD=$RUN/initramfs
 mkdir -p "$IRD"/{bin,sbin,dev,proc,sys,newroot,out,keep,ovl,mod}
-cp /bin/busybox "$IRD/bin/busybox"
+cp "${ROOT%/}/bin/busybox" "$IRD/bin/busybox"
 for a in $(/bin/busybox --list); do
 	[ "$a" = busybox ] || ln -s busybox "$IRD/bin/$a"
 done
 touch "$IRD/mod/order"
-[ -n "$DEBUG" ] || for m in virtio_pci 9pnet_virtio 9p overlay; do
+for m in $INITRD_MODS; do
 	line=$(grep -E "(^|/)$m\.ko(\.xz)?:" "$MODDIR/modules.dep")
 	read -r -a parts <<<"${line/:/}"
 	for ((i = ${#parts[@]} - 1; i >= 1; i--)); do echo "${parts[i]}"; done
@@ -140,43 +212,41 @@ chmod +x "$IRD/init" "$IRD/sbin/clickup-modprobe"
 [ "$(id -u)" -ne 0 ] || mknod -m 600 "$IRD/dev/console" c 5 1
 (cd "$IRD" && find . | cpio -o -H newc --quiet) >"$RUN/initramfs.cpio"
 
-# Modules for the guest's /lib/modules/$KVER/extra/.
+# Modules for the guest's /lib/modules/$KVER/extra/: the tree's builds if
+# there is one (overlaid on the repo by guest-init.sh), else the repo's.
 shopt -s nullglob
-if [ -n "$DEBUG" ]; then
-	# shellcheck disable=SC2206 # CLICKUP_EXTRA_MODULES is a list of globs
-	mods=("$DEBUG"/out/kmod/*.ko "$DEBUG"/out/atoms/*.ko ${CLICKUP_EXTRA_MODULES:-})
-	# The debug builds, overlaid on the repo by guest-init.sh.
-	mkdir -p "$OUT/tree"
-	cp -a "$DEBUG"/out/. "$OUT/tree/"
-else
-	# shellcheck disable=SC2206 # CLICKUP_EXTRA_MODULES is a list of globs
-	mods=("$REPO"/kmod/*.ko "$REPO"/atoms/*.ko ${CLICKUP_EXTRA_MODULES:-})
-fi
+# shellcheck disable=SC2206 # CLICKUP_EXTRA_MODULES is a list of globs
+mods=("${TREE:-$REPO}"/kmod/*.ko "${TREE:-$REPO}"/atoms/*.ko ${CLICKUP_EXTRA_MODULES:-})
 shopt -u nullglob
 [ ${#mods[@]} -eq 0 ] || cp "${mods[@]}" "$OUT/modules/"
+if [ -n "$TREE" ]; then
+	mkdir -p "$OUT/tree"
+	cp -a "$TREE"/. "$OUT/tree/"
+fi
 # depmod here (0.4 s) rather than in the guest (~12 s under TCG): a staging
-# tree of symlinks to the host's /lib/modules/$KVER, with our extra/.
+# tree of symlinks to the kernel's modules dir, with our extra/. (The debug
+# kernel's kbuild tree: only its modules.builtin*, so that modprobe of a
+# built-in one, e.g. veth, succeeds.)
 DM=$RUN/depmod/lib/modules/$KVER
 mkdir -p "$DM" "$OUT/modindex"
-# (The debug kernel's tree: only its modules.builtin*, so that modprobe of a
-# built-in one, e.g. veth, succeeds.)
 for f in "$MODDIR"/*; do
-	[ -z "$DEBUG" ] || case ${f##*/} in modules.builtin* | modules.order) ;; *) continue ;; esac
+	[ "$KSRC" != debug ] || case ${f##*/} in modules.builtin* | modules.order) ;; *) continue ;; esac
 	case ${f##*/} in
-	modules.builtin | modules.builtin.modinfo | modules.order | extra) ;;
-	modules.*) continue ;;
+	modules.builtin | modules.builtin.modinfo | modules.order) ln -s "$f" "$DM/" ;;
+	extra | modules.*) ;;
+	*) ln -s "$f" "$DM/" ;;
 	esac
-	[ "${f##*/}" = extra ] || ln -s "$f" "$DM/"
 done
 ln -s "$OUT/modules" "$DM/extra"
 depmod -b "$RUN/depmod" "$KVER"
 find "$DM" -maxdepth 1 -type f -name 'modules.*' -exec mv {} "$OUT/modindex/" \;
 
-# What the guest runs (bash, in the guest's root).
+# What the guest's /init reads, and the command it runs (bash, in the
+# guest's root).
 TERM_HOST=linux
 [ $MODE = run ] || TERM_HOST=${TERM:-linux}
-printf 'REPO=%s\nKVER=%s\nOUT=%s\nMODE=%s\nTERM_HOST=%s\n' \
-	"$REPO" "$KVER" "$OUT" "$MODE" "$TERM_HOST" >"$OUT/config"
+printf 'REPO=%s\nKVER=%s\nOUT=%s\nMODE=%s\nTERM_HOST=%s\nCONSOLE=%s\nREPO_FROM=%s\n' \
+	"$REPO" "$KVER" "$OUT" "$MODE" "$TERM_HOST" "$CONSOLE" "$REPO_FROM" >"$OUT/config"
 {
 	for v in TESTS TEST_TIMEOUT V SLOW; do
 		[ -z "${!v+x}" ] || printf 'export %s=%q\n' "$v" "${!v}"
@@ -196,29 +266,19 @@ printf 'REPO=%s\nKVER=%s\nOUT=%s\nMODE=%s\nTERM_HOST=%s\n' \
 	fi
 } >"$OUT/cmd.sh"
 
-# Debug kernel: every KASAN report (not just the first), room in the log
-# for long reports (the runner diffs dmesg per test), and warnings (lockdep,
-# WARN) on the console too, in case the guest dies before saving dmesg.
-DEBUG_APPEND='kasan_multi_shot log_buf_len=8M loglevel=5'
-# ... and the TSC rate, which that kernel (no ACPI: no HPET, no PM timer)
-# cannot calibrate on a loaded host; its clock then ran 5x too fast and
-# every timeout fired early (selftests/vm/tsc-khz.c).
-if [ -n "$DEBUG" ]; then
-	cc -O2 -Wall -o "$RUN/tsc-khz" "$REPO/selftests/vm/tsc-khz.c"
-	DEBUG_APPEND+=" tsc_early_khz=$("$RUN/tsc-khz") tsc=reliable"
-	# A vCPU thread of a shared 2-core host can wait tens of seconds for
-	# its turn: report lockups and RCU stalls after 2 minutes, not 20 s.
-	DEBUG_APPEND+=" watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120"
-fi
 # shellcheck disable=SC2054 # commas are qemu syntax
-QEMU=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "${VM_MEM:-2G}" -M pc
+QEMU=("$QEMU_BIN" -accel tcg -M "$MACHINE" -cpu "$CPU" -smp 2 -m "${VM_MEM:-$MEM}"
 	-nographic -no-reboot -nic none
 	-kernel "$VMLINUX" -initrd "$RUN/initramfs.cpio"
-	-append "console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=0${DEBUG:+ $DEBUG_APPEND}"
-	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap
+	-append "console=$CONSOLE quiet panic=-1 oops=panic panic_on_warn=0$APPEND"
+	-fsdev "local,id=root,path=$ROOT,security_model=none,readonly=on,multidevs=remap"
 	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot
 	-fsdev "local,id=out,path=$OUT,security_model=none"
 	-device virtio-9p-pci,fsdev=out,mount_tag=out)
+# shellcheck disable=SC2054
+[ "$REPO_FROM" = root ] || QEMU+=(
+	-fsdev "local,id=repo,path=$REPO,security_model=none,readonly=on,multidevs=remap"
+	-device virtio-9p-pci,fsdev=repo,mount_tag=repo)
 
 if [ $MODE = shell ]; then
 	"${QEMU[@]}" -serial mon:stdio || true
@@ -226,5 +286,7 @@ if [ $MODE = shell ]; then
 fi
 
 # shellcheck source=selftests/vm/vm-verdict.sh
-source "$(dirname "${BASH_SOURCE[0]}")/vm-verdict.sh"
-vm_run_and_verdict run-vm.sh "kernel $KVER" "${VMDIR#"$REPO"/}"
+source "$HERE/vm-verdict.sh"
+DESC="$ARCH kernel $KVER"
+[ "$KSRC" != debug ] || DESC="$ARCH debug kernel $KVER"
+vm_run_and_verdict run-vm.sh "$DESC" "${VMDIR#"$REPO"/}"

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by run-vm.sh and arm/run-vm-arm.sh: run the prepared VM and turn
+# Sourced by run-vm.sh (every arch): run the prepared VM and turn
 # what came back into an exit code and the closing "N passed, N failed,
 # N skipped" line. Expects QEMU (array), RUN, OUT, KVER.
 

@@ -53,10 +53,14 @@ ifeq ($(strip $(ARM_KDIR)),)
 modules ctl selftests example-atom: arm-src
 	$(MAKE) ARCH=$(ARCH) $@
 else
+# At their repo paths, as debug.mk's: run-vm.sh installs
+# build/$(ARCH)/out/{kmod,atoms}/*.ko. (out/modules/ was the old layout.)
 modules: arm-src
 	$(ARM_KMAKE) M=$(ARM_SRC) modules
-	@mkdir -p $(ARM_OUT)/modules
-	cp $(ARM_SRC)/kmod/*.ko $(ARM_SRC)/atoms/*.ko $(ARM_OUT)/modules/
+	@rm -rf $(ARM_OUT)/modules
+	@mkdir -p $(ARM_OUT)/kmod $(ARM_OUT)/atoms
+	cp $(ARM_SRC)/kmod/*.ko $(ARM_OUT)/kmod/
+	cp $(ARM_SRC)/atoms/*.ko $(ARM_OUT)/atoms/
 
 ctl: arm-src
 	$(ARM_PKGCFG) $(MAKE) -C $(ARM_SRC)/ctl STATIC=1 CC=$(ARM_CROSS)gcc AR=$(ARM_CROSS)ar clickupctl
@@ -88,13 +92,14 @@ example-atom: modules
 	cp $(ARM_SRC)/selftests/atoms/*.ko $(ARM_OUT)/selftests/atoms/
 endif
 
-# The VM overlays build/$(ARCH)/out on the repo, so the tests find the ARM
-# binaries at their usual paths (ctl/clickupctl, selftests/clickup_nl...).
+# The VM (run-vm.sh's arch table) overlays build/$(ARCH)/out on the repo,
+# so the tests find the ARM binaries at their usual paths (ctl/clickupctl,
+# selftests/clickup_nl...).
 check: all
-	./selftests/vm/arm/run-vm-arm.sh $(ARCH) ./selftests/vm/guest-run-tests.sh
+	./selftests/vm/run-vm.sh --arch $(ARCH) ./selftests/vm/guest-run-tests.sh
 
 vm-shell: all
-	./selftests/vm/arm/run-vm-arm.sh $(ARCH) --shell
+	./selftests/vm/run-vm.sh --arch $(ARCH) --shell
 
 clean:
 	rm -rf $(ARM_SRC) $(ARM_OUT)

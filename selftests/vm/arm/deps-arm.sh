@@ -37,7 +37,7 @@ esac
 B=$REPO/build/$ARCH
 STAMP=$B/deps.stamp
 # Bump when this script's output changes so caches are rebuilt.
-RECIPE=6
+RECIPE=7
 
 # 1. Host packages.
 "$REPO/selftests/vm/deps.sh"
@@ -125,7 +125,7 @@ ROOT_PKGS=(
 	base-files base-passwd bash coreutils dash debianutils diffutils
 	findutils grep sed gawk mawk util-linux mount procps kmod libc-bin
 	iproute2 iputils-ping netbase python3 curl socat busybox-static
-	ncurses-base tar gzip
+	ncurses-base tar gzip jq
 )
 mkdir -p "$DEBS.new/root/partial"
 papt apt-get install -d -y \
@@ -154,7 +154,8 @@ printf '127.0.0.1\tlocalhost\n' >"$ROOT/etc/hosts"
 echo clickup-vm >"$ROOT/etc/hostname"
 : >"$ROOT/etc/fstab"
 touch "$ROOT/etc/ld.so.conf"
-# The repo is mounted at its host path in the guest (see guest-init.sh).
+# The repo is mounted at its host path in the guest (see guest-init.sh;
+# run-vm.sh makes the mount point too, for a repo that moved).
 mkdir -p "$ROOT$REPO"
 depmod -b "$ROOT" "$KVER"
 ls "$ROOT/boot/vmlinuz-$KVER" >/dev/null

@@ -2,7 +2,7 @@
 # The firewall walkthrough of docs/raspberry-pi.md, run in the test VM so
 # the document shows real output:
 #
-#   make ARCH=arm64 && selftests/vm/arm/run-vm-arm.sh arm64 \
+#   make ARCH=arm64 && selftests/vm/run-vm.sh --arch arm64 \
 #       selftests/vm/arm/pi-walkthrough.sh
 #
 # The VM plays the Pi: its own namespace has eth0 (towards a client) and
