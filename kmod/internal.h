@@ -255,11 +255,21 @@ int clickup_req_end(struct clickup_req *req, struct sk_buff *skb,
 /* handler.c */
 int clickup_nl_handler(struct sk_buff *skb, struct genl_info *info);
 
-/* netlink.c */
+/* family.c: the genl family, its ops and their dispatch */
+#define CLICKUP_MCGRP_EVENTS_IDX	0
 int clickup_genl_init(void);
 void clickup_genl_exit(void);
+
+/* netlink.c: NE, DAG and atom type requests, events */
 bool clickup_missing(struct genl_info *info, int attr, const char *what);
 void clickup_notify(struct net *net, u8 cmd, const char *name, u64 generation,
 		    const struct clickup_swap_times *times);
+int clickup_nl_swap(struct sk_buff *skb, struct genl_info *info);
+int clickup_nl_del(struct sk_buff *skb, struct genl_info *info);
+int clickup_nl_ne_get(struct sk_buff *skb, struct genl_info *info);
+int clickup_nl_ne_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int clickup_nl_type_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int clickup_nl_dag_dump_start(struct netlink_callback *cb);
+int clickup_nl_dag_dump(struct sk_buff *skb, struct netlink_callback *cb);
 
 #endif /* _CLICKUP_INTERNAL_H */
