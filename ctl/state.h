@@ -9,8 +9,14 @@
 struct tinfo {
 	char name[CLICKUP_NAME_MAX];
 	uint32_t entries, max, entry_size, users;
-	uint64_t inserted, refused, expired, memory;
+	uint64_t inserted, refused, expired, memory, invalid, evicted;
+	uint8_t policy;
+	uint32_t timeouts[CLICKUP_TIMEOUT_A_MAX + 1];	/* seconds, [0] unused */
 };
+
+/* Timeout names as `state set` takes them (enum clickup_timeout_attr). */
+extern const char *const timeout_names[CLICKUP_TIMEOUT_A_MAX + 1];
+const char *policy_name(uint8_t policy);
 
 struct tlist {
 	struct tinfo *v;
@@ -38,6 +44,14 @@ int fetch_ne_tables(struct nlctx *nl, const char *ne, struct ne_tables *nt,
 int table_req(struct ctx *c, const char *what, uint8_t cmd, const char *name,
 	      int (*put)(struct nl_msg *, void *), void *arg);
 int put_max(struct nl_msg *m, void *arg);	/* arg: uint32_t * */
+/* state set TABLE ...: what the request carries */
+struct table_settings {
+	bool has_max, has_policy;
+	uint32_t max;
+	uint8_t policy;
+	uint32_t timeouts[CLICKUP_TIMEOUT_A_MAX + 1];	/* 0: unchanged */
+};
+int put_settings(struct nl_msg *m, void *arg);	/* arg: struct table_settings * */
 /* A flow's key attributes (network byte order addresses and ports). */
 int put_tuple(struct nl_msg *m, uint8_t proto, uint32_t saddr, uint32_t daddr,
 	      uint16_t sport, uint16_t dport);
@@ -45,7 +59,8 @@ int put_tuple(struct nl_msg *m, uint8_t proto, uint32_t saddr, uint32_t daddr,
 /* output (state_out.c) */
 int state_list(struct ctx *c);
 int state_show(struct ctx *c, const char *name);
-void print_flows(const struct sf_table *t);
+int state_timeouts(struct ctx *c, const char *name);
+void print_flows(const struct sf_table *t, bool tcp);
 
 /* the save file (state_io.c) */
 int state_save(struct ctx *c, const char *ne, const char *path);
