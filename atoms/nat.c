@@ -5,8 +5,8 @@
  * Both directions may pass through one instance: a packet addressed to
  * ADDR is a reply and is translated back, any other TCP/UDP packet is
  * outbound and gets ADDR and a mapped port as its source. Each mapping is
- * two flows in the core-owned TABLE (one keyed per direction), so it
- * outlives DAG swaps. Outputs say the direction, so one instance can
+ * one flow in the core-owned TABLE (ORIGINAL: client -> server, REPLY:
+ * server -> ADDR:port), so it outlives DAG swaps. Outputs say the direction, so one instance can
  * serve both: 0 outbound (source translated), 1 reply (destination
  * translated back), 2 (optional) no mapping for a reply or no free port.
  * IPv4 that is not TCP/UDP passes unchanged to 0, or to 1 if for ADDR.
@@ -92,63 +92,51 @@ static int nat_rewrite(struct sk_buff *skb, const struct clickup_l4 *l4,
 	return 0;
 }
 
-/* Finds or creates the outbound mapping of @key; NULL if none can be. */
+/*
+ * Finds or creates the mapping of outbound @key: one flow whose ORIGINAL
+ * tuple is @key and whose REPLY tuple is peer -> ADDR:port; NULL if none
+ * can be.
+ */
 static struct clickup_flow *nat_map(struct nat_priv *priv,
 				    const struct clickup_flow_key *key)
 {
 	u32 range = priv->port_max - priv->port_min + 1;
-	struct clickup_flow *out, *in;
 	struct clickup_flow_key rkey;
+	struct clickup_flow *flow;
 	bool existed;
 	u32 i, start;
+	u8 dir;
 
-	out = clickup_flow_lookup(priv->table, key);
-	if (out)
-		return out;
+	flow = clickup_flow_find(priv->table, key, &dir);
+	if (flow)
+		return dir == CLICKUP_DIR_ORIGINAL ? flow : NULL;
 
-	/* Reply key: from the peer to ADDR:port. Claim a free port first. */
-	rkey = *key;
-	rkey.addr[0] = key->addr[1];
-	rkey.port[0] = key->port[1];
+	clickup_flow_key_reverse(&rkey, key);
 	rkey.addr[1] = priv->addr;
 	/* Random like nf_nat: a lost mapping does not come back the same. */
 	start = get_random_u32();
 	for (i = 0; i < NAT_PORT_TRIES; i++) {
 		rkey.port[1] = htons(priv->port_min + (start + i) % range);
-		in = clickup_flow_insert(priv->table, &rkey,
-					 CLICKUP_FLOW_GENERIC, &existed);
-		if (!in)
+		flow = clickup_flow_create(priv->table, key, &rkey,
+					   CLICKUP_FLOW_GENERIC, &existed);
+		if (flow)
+			return flow;	/* ours, or another CPU's just made */
+		/* NULL: table full, or that port is taken: try another. */
+		if (!clickup_flow_find(priv->table, &rkey, NULL))
 			return NULL;
-		if (!existed)
-			break;
 	}
-	if (i == NAT_PORT_TRIES)
-		return NULL;
-	in->xport = key->port[0];
-	/* Pairs with nat_process()'s acquire: xaddr set means xport is. */
-	smp_store_release(&in->xaddr, key->addr[0]);
-
-	out = clickup_flow_insert(priv->table, key, CLICKUP_FLOW_GENERIC,
-				  &existed);
-	if (!out || existed) {
-		/* Another CPU mapped this flow first: use its mapping. */
-		clickup_flow_remove(priv->table, in);
-		return out;
-	}
-	out->xport = rkey.port[1];
-	/* Pairs with nat_process()'s acquire: xaddr set means xport is. */
-	smp_store_release(&out->xaddr, priv->addr);
-	return out;
+	return NULL;
 }
 
 static int nat_process(struct clickup_atom *atom, struct sk_buff *skb,
 		       const struct clickup_pkt *pkt)
 {
 	struct nat_priv *priv = clickup_atom_priv(atom);
+	const struct clickup_flow_key *to;
 	struct clickup_flow *flow;
 	struct clickup_l4 l4;
-	__be32 xaddr;
 	bool reply;
+	u8 dir;
 
 	if (!clickup_l4_parse(skb, &l4))
 		return NAT_OUT;
@@ -156,14 +144,21 @@ static int nat_process(struct clickup_atom *atom, struct sk_buff *skb,
 	if ((l4.key.proto != IPPROTO_TCP && l4.key.proto != IPPROTO_UDP) ||
 	    !l4.key.port[1])
 		return reply ? NAT_REPLY : NAT_OUT;
-	flow = reply ? clickup_flow_lookup(priv->table, &l4.key) :
-		       nat_map(priv, &l4.key);
-	/* A mapping being set up by another CPU has no xaddr yet. */
-	xaddr = flow ? smp_load_acquire(&flow->xaddr) : 0;
-	if (!xaddr)
+	if (reply) {
+		flow = clickup_flow_find(priv->table, &l4.key, &dir);
+		if (flow && dir != CLICKUP_DIR_REPLY)
+			flow = NULL;
+	} else {
+		flow = nat_map(priv, &l4.key);
+	}
+	if (!flow)
 		return NAT_NONE;
 	clickup_flow_refresh(priv->table, flow);
-	if (nat_rewrite(skb, &l4, !reply, xaddr, flow->xport))
+	/* Out: the source the REPLY tuple expects; back: ORIGINAL's source. */
+	to = clickup_flow_tuple(flow, reply ? CLICKUP_DIR_ORIGINAL :
+					      CLICKUP_DIR_REPLY);
+	if (nat_rewrite(skb, &l4, !reply, reply ? to->addr[0] : to->addr[1],
+			reply ? to->port[0] : to->port[1]))
 		return CLICKUP_DROP;
 	return reply ? NAT_REPLY : NAT_OUT;
 }

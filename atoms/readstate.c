@@ -13,11 +13,10 @@ static int readstate_process(struct clickup_atom *atom, struct sk_buff *skb,
 	struct whitelist_priv *priv = clickup_atom_priv(atom);
 	struct clickup_flow *flow;
 	struct clickup_l4 l4;
-	u8 dir;
 
-	if (!whitelist_parse(skb, &l4, &dir))
+	if (!whitelist_parse(skb, &l4))
 		return 0;
-	flow = clickup_flow_lookup(priv->table, &l4.key);
+	flow = clickup_flow_find(priv->table, &l4.key, NULL);
 	if (!flow || READ_ONCE(flow->state) != CLICKUP_FLOW_ESTABLISHED ||
 	    (l4.tcp_flags & (TCPHDR_FIN | TCPHDR_RST | TCPHDR_SYN)))
 		return 0;

@@ -18,7 +18,7 @@ static int sessioncheck_step(struct clickup_table *table,
 {
 	bool syn = flags & TCPHDR_SYN, ack = flags & TCPHDR_ACK;
 	bool fin = flags & TCPHDR_FIN, rst = flags & TCPHDR_RST;
-	bool from_init = dir == flow->init_dir;
+	bool from_init = dir == CLICKUP_DIR_ORIGINAL;
 
 	if (rst) {
 		clickup_flow_set_state(table, flow, CLICKUP_FLOW_CLOSE);
@@ -46,7 +46,7 @@ static int sessioncheck_step(struct clickup_table *table,
 		if (syn)
 			return SC_ILLEGAL;
 		if (fin) {
-			flow->fin_dir = dir;
+			flow->seen[dir].flags |= CLICKUP_TCP_F_CLOSE_INIT;
 			clickup_flow_set_state(table, flow,
 					       CLICKUP_FLOW_FIN_WAIT);
 		}
@@ -54,14 +54,13 @@ static int sessioncheck_step(struct clickup_table *table,
 	case CLICKUP_FLOW_FIN_WAIT:
 		if (syn)
 			return SC_ILLEGAL;
-		if (fin && dir != flow->fin_dir)
+		if (fin && !(flow->seen[dir].flags & CLICKUP_TCP_F_CLOSE_INIT))
 			clickup_flow_set_state(table, flow,
 					       CLICKUP_FLOW_TIME_WAIT);
 		return SC_PASS;
 	case CLICKUP_FLOW_TIME_WAIT:
 	case CLICKUP_FLOW_CLOSE:
 		if (syn && !ack) {			/* the tuple is reused */
-			flow->init_dir = dir;
 			clickup_flow_set_state(table, flow,
 					       CLICKUP_FLOW_SYN_SENT);
 			return SC_PASS;
@@ -83,26 +82,30 @@ static int sessioncheck_process(struct clickup_atom *atom, struct sk_buff *skb,
 	u8 dir, flags;
 	int ret;
 
-	if (!whitelist_parse(skb, &l4, &dir))
+	if (!whitelist_parse(skb, &l4))
 		return SC_ILLEGAL;
 	flags = l4.tcp_flags;
-	flow = clickup_flow_lookup(priv->table, &l4.key);
+	flow = clickup_flow_find(priv->table, &l4.key, &dir);
 	if (!flow) {
 		/* Only a bare SYN opens a session. */
 		if ((flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST | TCPHDR_FIN)) !=
 		    TCPHDR_SYN)
 			return SC_ILLEGAL;
-		flow = clickup_flow_insert(priv->table, &l4.key,
+		flow = clickup_flow_create(priv->table, &l4.key, NULL,
 					   CLICKUP_FLOW_SYN_SENT, &existed);
 		if (!flow)
 			return SC_ILLEGAL;	/* table full: refused */
+		dir = CLICKUP_DIR_ORIGINAL;
 	}
 	spin_lock(&flow->lock);
 	if (!existed) {
-		flow->init_dir = dir;
 		ret = SC_PASS;
 	} else {
 		ret = sessioncheck_step(priv->table, flow, flags, dir);
+		/* The handshake seen through: never evicted for a new flow. */
+		if (ret == SC_WHITELIST)
+			WRITE_ONCE(flow->status,
+				   flow->status | CLICKUP_FLOW_ASSURED);
 	}
 	spin_unlock(&flow->lock);
 	clickup_flow_refresh(priv->table, flow);

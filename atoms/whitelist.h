@@ -29,14 +29,12 @@ static inline void whitelist_destroy(struct clickup_atom *atom)
 	clickup_table_put(priv->table);
 }
 
-/* The flow of a TCP packet, its key normalised; false if not TCP/IPv4. */
+/* The tuple of a TCP packet; false if not TCP/IPv4 with a TCP header. */
 static inline bool whitelist_parse(const struct sk_buff *skb,
-				   struct clickup_l4 *l4, u8 *dir)
+				   struct clickup_l4 *l4)
 {
-	if (!clickup_l4_parse(skb, l4) || l4->key.proto != IPPROTO_TCP)
-		return false;
-	*dir = clickup_flow_key_normalise(&l4->key);
-	return true;
+	return clickup_l4_parse(skb, l4) && l4->key.proto == IPPROTO_TCP &&
+	       !l4->later_frag;
 }
 
 #endif /* _CLICKUP_ATOM_WHITELIST_H */

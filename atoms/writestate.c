@@ -13,12 +13,14 @@ static int writestate_process(struct clickup_atom *atom, struct sk_buff *skb,
 	struct clickup_flow *flow;
 	struct clickup_l4 l4;
 	bool existed;
-	u8 dir;
 
-	if (!whitelist_parse(skb, &l4, &dir))
+	if (!whitelist_parse(skb, &l4))
 		return 0;
-	flow = clickup_flow_insert(priv->table, &l4.key,
-				   CLICKUP_FLOW_ESTABLISHED, &existed);
+	flow = clickup_flow_find(priv->table, &l4.key, NULL);
+	existed = flow;
+	if (!flow)
+		flow = clickup_flow_create(priv->table, &l4.key, NULL,
+					   CLICKUP_FLOW_ESTABLISHED, &existed);
 	if (!flow)
 		return CLICKUP_DROP;
 	if (existed)
