@@ -8,6 +8,11 @@ usage:
   nat_probe.py refused HOST PORT        a datagram to a closed port; prints
                                         refused (ICMP port unreachable came
                                         back to this socket) or silence
+  nat_probe.py delay-server ADDR PORT   UDP server answering a datagram "N"
+                                        N seconds later (runs until killed)
+  nat_probe.py delayed HOST PORT SECS   asks for a reply SECS seconds late;
+                                        prints replied or silence (the
+                                        NAT forgot the mapping meanwhile)
   nat_probe.py spray COUNT ADDR...      COUNT UDP datagrams to random ports
                                         of each ADDR (A.B.C.D or A.B.0.0/16:
                                         random hosts in the /16)
@@ -16,6 +21,7 @@ import os
 import random
 import socket
 import sys
+import threading
 
 
 def echo_server(addr, port):
@@ -24,6 +30,25 @@ def echo_server(addr, port):
     while True:
         data, peer = s.recvfrom(65535)
         s.sendto(data, peer)
+
+
+def delay_server(addr, port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((addr, int(port)))
+    while True:
+        data, peer = s.recvfrom(100)
+        threading.Timer(float(data), s.sendto, (data, peer)).start()
+
+
+def delayed(host, port, secs):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.sendto(secs.encode(), (host, int(port)))
+    s.settimeout(float(secs) + 3)
+    try:
+        s.recv(100)
+        print("replied")
+    except socket.timeout:
+        print("silence")
 
 
 def udp_echo(host, port, size):
@@ -83,6 +108,10 @@ def main():
         udp_echo(*args)
     elif cmd == "refused":
         refused(*args)
+    elif cmd == "delay-server":
+        delay_server(*args)
+    elif cmd == "delayed":
+        delayed(*args)
     elif cmd == "spray":
         spray(args[0], args[1:])
     else:
