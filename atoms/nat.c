@@ -143,7 +143,8 @@ int nat_translate(const struct nat_priv *priv, struct sk_buff *skb,
 	if (!nat_map_find(priv, &l4->key, side, &m) &&
 	    (side == NAT_OUTSIDE || !nat_map_create(priv, &l4->key, &m)))
 		return NAT_UNTRANSLATED;
-	nat_map_used(priv, &l4->key, side, &m);
+	if (!nat_map_used(priv, skb, l4, side, &m))
+		return CLICKUP_DROP;
 	if (nat_rewrite(skb, l4, side == NAT_INSIDE, m.addr, m.port))
 		return CLICKUP_DROP;
 	return side == NAT_INSIDE ? NAT_TO_OUTSIDE : NAT_TO_INSIDE;

@@ -42,8 +42,8 @@ bool nat_map_find(const struct nat_priv *priv,
 		  struct nat_map *m);
 bool nat_map_create(const struct nat_priv *priv,
 		    const struct clickup_flow_key *key, struct nat_map *m);
-void nat_map_used(const struct nat_priv *priv,
-		  const struct clickup_flow_key *key, int side,
+bool nat_map_used(const struct nat_priv *priv, const struct sk_buff *skb,
+		  const struct clickup_l4 *l4, int side,
 		  const struct nat_map *m);
 
 /* nat.c */

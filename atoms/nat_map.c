@@ -119,26 +119,30 @@ bool nat_map_create(const struct nat_priv *priv,
 }
 
 /**
- * nat_map_used - a packet of @key from @side was translated by @m
+ * nat_map_used - account a packet of @side to its mapping
  * @priv: the atom
- * @key: the packet's tuple
+ * @skb: the packet
+ * @l4: its headers; @l4->key is the mapping's tuple for @side
  * @side: where it entered
  * @m: its mapping (nat_map_find() or nat_map_create())
  *
  * Refreshes the mapping, both directions: it lives as long as either
  * direction is in use. ICMP errors do not call this (as in conntrack,
  * a related packet keeps no flow alive).
+ *
+ * Return: whether the packet may pass (always, until flows are tracked).
  */
-void nat_map_used(const struct nat_priv *priv,
-		  const struct clickup_flow_key *key, int side,
+bool nat_map_used(const struct nat_priv *priv, const struct sk_buff *skb,
+		  const struct clickup_l4 *l4, int side,
 		  const struct nat_map *m)
 {
 	struct clickup_flow_key other;
 	struct clickup_flow *flow;
 
 	clickup_flow_refresh(priv->table, m->flow);
-	nat_map_other(key, side, m, &other);
+	nat_map_other(&l4->key, side, m, &other);
 	flow = clickup_flow_lookup(priv->table, &other);
 	if (flow)
 		clickup_flow_refresh(priv->table, flow);
+	return true;
 }
