@@ -53,7 +53,10 @@ build() {	# build cu|nft: the four namespaces, fresh
 
 	for ns in "$NS_CLI" "$NS_CU" "$NS_RTR" "$NS_SRV"; do
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
-		wait 2>/dev/null	# no "Terminated" notes in the log
+	done
+	wait 2>/dev/null	# the servers of the last mode; no "Terminated" notes
+	BG_PIDS=()
+	for ns in "$NS_CLI" "$NS_CU" "$NS_RTR" "$NS_SRV"; do
 		ip netns del "$ns" 2>/dev/null
 		new_ns "$ns" || die "cannot create namespace $ns"
 	done
