@@ -65,9 +65,11 @@ install: modules
 		INSTALL_MOD_DIR=extra/clickup modules_install
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
 
-# docs/writing-an-atom.md's example, built out of tree against this tree.
+# docs/writing-an-atom.md's example and the test-only atoms of
+# selftests/atoms, built out of tree against this tree.
 example-atom: modules
 	$(MAKE) -C docs/example-atom KDIR=$(KDIR)
+	$(MAKE) -C selftests/atoms KDIR=$(KDIR)
 
 selftests: ctl
 	$(MAKE) -C selftests
@@ -85,25 +87,9 @@ check: deps
 	$(MAKE) all
 	$(MAKE) -C ctl test
 	./selftests/check-install.sh
-	./selftests/vm/run-vm.sh ./selftests/vm/guest-run-tests.sh
+	./selftests/vm/run-shards.sh ./selftests/vm/run-vm.sh ./selftests/vm/guest-run-tests.sh
 
-# The fuzzers, long (docs/testing.md "Fuzzers"): 100,000 netlink
-# messages, 1,000,000 frames (or FUZZ_SECONDS each, whichever ends
-# first), then FUZZ_RACE_SECONDS of everything at once, in one VM.
-# FUZZ_SEED=N replays a run.
-FUZZ_NL_COUNT     ?= 100000
-FUZZ_PKT_COUNT    ?= 1000000
-FUZZ_SECONDS      ?= 7200
-FUZZ_RACE_SECONDS ?= 300
-FUZZ_VM_TIMEOUT   ?= 21600
-fuzz: deps
-	$(MAKE) all
-	VM_TIMEOUT=$(FUZZ_VM_TIMEOUT) TEST_TIMEOUT=$(FUZZ_VM_TIMEOUT) \
-	TESTS="fuzz/nl_fuzz.sh fuzz/pkt_fuzz.sh fuzz/race.sh" \
-	./selftests/vm/run-vm.sh env FUZZ_SECONDS=$(FUZZ_SECONDS) \
-		FUZZ_NL_COUNT=$(FUZZ_NL_COUNT) FUZZ_PKT_COUNT=$(FUZZ_PKT_COUNT) \
-		FUZZ_RACE_SECONDS=$(FUZZ_RACE_SECONDS) $(if $(FUZZ_SEED),FUZZ_SEED=$(FUZZ_SEED)) \
-		./selftests/vm/guest-run-tests.sh
+include selftests/fuzz/fuzz.mk
 
 # The seed walkthrough in the VM (VM=0: on this host, as root), tables,
 # PNGs in docs/img/ and the demo section of docs/results.md.

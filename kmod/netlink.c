@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The "clickup" generic netlink family: create, upgrade and delete NEs,
- * dump NEs, DAGs and atom types, and announce changes on "events".
+ * dump NEs, DAGs and atom types, read and write atoms' handlers
+ * (handler.c), and announce changes on "events".
  * Every op is strictly validated and needs CAP_NET_ADMIN in the initial
  * user namespace (or over the netns with allow_userns=1).
  */
@@ -443,6 +444,37 @@ out:
 	return err ?: skb->len;
 }
 
+/*
+ * Who may call us: CAP_NET_ADMIN in the initial user namespace, as for
+ * every other way to load code into the packet path; user namespaces
+ * only when the administrator opts in (the exposure that made nf_tables
+ * the main local-root vector). Read at load time.
+ *
+ * Checked here rather than by GENL_ADMIN_PERM so that a refusal says
+ * why (the genl core answers a bare EPERM).
+ */
+static bool allow_userns;
+module_param(allow_userns, bool, 0444);
+MODULE_PARM_DESC(allow_userns,
+		 "accept requests from CAP_NET_ADMIN in any user namespace owning the netns (default: initial user namespace only)");
+
+static bool clickup_nl_capable(const struct sk_buff *skb,
+			       struct netlink_ext_ack *extack)
+{
+	struct net *net = sock_net(skb->sk);
+
+	if (allow_userns ? netlink_ns_capable(skb, net->user_ns, CAP_NET_ADMIN) :
+			   netlink_capable(skb, CAP_NET_ADMIN))
+		return true;
+	if (allow_userns)
+		NL_SET_ERR_MSG(extack,
+			       "CAP_NET_ADMIN over the network namespace is needed");
+	else
+		NL_SET_ERR_MSG(extack,
+			       "CAP_NET_ADMIN in the initial user namespace is needed (module parameter allow_userns=1 admits user namespaces)");
+	return false;
+}
+
 /* Every doit, by command: run through clickup_nl_doit(). */
 static int (* const clickup_doits[CLICKUP_CMD_MAX + 1])(struct sk_buff *skb,
 							  struct genl_info *info) = {
@@ -455,6 +487,8 @@ static int (* const clickup_doits[CLICKUP_CMD_MAX + 1])(struct sk_buff *skb,
 	[CLICKUP_CMD_TABLE_DEL]		= clickup_nl_table_empty,
 	[CLICKUP_CMD_FLOW_NEW]		= clickup_nl_flow_new,
 	[CLICKUP_CMD_FLOW_DEL]		= clickup_nl_flow_del,
+	[CLICKUP_CMD_HANDLER_READ]	= clickup_nl_handler,
+	[CLICKUP_CMD_HANDLER_WRITE]	= clickup_nl_handler,
 };
 
 /* The request's formatted extack text lives here until it is acked. */
@@ -463,26 +497,52 @@ static int clickup_nl_doit(struct sk_buff *skb, struct genl_info *info)
 	struct clickup_req req;
 	int err;
 
+	if (!clickup_nl_capable(skb, info->extack))
+		return -EPERM;
 	clickup_req_begin(&req, info->extack);
 	err = clickup_doits[info->genlhdr->cmd](skb, info);
 	return clickup_req_end(&req, skb, info->nlhdr, err);
 }
 
 /*
- * Who may call us: CAP_NET_ADMIN in the initial user namespace, as for
- * every other way to load code into the packet path; user namespaces
- * only when the administrator opts in (the exposure that made nf_tables
- * the main local-root vector). Read at load time.
+ * Every dump, by command: run through clickup_nl_start() and
+ * clickup_nl_dumpit(). The permission is checked in both: at the start so
+ * that nothing is looked up or allocated for a refused caller, in the
+ * dump to say why (6.1 hands .start no extack; a dump's error and text
+ * reach the reader in NLMSG_DONE).
  */
-static bool allow_userns;
-module_param(allow_userns, bool, 0444);
-MODULE_PARM_DESC(allow_userns,
-		 "accept requests from CAP_NET_ADMIN in any user namespace owning the netns (default: initial user namespace only)");
+static const struct {
+	int (*start)(struct netlink_callback *cb);
+	int (*dumpit)(struct sk_buff *skb, struct netlink_callback *cb);
+} clickup_dumps[CLICKUP_CMD_MAX + 1] = {
+	[CLICKUP_CMD_ATOM_GET]	= { .dumpit = clickup_nl_type_dump },
+	[CLICKUP_CMD_NE_GET]	= { .dumpit = clickup_nl_ne_dump },
+	[CLICKUP_CMD_DAG_GET]	= { clickup_nl_dag_dump_start, clickup_nl_dag_dump },
+	[CLICKUP_CMD_TABLE_GET]	= { .dumpit = clickup_nl_table_dump },
+	[CLICKUP_CMD_FLOW_GET]	= { clickup_nl_flow_dump_start, clickup_nl_flow_dump },
+};
 
-static struct genl_ops clickup_ops[] __ro_after_init = {
+static int clickup_nl_start(struct netlink_callback *cb)
+{
+	u8 cmd = genl_dumpit_info(cb)->op.cmd;
+
+	if (!clickup_nl_capable(cb->skb, NULL) || !clickup_dumps[cmd].start)
+		return 0;
+	return clickup_dumps[cmd].start(cb);
+}
+
+static int clickup_nl_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	if (!clickup_nl_capable(cb->skb, cb->extack))
+		return -EPERM;
+	return clickup_dumps[genl_dumpit_info(cb)->op.cmd].dumpit(skb, cb);
+}
+
+static const struct genl_ops clickup_ops[] = {
 	{
 		.cmd	= CLICKUP_CMD_ATOM_GET,
-		.dumpit	= clickup_nl_type_dump,
+		.start	= clickup_nl_start,
+		.dumpit	= clickup_nl_dumpit,
 	},
 	{
 		.cmd	= CLICKUP_CMD_NE_NEW,
@@ -499,16 +559,18 @@ static struct genl_ops clickup_ops[] __ro_after_init = {
 	{
 		.cmd	= CLICKUP_CMD_NE_GET,
 		.doit	= clickup_nl_doit,
-		.dumpit	= clickup_nl_ne_dump,
+		.start	= clickup_nl_start,
+		.dumpit	= clickup_nl_dumpit,
 	},
 	{
 		.cmd	= CLICKUP_CMD_DAG_GET,
-		.start	= clickup_nl_dag_dump_start,
-		.dumpit	= clickup_nl_dag_dump,
+		.start	= clickup_nl_start,
+		.dumpit	= clickup_nl_dumpit,
 	},
 	{
 		.cmd	= CLICKUP_CMD_TABLE_GET,
-		.dumpit	= clickup_nl_table_dump,
+		.start	= clickup_nl_start,
+		.dumpit	= clickup_nl_dumpit,
 	},
 	{
 		.cmd	= CLICKUP_CMD_TABLE_SET,
@@ -524,8 +586,8 @@ static struct genl_ops clickup_ops[] __ro_after_init = {
 	},
 	{
 		.cmd	= CLICKUP_CMD_FLOW_GET,
-		.start	= clickup_nl_flow_dump_start,
-		.dumpit	= clickup_nl_flow_dump,
+		.start	= clickup_nl_start,
+		.dumpit	= clickup_nl_dumpit,
 		.done	= clickup_nl_flow_dump_done,
 	},
 	{
@@ -534,6 +596,14 @@ static struct genl_ops clickup_ops[] __ro_after_init = {
 	},
 	{
 		.cmd	= CLICKUP_CMD_FLOW_DEL,
+		.doit	= clickup_nl_doit,
+	},
+	{
+		.cmd	= CLICKUP_CMD_HANDLER_READ,
+		.doit	= clickup_nl_doit,
+	},
+	{
+		.cmd	= CLICKUP_CMD_HANDLER_WRITE,
 		.doit	= clickup_nl_doit,
 	},
 };
@@ -556,11 +626,6 @@ struct genl_family clickup_family __ro_after_init = {
 
 int __init clickup_genl_init(void)
 {
-	u8 perm = allow_userns ? GENL_UNS_ADMIN_PERM : GENL_ADMIN_PERM;
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(clickup_ops); i++)
-		clickup_ops[i].flags = perm;
 	if (allow_userns)
 		pr_info("requests from user namespaces allowed (allow_userns=1)\n");
 	return genl_register_family(&clickup_family);

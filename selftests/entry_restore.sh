@@ -10,6 +10,12 @@
 # 3. unstrip(N) past the frame's start transmits zeros, never headroom:
 #    a VLAN-tagged frame leaves the 4 bytes of its old MAC header in front
 #    of the untagged one (skb_vlan_untag), so stale bytes are certain.
+# 4. CHECKSUM_COMPLETE stays valid: the test atom rxcsum
+#    (selftests/atoms) makes packets look as an offloading NIC delivers
+#    them; after atoms that pull and push, the stack (accept) or the peer
+#    (todevice, veth) must find the sum matching, or the kernel logs
+#    "hw csum failure" with a stack. Offloads are off on the client so its
+#    packets carry final checksums, as a NIC receives them.
 
 . "$(dirname "$0")/lib.sh"
 . "$SELFTESTS/pkt/lib.sh"
@@ -73,6 +79,53 @@ wait 0.6
 expect srv h('00000000') + eth(P, dst='aa:bb:cc:dd:ee:ff', type=0x88b5) x2
 count srv 2
 EOF_PKT
+
+# ---- 4. CHECKSUM_COMPLETE kept valid across pull and push -----------------
+ctl delete un
+ne_create br "$REPO/dts/bridge.click"
+RX=$REPO/selftests/atoms/clickup_atom_rxcsum.ko
+[ -f "$RX" ] || die "test atom not built: $RX (make example-atom)"
+grep -q '^clickup_atom_rxcsum ' /proc/modules || insmod "$RX" || die "insmod $RX"
+cli ethtool -K c0 tx off tso off gso off >/dev/null
+n=0
+# WHERE|ENTRY|ATOMS|EXIT: an NE in the server's netns (srv) or in the
+# element's (cu: replacing the bridge, with the way back).
+while IFS='|' read -r where entry chain exit; do
+	n=$((n + 1))
+	{
+		echo "$entry -> rx :: RxCsum -> $chain -> c :: Counter -> $exit;"
+		echo "rx [1] -> p :: Counter -> Discard;"
+		[ "$where" = srv ] || echo "FromDevice(p2) -> ToDevice(p1);"
+	} > "$TMPD/cs.click"
+	if [ "$where" = srv ]; then
+		run() { sctl "$@"; }
+	else
+		run() { ctl "$@"; }
+		ctl delete br
+	fi
+	out=$(run create cs "$TMPD/cs.click" 2>&1) || die "create cs: $out"
+	mark=$(dmesg | wc -l)
+	what="COMPLETE, $entry -> $chain -> $exit"
+	check "$what: HTTP download intact" http_fetch "$TMPD/cs$n" --max-time 60
+	check "$what: blob intact" blob_ok "$TMPD/cs$n"
+	run show cs -j > "$TMPD/cs.json"
+	got=$(json_eval "$TMPD/cs.json" \
+		"[a['packets'] for a in d[0]['atoms'] if a['name'] == 'c'][0]")
+	left=$(json_eval "$TMPD/cs.json" \
+		"[a['packets'] for a in d[0]['atoms'] if a['name'] == 'p'][0]")
+	check "$what: $got packets made COMPLETE, $left left as they were" \
+		test "$got" -ge 4 -a "$left" = 0
+	check "$what: no hw csum failure" \
+		sh -c "! dmesg | tail -n +$((mark + 1)) | grep 'hw csum failure'"
+	run delete cs
+	[ "$where" = srv ] || ne_create br "$REPO/dts/bridge.click"
+done <<'EOF_CS'
+srv|FromDevice(s0)|Strip(14) -> Unstrip(14)|Accept
+srv|FromDevice(s0)|Strip(14) -> CheckIPHeader -> Strip(20) -> Unstrip(34)|Accept
+srv|FromHook(ipv4, prerouting)|Strip(20) -> Unstrip(20)|Accept
+cu|FromDevice(p1)|Strip(14) -> CheckIPHeader -> Unstrip(14)|ToDevice(p2)
+EOF_CS
+rmmod clickup_atom_rxcsum
 
 check "dmesg clean" dmesg_clean
 exit $ret

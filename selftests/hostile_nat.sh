@@ -177,7 +177,7 @@ run_cases() {	# run_cases MODE
 	result "$m" unreach "$([ "$out" = refused ]; echo $?)" "UDP to a closed port: $out"
 
 	t0=${EPOCHREALTIME/./}
-	timeout 60 ip netns exec "$NS_CLI" socat -u "FILE:$TMPD/blob" \
+	timeout $((60 * SLOW)) ip netns exec "$NS_CLI" socat -u "FILE:$TMPD/blob" \
 		"TCP:$SIP:5001,connect-timeout=5" 2> "$TMPD/up.err"
 	wait_for 10 bash -c "[ \"\$(sha256sum < '$TMPD/up-$m' | cut -d' ' -f1)\" = $BLOB_SUM ]"
 	out=$?

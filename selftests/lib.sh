@@ -213,8 +213,19 @@ ping_fails() {
 	! cli ping -q -c 2 -i 0.2 -W 1 $SRV_IP >/dev/null 2>&1
 }
 
-wait_for() {	# wait_for SECONDS cmd...: poll every 0.1 s, wall-clock bound
-	local deadline=$(( ${EPOCHREALTIME/./} + $1 * 1000000 )); shift
+# Under the debug kernel (KASAN, lockdep) in TCG a process start or a
+# handshake takes several times longer: bounds stretch by SLOW, as the
+# kernel's selftests do under KSFT_MACHINE_SLOW.
+# SLOW may come from the host too (run-vm.sh: its load per core).
+SLOW=${SLOW:-1}
+case $(uname -r) in
+*debug*) SLOW=$((SLOW * 5)) KSFT_MACHINE_SLOW=yes ;;
+*) [ "$SLOW" = 1 ] && KSFT_MACHINE_SLOW=no || KSFT_MACHINE_SLOW=yes ;;
+esac
+export SLOW KSFT_MACHINE_SLOW
+
+wait_for() {	# wait_for SECONDS cmd...: poll every 0.1 s, wall-clock bound (x SLOW)
+	local deadline=$(( ${EPOCHREALTIME/./} + $1 * SLOW * 1000000 )); shift
 	while :; do
 		"$@" && return 0
 		[ "${EPOCHREALTIME/./}" -lt "$deadline" ] || return 1
@@ -236,7 +247,7 @@ start_tcp_server() {	# start_tcp_server FILE PORT
 }
 
 tcp_fetch() {	# tcp_fetch PORT DSTFILE
-	cli socat -u "TCP:$SRV_IP:$1,connect-timeout=5" "CREATE:$2"
+	cli socat -u "TCP:$SRV_IP:$1,connect-timeout=$((5 * SLOW))" "CREATE:$2"
 }
 
 # start_http_server MB: a $MB MiB random blob served over HTTP on
@@ -252,9 +263,14 @@ start_http_server() {
 		die "http server did not start"
 }
 
-http_fetch() {
-	local dst=$1; shift
-	cli curl -s -o "$dst" "$@" "http://$SRV_IP:8080/blob"
+http_fetch() {	# curl's --max-time and --speed-time stretch by SLOW
+	local dst=$1 a opts=() scale=0; shift
+	for a; do
+		if [ $scale = 1 ]; then a=$((a * SLOW)); fi
+		opts+=("$a")
+		case $a in --max-time | --speed-time) scale=1 ;; *) scale=0 ;; esac
+	done
+	cli curl -s -o "$dst" "${opts[@]}" "http://$SRV_IP:8080/blob"
 }
 
 blob_ok() { [ "$(sha256sum < "$1" | cut -d' ' -f1)" = "$BLOB_SUM" ]; }

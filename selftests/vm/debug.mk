@@ -18,12 +18,12 @@
 DBG_B    := $(CURDIR)/build/debug
 DBG_SRC  := $(DBG_B)/src
 DBG_OUT  := $(DBG_B)/out
-DBG_COPY := Kbuild kmod atoms docs/example-atom
+DBG_COPY := Kbuild kmod atoms docs/example-atom selftests/atoms
 # The cached tree (written by the kernel target; read by the recipes).
 DBG_KDIR  = $$(cat $(DBG_B)/kdir)
 CLANG ?= $(shell command -v clang 2>/dev/null)
 
-.PHONY: all deps kernel debug-src modules ctl selftests example-atom bpf-progs check vm-shell clean
+.PHONY: all deps kernel debug-src modules ctl selftests example-atom bpf-progs check vm-shell clean fuzz
 
 all: modules example-atom ctl selftests $(if $(CLANG),bpf-progs)
 	@echo "debug build in build/debug/out, against $(DBG_KDIR)"
@@ -54,6 +54,9 @@ example-atom: modules
 	$(MAKE) -C $(DBG_SRC)/docs/example-atom KDIR=$(DBG_KDIR) CLICKUP_DIR=$(DBG_SRC)
 	@mkdir -p $(DBG_OUT)/docs/example-atom
 	cp $(DBG_SRC)/docs/example-atom/*.ko $(DBG_OUT)/docs/example-atom/
+	$(MAKE) -C $(DBG_SRC)/selftests/atoms KDIR=$(DBG_KDIR) CLICKUP_DIR=$(DBG_SRC)
+	@mkdir -p $(DBG_OUT)/selftests/atoms
+	cp $(DBG_SRC)/selftests/atoms/*.ko $(DBG_OUT)/selftests/atoms/
 
 ctl:
 	$(MAKE) -C ctl
@@ -67,8 +70,10 @@ bpf-progs:
 
 # Tests run 2-4x slower under KASAN+lockdep: a longer per-test timeout.
 check: all
-	KERNEL=debug TEST_TIMEOUT=$${TEST_TIMEOUT:-1200} \
+	KERNEL=debug TEST_TIMEOUT=$${TEST_TIMEOUT:-1200} ./selftests/vm/run-shards.sh \
 		./selftests/vm/run-vm.sh ./selftests/vm/guest-run-tests.sh
+
+include selftests/fuzz/fuzz.mk
 
 vm-shell: all
 	KERNEL=debug ./selftests/vm/run-vm.sh --shell

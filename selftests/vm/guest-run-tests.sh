@@ -4,7 +4,7 @@
 # Runs the tests named in selftests/tests.list (one path relative to
 # selftests/ per line, '#' comments), each from a fresh directory in /tmp,
 # with its output indented by "# " and a timeout of TEST_TIMEOUT seconds
-# (default 300).  Exit code 0 = ok, 4 = SKIP (kselftest), else not ok.
+# (default 300 x SLOW).  Exit code 0 = ok, 4 = SKIP (kselftest), else not ok.
 # A test that makes the kernel log a warning/oops is not ok either.
 #   TESTS="a b"   run only these (names as in tests.list, or absolute paths)
 # Exits 0 only if no test failed.  Also writes the TAP to $CLICKUP_OUT/tap.txt.
@@ -12,7 +12,7 @@ set -euo pipefail
 
 REPO=${CLICKUP_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 LIST=$REPO/selftests/tests.list
-TIMEOUT=${TEST_TIMEOUT:-300}
+TIMEOUT=${TEST_TIMEOUT:-$((300 * ${SLOW:-1}))}
 BAD='WARNING:|BUG:|Oops|general protection|Call Trace|kernel BUG|refcount_t:|list_add corruption|list_del corruption|UBSAN|KASAN|rcu.*stall|hung_task|unregister_netdevice: waiting|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|DEBUG_LOCKS_WARN_ON|lock held when returning|bad unlock balance|locking correctness validator|Disabling lock debugging|ODEBUG:|kmemleak: .*(disabled|pool empty|suspected memory leak)'
 
 if [ -n "${TESTS:-}" ]; then

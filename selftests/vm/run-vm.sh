@@ -89,6 +89,12 @@ else
 fi
 export KVER
 
+# The tests' waits stretch by SLOW (lib.sh): on a host already busy with
+# other work, by its load per core, so that a loaded host is slower, not
+# failing. The debug kernel multiplies it again.
+: "${SLOW:=$(awk -v n="$(nproc)" '{ s = int($1 / n + 0.5); print (s < 1 ? 1 : s) }' /proc/loadavg)}"
+export SLOW
+
 # A private run directory (concurrent runs from one checkout don't clash);
 # its out/ and serial.log become build/vm/out and build/vm/serial.log.
 RUN=$(mktemp -d "$VMDIR/run.XXXXXX")
@@ -172,7 +178,7 @@ TERM_HOST=linux
 printf 'REPO=%s\nKVER=%s\nOUT=%s\nMODE=%s\nTERM_HOST=%s\n' \
 	"$REPO" "$KVER" "$OUT" "$MODE" "$TERM_HOST" >"$OUT/config"
 {
-	for v in TESTS TEST_TIMEOUT V; do
+	for v in TESTS TEST_TIMEOUT V SLOW; do
 		[ -z "${!v+x}" ] || printf 'export %s=%q\n' "$v" "${!v}"
 	done
 	printf 'cd %q || exit 1\n' "$REPO"
@@ -194,6 +200,16 @@ printf 'REPO=%s\nKVER=%s\nOUT=%s\nMODE=%s\nTERM_HOST=%s\n' \
 # for long reports (the runner diffs dmesg per test), and warnings (lockdep,
 # WARN) on the console too, in case the guest dies before saving dmesg.
 DEBUG_APPEND='kasan_multi_shot log_buf_len=8M loglevel=5'
+# ... and the TSC rate, which that kernel (no ACPI: no HPET, no PM timer)
+# cannot calibrate on a loaded host; its clock then ran 5x too fast and
+# every timeout fired early (selftests/vm/tsc-khz.c).
+if [ -n "$DEBUG" ]; then
+	cc -O2 -Wall -o "$RUN/tsc-khz" "$REPO/selftests/vm/tsc-khz.c"
+	DEBUG_APPEND+=" tsc_early_khz=$("$RUN/tsc-khz") tsc=reliable"
+	# A vCPU thread of a shared 2-core host can wait tens of seconds for
+	# its turn: report lockups and RCU stalls after 2 minutes, not 20 s.
+	DEBUG_APPEND+=" watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120"
+fi
 # shellcheck disable=SC2054 # commas are qemu syntax
 QEMU=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "${VM_MEM:-2G}" -M pc
 	-nographic -no-reboot -nic none

@@ -20,7 +20,7 @@ ARM_DEPS    := $(CURDIR)/selftests/vm/arm/deps-arm.sh
 # Sources to copy (relative to the repo): kbuild tree, ctl, clickup_nl,
 # the example atom, the kselftest headers that clickup_nl includes.
 ARM_COPY    := Kbuild kmod atoms ctl selftests/Makefile selftests/clickup_nl.c \
-	       docs/example-atom build/ksrc/tools/testing/selftests
+	       docs/example-atom selftests/atoms build/ksrc/tools/testing/selftests
 
 -include $(ARM_B)/env.mk
 
@@ -45,7 +45,7 @@ arm-src: deps
 	@tar -C $(CURDIR) -c --exclude='*.o' --exclude='*.ko' --exclude='*.mod*' \
 		--exclude='*.cmd' --exclude='.*.d' --exclude='*.d' \
 		--exclude='Module.symvers' --exclude='modules.order' \
-		--exclude=ctl/clickupctl --exclude='ctl/tests/nl_extack' \
+		--exclude=ctl/clickupctl --exclude='ctl/tests/nl_extack' --exclude='*.a' \
 		$(ARM_COPY) | tar -C $(ARM_SRC) -x
 
 ifeq ($(strip $(ARM_KDIR)),)
@@ -59,7 +59,7 @@ modules: arm-src
 	cp $(ARM_SRC)/kmod/*.ko $(ARM_SRC)/atoms/*.ko $(ARM_OUT)/modules/
 
 ctl: arm-src
-	$(ARM_PKGCFG) $(MAKE) -C $(ARM_SRC)/ctl STATIC=1 CC=$(ARM_CROSS)gcc clickupctl
+	$(ARM_PKGCFG) $(MAKE) -C $(ARM_SRC)/ctl STATIC=1 CC=$(ARM_CROSS)gcc AR=$(ARM_CROSS)ar clickupctl
 	@mkdir -p $(ARM_OUT)/ctl
 	cp $(ARM_SRC)/ctl/clickupctl $(ARM_OUT)/ctl/
 
@@ -82,6 +82,10 @@ example-atom: modules
 		ARCH=$(ARCH) CROSS_COMPILE=$(ARM_CROSS) CLICKUP_DIR=$(ARM_SRC)
 	@mkdir -p $(ARM_OUT)/docs/example-atom
 	cp $(ARM_SRC)/docs/example-atom/clickup_atom_sampler.ko $(ARM_OUT)/docs/example-atom/
+	$(MAKE) -C $(ARM_SRC)/selftests/atoms KDIR=$(ARM_KDIR) \
+		ARCH=$(ARCH) CROSS_COMPILE=$(ARM_CROSS) CLICKUP_DIR=$(ARM_SRC)
+	@mkdir -p $(ARM_OUT)/selftests/atoms
+	cp $(ARM_SRC)/selftests/atoms/*.ko $(ARM_OUT)/selftests/atoms/
 endif
 
 # The VM overlays build/$(ARCH)/out on the repo, so the tests find the ARM
