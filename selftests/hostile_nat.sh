@@ -54,7 +54,7 @@ build() {	# build cu|nft: the four namespaces, fresh
 	for ns in "$NS_CLI" "$NS_CU" "$NS_RTR" "$NS_SRV"; do
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
 	done
-	wait 2>/dev/null	# the servers of the last mode; no "Terminated" notes
+	{ wait; } 2>/dev/null	# the servers of the last mode; no "Terminated" notes
 	BG_PIDS=()
 	for ns in "$NS_CLI" "$NS_CU" "$NS_RTR" "$NS_SRV"; do
 		ip netns del "$ns" 2>/dev/null
@@ -207,9 +207,11 @@ run_cases() {	# run_cases MODE
 	refl=$(rtr nft list chain ip spy pre | sed -n 's/.*packets \([0-9]*\).*/\1/p')
 	# The round trip's reply came in on r0 too: one packet.
 	refl=$((refl - 1))
+	# nft's count also drops as conntrack reaps expired entries: no
+	# growth is the test.
 	[ "$m" = nft ] && n1=$((n1 - 1))
-	[ "$n1" = "$n0" ] && [ "$refl" = 0 ]
-	result "$m" spray $? "$out datagrams: $((n1 - n0)) entries for the sprayer, $refl reflected"
+	[ "$n1" -le "$n0" ] && [ "$refl" = 0 ]
+	result "$m" spray $? "$out datagrams: $([ "$n1" -le "$n0" ] && echo "no" || echo "$((n1 - n0))") new entries, $refl reflected"
 }
 
 BLOB_SUM=$(make_blob "$TMPD/blob" 2)
