@@ -39,6 +39,7 @@ struct clickup_stats;
 struct clickup_atom {
 	const struct clickup_atom_type *type;
 	struct clickup_atom	**next;		/* [nr_outputs] */
+	u8			*next_in;	/* [nr_outputs] input of next[] */
 	u32			nr_outputs;
 	u32			index;
 	u64			optional_outputs; /* unconnected: drop */
@@ -69,7 +70,11 @@ static inline void *clickup_atom_priv(const struct clickup_atom *atom)
 struct clickup_pkt {
 	const struct nf_hook_state	*state;
 	struct net			*net;
+	/* The input port the packet entered this atom by (0 at an entry). */
+	u32				in_port;
 };
+
+void clickup_pkt_resized(const struct clickup_pkt *pkt, int delta);
 
 /*
  * A read or write handler, Click's way to look at and poke a running
