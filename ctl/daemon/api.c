@@ -189,7 +189,7 @@ static enum MHD_Result post_check(struct MHD_Connection *c, const char *body,
 static enum MHD_Result put_ne(struct MHD_Connection *c, const char *ne,
 			      const char *body, size_t len)
 {
-	char what[128], where[256], more[256] = "";
+	char what[128], where[320], more[256] = "";
 	struct nlerr e;
 	struct nlctx *n;
 	struct diag d;

@@ -77,6 +77,9 @@ void api_nl_reset(void);
 #define NL_TIMEOUT_MS	30000
 int daemon_nl_open(struct nlctx *c, struct nlerr *e);
 
+/* At most this many connections (libmicrohttpd's limit), so streams. */
+#define STREAMS_MAX	64
+
 /* sse.c: GET /api/v1/events */
 int sse_start(struct MHD_Daemon *d);
 enum MHD_Result sse_request(struct MHD_Connection *c);

@@ -47,14 +47,25 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-/* With lock held. */
-static void wake_all(void)
+/*
+ * Called with lock held; drops it. The streams are resumed after: libmicrohttpd
+ * takes a mutex of its own in MHD_resume_connection(), and may hold it when
+ * it frees a response (client_free() takes lock). A suspended connection
+ * is never closed, so k->c stays valid until it is resumed.
+ */
+static void wake_all_unlock(void)
 {
-	for (struct client *k = clients; k; k = k->next)
+	struct MHD_Connection *c[STREAMS_MAX];
+	unsigned int n = 0, i;
+
+	for (struct client *k = clients; k && n < STREAMS_MAX; k = k->next)
 		if (k->suspended) {
 			k->suspended = false;
-			MHD_resume_connection(k->c);
+			c[n++] = k->c;
 		}
+	pthread_mutex_unlock(&lock);
+	for (i = 0; i < n; i++)
+		MHD_resume_connection(c[i]);
 }
 
 /* "event: NAME\ndata: JSON\n\n" from a printed record (one line). */
@@ -89,8 +100,7 @@ static int on_event(uint8_t cmd, struct nlattr **tb, void *arg)
 	free(ring[next_seq % RING]);
 	ring[next_seq % RING] = f;
 	next_seq++;
-	wake_all();
-	pthread_mutex_unlock(&lock);
+	wake_all_unlock();
 	return 0;
 }
 
@@ -180,8 +190,7 @@ static void *ticker(void *arg)
 		} else {
 			free(f);
 		}
-		wake_all();
-		pthread_mutex_unlock(&lock);
+		wake_all_unlock();
 	}
 	return NULL;
 }
