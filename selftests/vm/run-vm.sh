@@ -11,7 +11,13 @@
 # Host environment: VM_TIMEOUT (s, default 1500), KVER (a Debian kernel
 # release; ignored with a note if no /boot/vmlinuz-$KVER),
 # CLICKUP_EXTRA_MODULES (glob(s) of extra .ko files to install in the guest),
-# VM_MEM (default 2G), KERNEL=debug (below).
+# VM_MEM (default 2G), KERNEL=debug (below), VM_HOSTFWD (below).
+#
+# VM_HOSTFWD=tcp:127.0.0.1:3000-:3000 (qemu's hostfwd syntax; `make
+# dashboard`) gives the guest a user-mode NIC (virtio, restrict=on: the
+# guest reaches nothing outside, only the forwarded port reaches it; the
+# guest sees it as eth0, 10.0.2.15/24 once configured). Without it the VM
+# has no NIC at all.
 #
 # KERNEL=debug boots the debug kernel of selftests/vm/debug-kernel.sh (KASAN,
 # lockdep, kmemleak...; built once, cached) with the modules `make
@@ -194,9 +200,12 @@ printf 'REPO=%s\nKVER=%s\nOUT=%s\nMODE=%s\nTERM_HOST=%s\n' \
 # for long reports (the runner diffs dmesg per test), and warnings (lockdep,
 # WARN) on the console too, in case the guest dies before saving dmesg.
 DEBUG_APPEND='kasan_multi_shot log_buf_len=8M loglevel=5'
+NIC=(-nic none)
+[ -z "${VM_HOSTFWD:-}" ] ||
+	NIC=(-nic "user,model=virtio-net-pci,restrict=on,hostfwd=$VM_HOSTFWD")
 # shellcheck disable=SC2054 # commas are qemu syntax
 QEMU=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "${VM_MEM:-2G}" -M pc
-	-nographic -no-reboot -nic none
+	-nographic -no-reboot "${NIC[@]}"
 	-kernel "$VMLINUX" -initrd "$RUN/initramfs.cpio"
 	-append "console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=0${DEBUG:+ $DEBUG_APPEND}"
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap

@@ -45,11 +45,16 @@ async function once(method, path, body) {
 	}
 	if (!r.ok)
 		throw new ApiError(r.status, data);
-	return data;
+	return { data, headers: r.headers };
 }
 
 // quiet: do not open the token dialog (background requests)
 export async function api(method, path, body, { quiet = false } = {}) {
+	return (await full(method, path, body, quiet)).data;
+}
+
+// The reply's data and headers (X-Total-Count of the flow pages).
+export async function full(method, path, body, quiet = false) {
 	try {
 		return await once(method, path, body);
 	} catch (e) {

@@ -22,9 +22,10 @@ function fill(el, attrs, children) {
 	return el;
 }
 
-// h('div', {class: 'x', onclick: f}, child, 'text', [more])
+// h('div', {class: 'x', onclick: f}, child, 'text', [more]); tag may be
+// an element to fill
 export function h(tag, attrs, ...children) {
-	return fill(document.createElement(tag), attrs, children);
+	return fill(tag instanceof Element ? tag : document.createElement(tag), attrs, children);
 }
 
 export function s(tag, attrs, ...children) {

@@ -106,7 +106,7 @@ export function view(main, name) {
 		for (const n of svg?.querySelectorAll('g.node.selected') || [])
 			n.classList.remove('selected');
 		svg?.querySelector(`g.node[data-atom="${CSS.escape(a.name)}"]`)?.classList.add('selected');
-		clear(side).append(handlerPanel(name, a, store.state.types.get(a.type)));
+		clear(side).append(handlerPanel(name, a));
 	};
 
 	const redraw = async () => {

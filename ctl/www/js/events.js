@@ -33,6 +33,8 @@ function onChange(kind, d) {
 		return;
 	if (kind === 'delete') {
 		store.dropElement(d.name);
+	} else if (kind === 'detach') {
+		refreshOne(d.name);	/* an entry's device went away */
 	} else {
 		store.addSwap({ event: kind, ...d });
 		refreshOne(d.name);
@@ -69,7 +71,7 @@ export function connect() {
 		refreshAll().catch(() => {});
 	});
 	es.addEventListener('error', () => set('down', 'reconnecting'));
-	for (const k of ['create', 'upgrade', 'delete'])
+	for (const k of ['create', 'upgrade', 'delete', 'detach'])
 		es.addEventListener(k, ev => onChange(k, parse(ev)));
 	for (const k of ['counters', 'stats'])
 		es.addEventListener(k, ev => onCounters(parse(ev)));

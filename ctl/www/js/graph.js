@@ -152,7 +152,7 @@ export async function draw(box, dag, opts = {}) {
 	const my = (tokens.get(box) || 0) + 1;
 	tokens.set(box, my);
 	const g = toGraph(dag, opts.types);
-	elk ??= new window.ELK();
+	elk ??= new window.ELK({ workerUrl: 'vendor/elk-worker.min.js' });
 	const aspect = Math.min(6, Math.max(1, (box.clientWidth || 1200) / (opts.height || 300)));
 	const laid = await elk.layout(elkGraph(g, opts.stats, aspect));
 	if (tokens.get(box) !== my)

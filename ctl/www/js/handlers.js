@@ -1,66 +1,54 @@
 // One atom's read and write handlers (Click's idea: count, byte_count,
-// rate, reset, table size, flush...), through
-// GET/PUT /api/v1/elements/NE/atoms/ATOM/HANDLER.
-import { h, toast } from './dom.js';
+// rate, reset, table size, flush...): the list from
+// GET .../atoms/ATOM/handlers ("NAME\tr|w|rw" lines), each read with GET
+// and written with PUT /api/v1/elements/NE/atoms/ATOM/HANDLER.
+import { h, clear, toast } from './dom.js';
 import { api, get, enc } from './api.js';
 import * as graph from './graph.js';
 
-// A type's handlers as GET /atoms lists them: names, or {name, read, write}.
-function handlersOf(type) {
-	const list = (type?.handlers || []).map(x => (typeof x === 'string' ? { name: x } : x));
-	return list.length ? list : null;
+function parseList(text) {
+	return String(text || '').split('\n').map(l => l.split('\t'))
+		.filter(([n, m]) => n && m).map(([name, mode]) => ({ name, mode }));
 }
 
-function show(out, v) {
-	out.textContent = typeof v === 'string' ? v : JSON.stringify(v, null, 1);
+function show(out, hd, r) {
+	out.textContent = `${hd}: ${r && typeof r === 'object' ? r.value ?? JSON.stringify(r) : r ?? ''}`;
 }
 
-export function handlerPanel(ne, atom, type) {
+export function handlerPanel(ne, atom) {
 	const path = hd => `/elements/${enc(ne)}/atoms/${enc(atom.name)}/${enc(hd)}`;
-	const out = h('pre', { class: 'handler-out', id: 'handler-out' });
-	const known = handlersOf(type);
+	const out = h('pre', { class: 'handler-out', id: 'handler-out' }, ' ');
+	const rows = h('div', { class: 'handler-list' }, h('p', { class: 'muted' }, 'loading handlers…'));
 	const read = async hd => {
 		try {
-			show(out, await get(path(hd)));
+			show(out, hd, await get(path(hd)));
 		} catch (e) {
 			out.textContent = `${hd}: ${e.message}`;
 		}
 	};
 	const write = async (hd, value) => {
 		try {
-			const r = await api('PUT', path(hd), value ?? '');
-			show(out, r ?? `${hd}: done`);
+			await api('PUT', path(hd), value ?? '');
+			out.textContent = `${hd}: written`;
 			toast(`${atom.name}.${hd} written`, 'ok');
 		} catch (e) {
 			out.textContent = `${hd}: ${e.message}`;
 		}
 	};
-	const rows = [];
-	if (known) {
-		for (const x of known) {
-			const r = x.read !== false && x.mode !== 'write';
-			const w = x.write || x.mode === 'write' || x.mode === 'rw';
-			const val = w ? h('input', { class: 'small', placeholder: 'value', size: 6 }) : null;
-			rows.push(h('div', { class: 'handler' },
+	get(path('handlers')).then(text => {
+		const list = parseList(text);
+		clear(rows).append(...(list.length ? list.map(x => {
+			const r = x.mode.includes('r'), w = x.mode.includes('w');
+			const val = w ? h('input', { class: 'small', placeholder: 'value', size: 7 }) : null;
+			return h('div', { class: 'handler', 'data-handler': x.name },
 				h('code', {}, x.name),
 				r ? h('button', { type: 'button', class: 'small', onclick: () => read(x.name) }, 'read') : '',
 				val,
 				w ? h('button', { type: 'button', class: 'small ghost',
-						  onclick: () => write(x.name, val.value) }, 'write') : ''));
-		}
-	} else {
-		const name = h('input', { class: 'small', placeholder: 'handler', list: 'handler-names', size: 10 });
-		const val = h('input', { class: 'small', placeholder: 'value', size: 6 });
-		rows.push(h('datalist', { id: 'handler-names' },
-			['count', 'byte_count', 'rate', 'drops', 'size', 'reset', 'flush']
-				.map(v => h('option', { value: v }))),
-		h('div', { class: 'handler' }, name,
-			h('button', { type: 'button', class: 'small', onclick: () => read(name.value) }, 'read'),
-			val,
-			h('button', { type: 'button', class: 'small ghost',
-				      onclick: () => write(name.value, val.value) }, 'write')));
-	}
+						  onclick: () => write(x.name, val.value) }, 'write') : '');
+		}) : [h('p', { class: 'muted' }, 'no handlers')]));
+	}).catch(e => clear(rows).append(h('p', { class: 'error' }, e.message)));
 	return h('div', { class: 'handlers', 'data-atom': atom.name },
-		h('h3', {}, atom.name, ' ', h('span', { class: 'muted mono' }, graph.typeLabel(atom))),
-		...rows, out);
+		h('h3', {}, atom.name, ' ', h('span', { class: 'muted mono' }, graph.typeLabel(atom, 30))),
+		rows, out);
 }

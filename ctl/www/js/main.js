@@ -36,7 +36,7 @@ function route() {
 
 async function start() {
 	if (!window.ELK)
-		toast('vendor/elk.bundled.js is missing: run make in ctl/www', 'error', 60000);
+		toast('vendor/elk-api.js is missing: run make in ctl/www', 'error', 60000);
 	initToken();
 	store.on('elements', elements.renderList);
 	try {

@@ -1,7 +1,7 @@
 // State tables (core-owned, they outlive swaps: docs/state.md) and their
 // flows: filter, page, delete one.
 import { h, clear, toast } from './dom.js';
-import { api, get, enc } from './api.js';
+import { api, get, full, enc } from './api.js';
 import * as fmt from './fmt.js';
 
 const PAGE = 200;
@@ -38,6 +38,7 @@ function flowsPanel(table) {
 	const tbody = h('tbody');
 	const info = h('span', { class: 'meta' });
 	const more = h('button', { type: 'button', class: 'ghost small', hidden: true }, 'load more');
+	const panel = h('div', { class: 'card', id: 'flows', 'data-table': table });
 
 	const paint = () => {
 		const q = filter.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
@@ -51,6 +52,7 @@ function flowsPanel(table) {
 			h('td', { class: 'num' }, f.expires_ms !== undefined ? `${(f.expires_ms / 1000).toFixed(1)} s` : ''),
 			h('td', {}, h('button', { type: 'button', class: 'small danger', title: 'delete this flow',
 						  onclick: () => del(f) }, '✕')))));
+		panel.dataset.count = flows.length;
 		info.textContent = `${shown.length} shown of ${flows.length} loaded` +
 			(total !== null ? ` (${total} in the table)` : '');
 		more.hidden = total !== null ? flows.length >= total : flows.length % PAGE !== 0 || !flows.length;
@@ -58,9 +60,10 @@ function flowsPanel(table) {
 	const load = async (reset = true) => {
 		try {
 			const off = reset ? 0 : flows.length;
-			const r = await get(`/tables/${enc(table)}/flows?offset=${off}&limit=${PAGE}`);
-			const page = Array.isArray(r) ? r : r?.flows || [];
-			total = Array.isArray(r) ? null : r?.total ?? null;
+			const { data, headers } = await full('GET', `/tables/${enc(table)}/flows?offset=${off}&limit=${PAGE}`);
+			const page = Array.isArray(data) ? data : data?.flows || [];
+			const n = headers.get('X-Total-Count');
+			total = n !== null ? +n : data?.total ?? null;
 			flows = reset ? page : flows.concat(page);
 			paint();
 		} catch (e) {
@@ -79,7 +82,7 @@ function flowsPanel(table) {
 	filter.addEventListener('input', paint);
 	more.addEventListener('click', () => load(false));
 	load();
-	return h('div', { class: 'card', id: 'flows', 'data-table': table },
+	return h(panel, {},
 		h('div', { class: 'head' }, h('h3', {}, `Flows of ${table}`), info, h('span', { class: 'spacer' }),
 			filter, h('button', { type: 'button', class: 'ghost small', onclick: () => load() }, 'refresh')),
 		h('div', { class: 'scroll' },

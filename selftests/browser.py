@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Headless Chromium from Debian (/usr/bin/chromium) driven by selenium,
+for the dashboard's browser tests (dashboard.py) and `make demo`'s
+screenshot.
+
+Chromium is started here with a DevTools port and chromedriver attaches to
+it (debuggerAddress): under the test VM's emulated CPU Chromium takes far
+longer to start than chromedriver's fixed 60 s launch timeout allows.
+Nothing is downloaded: no webdriver manager, no bundled browser.
+"""
+import os
+import subprocess
+import time
+import urllib.request
+
+CHROMIUM = os.environ.get('CHROMIUM', '/usr/lib/chromium/chromium')
+CHROMEDRIVER = os.environ.get('CHROMEDRIVER', '/usr/bin/chromedriver')
+# Every wait of a test (seconds): the emulated VM on a busy host is slow.
+WAIT = float(os.environ.get('BROWSER_WAIT', '180'))
+
+FLAGS = [
+    '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+    '--no-first-run', '--no-default-browser-check', '--disable-extensions',
+    '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--disable-default-apps', '--disable-breakpad',
+    '--disable-features=Translate,MediaRouter,OptimizationHints',
+    '--mute-audio', '--password-store=basic', '--hide-scrollbars',
+]
+
+
+class Browser:
+    def __init__(self, outdir, width=1440, height=900, port=9229, log=print):
+        self.outdir = outdir
+        self.log = log
+        self.t0 = time.time()
+        os.makedirs(outdir, exist_ok=True)
+        prof = os.path.join(os.environ.get('TMPDIR', '/tmp'), f'chromium-{os.getpid()}')
+        # no D-Bus in the VM: do not let Chromium wait for one
+        env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS='disabled:',
+                   DBUS_SYSTEM_BUS_ADDRESS='disabled:')
+        self.proc = subprocess.Popen(
+            [CHROMIUM, *FLAGS, f'--window-size={width},{height}',
+             f'--remote-debugging-port={port}', f'--user-data-dir={prof}',
+             'about:blank'],
+            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=open(os.path.join(outdir, 'chromium.log'), 'w'))
+        self._until(lambda: self._devtools(port), WAIT * 2, 'Chromium DevTools port')
+        self.log(f'chromium up in {time.time() - self.t0:.1f} s')
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+        opts = webdriver.ChromeOptions()
+        opts.add_experimental_option('debuggerAddress', f'127.0.0.1:{port}')
+        self.d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+        self.d.set_script_timeout(WAIT)
+        self.d.set_page_load_timeout(WAIT * 2)
+        self.log(f'chromedriver attached at {time.time() - self.t0:.1f} s')
+
+    def _devtools(self, port):
+        if self.proc.poll() is not None:
+            raise RuntimeError(f'chromium exited with {self.proc.returncode}')
+        try:
+            urllib.request.urlopen(f'http://127.0.0.1:{port}/json/version', timeout=5).read()
+            return True
+        except OSError:
+            return False
+
+    @staticmethod
+    def _until(fn, timeout, what):
+        end = time.time() + timeout
+        while True:
+            v = fn()
+            if v:
+                return v
+            if time.time() > end:
+                raise TimeoutError(f'{what}: not within {timeout:.0f} s')
+            time.sleep(0.3)
+
+    def get(self, url):
+        self.d.get(url)
+
+    def js(self, script, *args):
+        """Runs script (a function body; `return` for a value)."""
+        return self.d.execute_script(script, *args)
+
+    def wait(self, expr, what, timeout=None, *args):
+        """Polls the JS expression expr until truthy; returns its value."""
+        return self._until(lambda: self.js(f'return ({expr});', *args),
+                           timeout or WAIT, what)
+
+    def wait_py(self, fn, what, timeout=None):
+        return self._until(fn, timeout or WAIT, what)
+
+    def shot(self, name):
+        path = os.path.join(self.outdir, f'{name}.png')
+        self.d.save_screenshot(path)
+        return path
+
+    def console(self):
+        try:
+            return [e['message'] for e in self.d.get_log('browser')]
+        except Exception:	# not every attach mode keeps the log
+            return []
+
+    def close(self):
+        try:
+            self.d.quit()
+        except Exception:
+            pass
+        self.proc.kill()
+        self.proc.wait()
