@@ -31,6 +31,7 @@ struct classifier_priv {
 	u32			nr_patterns;
 	u32			start[CLICKUP_MAX_ARGS + 1];
 	struct classifier_term	*terms;
+	struct clickup_port_counts *counts;	/* "counts" handler */
 };
 
 /* Hex digits to bytes; '?' (wildcard nibble) only when @mask is given. */
@@ -223,6 +224,11 @@ static int classifier_init(struct clickup_atom *atom, u32 argc,
 	priv->start[argc] = n;
 	priv->nr_patterns = argc;
 	atom->nr_outputs = argc;
+	priv->counts = clickup_port_counts_alloc(argc);
+	if (!priv->counts) {
+		kfree(priv->terms);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -231,7 +237,30 @@ static void classifier_destroy(struct clickup_atom *atom)
 	struct classifier_priv *priv = clickup_atom_priv(atom);
 
 	kfree(priv->terms);
+	clickup_port_counts_put(priv->counts);
 }
+
+static int classifier_migrate(struct clickup_atom *new, struct clickup_atom *old,
+			      struct netlink_ext_ack *extack)
+{
+	struct classifier_priv *n = clickup_atom_priv(new);
+	struct classifier_priv *o = clickup_atom_priv(old);
+
+	clickup_port_counts_migrate(&n->counts, o->counts);
+	return 0;
+}
+
+static int classifier_counts(struct clickup_atom *atom, char *buf, size_t size)
+{
+	struct classifier_priv *priv = clickup_atom_priv(atom);
+
+	return clickup_port_counts_print(priv->counts, buf, size);
+}
+
+static const struct clickup_handler classifier_handlers[] = {
+	{ "counts", classifier_counts },
+	{ }
+};
 
 static bool classifier_term_match(const struct classifier_term *t,
 				  const struct sk_buff *skb)
@@ -262,8 +291,10 @@ static int classifier_process(struct clickup_atom *atom, struct sk_buff *skb,
 			if (classifier_term_match(t, skb) == !!t->neg)
 				break;
 		}
-		if (i == priv->start[pat + 1])
+		if (i == priv->start[pat + 1]) {
+			clickup_port_count(priv->counts, pat);
 			return pat;
+		}
 	}
 	return CLICKUP_DROP;
 }
@@ -279,7 +310,9 @@ static struct clickup_atom_type classifier_type = {
 	.priv_size	= sizeof(struct classifier_priv),
 	.init		= classifier_init,
 	.destroy	= classifier_destroy,
+	.migrate	= classifier_migrate,
 	.process	= classifier_process,
+	.handlers	= classifier_handlers,
 };
 
 module_clickup_atom(classifier_type);

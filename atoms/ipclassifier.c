@@ -57,6 +57,7 @@ struct ipclassifier_priv {
 	u32		start[CLICKUP_MAX_ARGS + 1];
 	bool		any[CLICKUP_MAX_ARGS];
 	struct ipc_prim	*prims;
+	struct clickup_port_counts *counts;	/* "counts" handler */
 };
 
 /* One expression being parsed. */
@@ -407,6 +408,11 @@ static int ipclassifier_init(struct clickup_atom *atom, u32 argc,
 	priv->start[argc] = n;
 	priv->nr_exprs = argc;
 	atom->nr_outputs = argc;
+	priv->counts = clickup_port_counts_alloc(argc);
+	if (!priv->counts) {
+		kfree(priv->prims);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -415,7 +421,32 @@ static void ipclassifier_destroy(struct clickup_atom *atom)
 	struct ipclassifier_priv *priv = clickup_atom_priv(atom);
 
 	kfree(priv->prims);
+	clickup_port_counts_put(priv->counts);
 }
+
+static int ipclassifier_migrate(struct clickup_atom *new,
+				struct clickup_atom *old,
+				struct netlink_ext_ack *extack)
+{
+	struct ipclassifier_priv *n = clickup_atom_priv(new);
+	struct ipclassifier_priv *o = clickup_atom_priv(old);
+
+	clickup_port_counts_migrate(&n->counts, o->counts);
+	return 0;
+}
+
+static int ipclassifier_counts(struct clickup_atom *atom, char *buf,
+			       size_t size)
+{
+	struct ipclassifier_priv *priv = clickup_atom_priv(atom);
+
+	return clickup_port_counts_print(priv->counts, buf, size);
+}
+
+static const struct clickup_handler ipclassifier_handlers[] = {
+	{ "counts", ipclassifier_counts },
+	{ }
+};
 
 /* The headers of one packet, read once. */
 struct ipc_pkt {
@@ -457,8 +488,8 @@ static bool ipc_match(const struct ipc_prim *prim, const struct ipc_pkt *k)
 	return false;
 }
 
-static int ipclassifier_process(struct clickup_atom *atom, struct sk_buff *skb,
-				const struct clickup_pkt *pkt)
+static int ipclassifier_match(struct clickup_atom *atom, struct sk_buff *skb,
+			      const struct clickup_pkt *pkt)
 {
 	const struct ipclassifier_priv *priv = clickup_atom_priv(atom);
 	int noff = skb_network_offset(skb);
@@ -499,6 +530,17 @@ static int ipclassifier_process(struct clickup_atom *atom, struct sk_buff *skb,
 	return CLICKUP_DROP;
 }
 
+static int ipclassifier_process(struct clickup_atom *atom, struct sk_buff *skb,
+				const struct clickup_pkt *pkt)
+{
+	const struct ipclassifier_priv *priv = clickup_atom_priv(atom);
+	int port = ipclassifier_match(atom, skb, pkt);
+
+	if (port >= 0)
+		clickup_port_count(priv->counts, port);
+	return port;
+}
+
 static struct clickup_atom_type ipclassifier_type = {
 	.name		= "ipclassifier",
 	.owner		= THIS_MODULE,
@@ -510,7 +552,9 @@ static struct clickup_atom_type ipclassifier_type = {
 	.priv_size	= sizeof(struct ipclassifier_priv),
 	.init		= ipclassifier_init,
 	.destroy	= ipclassifier_destroy,
+	.migrate	= ipclassifier_migrate,
 	.process	= ipclassifier_process,
+	.handlers	= ipclassifier_handlers,
 };
 
 module_clickup_atom(ipclassifier_type);

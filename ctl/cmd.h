@@ -13,6 +13,7 @@
 
 #include "dag.h"
 #include "nl.h"
+#include "nlmsg_dag.h"
 
 #define EXIT_KERNEL	2
 
@@ -35,8 +36,6 @@ int kfail(const char *what, const struct nlerr *e, const char *suffix);
  * NULL after printing why (callers return EXIT_KERNEL).
  */
 struct nlctx *ctx_nl(struct ctx *c);
-/* Digits of v in decimal, for column widths. */
-int decimals(uint64_t v);
 /* "<stdin>" for "-", else path. */
 const char *shown(const char *path);
 /* Shell-like splitting of a batch line in place (util.c). */
@@ -51,27 +50,19 @@ int cmd_state(struct ctx *c, int argc, char **argv);	/* cmd_state.c */
 int cmd_check(struct ctx *c, int argc, char **argv);	/* cmd_dag.c */
 int cmd_convert(struct ctx *c, int argc, char **argv);
 int cmd_flatten(struct ctx *c, int argc, char **argv);
+int cmd_handler(struct ctx *c, int argc, char **argv);	/* read, write */
+/* The state subcommands' pieces that print errors (cmd_state.c,
+ * state_io.c); the requests and output are lib/state.h's.
+ */
+int table_req(struct ctx *c, const char *what, uint8_t cmd, const char *name,
+	      int (*put)(struct nl_msg *, void *), void *arg);
+int state_save(struct ctx *c, const char *ne, const char *path);
+int state_restore(struct ctx *c, const char *ne, const char *path);
+int state_check(struct ctx *c, const char *path);
 /* state's usage: every subcommand, or only sub's ("list", "show", ...);
  * false if sub is not one.
  */
 bool state_help(FILE *f, const char *sub);
-
-/* Shared by create/upgrade replies and monitor events: prints
- * "<verb> NAME: generation G in ..." or one JSON object.
- */
-void print_result(struct ctx *c, const char *event, struct nlattr **tb);
-
-/* Netlink encoding of a DAG (nlmsg_dag.c). */
-struct dag_map {
-	uint32_t *atom_start, *atom_end;	/* byte offsets in the request */
-	uint32_t *edge_start, *edge_end;
-};
-size_t dag_msg_size(const struct dag *g);
-int put_dag(struct nl_msg *m, const struct dag *g, struct dag_map *map);
-void dag_map_free(struct dag_map *map);
-/* " (atom 3 'strip')" for an extack offset, or "" when it maps nowhere. */
-void describe_offset(const struct dag *g, const struct dag_map *map,
-		     long offs, char *buf, size_t size);
 
 /*
  * bpf atoms (bpf.c): load the program of every bpf atom of g (libbpf, or a

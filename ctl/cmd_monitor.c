@@ -2,18 +2,16 @@
 /* monitor: print create/upgrade/delete/detach events until killed. */
 #include <stdio.h>
 
+#include "clickup.h"
 #include "cmd.h"
 
 static int on_event(uint8_t cmd, struct nlattr **tb, void *arg)
 {
 	struct ctx *c = arg;
-	const char *ev = cmd == CLICKUP_CMD_NE_NEW ? "create" :
-			 cmd == CLICKUP_CMD_NE_UPGRADE ? "upgrade" :
-			 cmd == CLICKUP_CMD_NE_DEL ? "delete" :
-			 cmd == CLICKUP_CMD_NE_DETACHED ? "detach" : NULL;
+	const char *ev = event_name(cmd);
 
 	if (ev)
-		print_result(c, ev, tb);	/* flushes: line-buffered output */
+		print_result(c->json, ev, tb);	/* flushes: line-buffered output */
 	return 0;
 }
 

@@ -20,74 +20,18 @@
 
 static int sub_usage(const char *sub, const char *fmt, const char *arg);
 
-static int parse_u32(const char *s, uint32_t *v)
+/* One doit request on a table; put adds more attributes (or NULL). */
+int table_req(struct ctx *c, const char *what, uint8_t cmd, const char *name,
+	      int (*put)(struct nl_msg *, void *), void *arg)
 {
-	char *end;
-	unsigned long long n;
+	struct nlctx *nl = ctx_nl(c);
+	struct nlerr e;
 
-	if (!*s || *s == '-' || *s == '+')
-		return -1;
-	errno = 0;
-	n = strtoull(s, &end, 0);
-	if (errno || *end || n > UINT32_MAX)
-		return -1;
-	*v = (uint32_t)n;
+	if (!nl)
+		return EXIT_KERNEL;
+	if (table_req_nl(nl, cmd, name, put, arg, &e) < 0)
+		return kfail(what, &e, "");
 	return 0;
-}
-
-static int parse_proto(const char *s, uint8_t *p)
-{
-	uint32_t v;
-
-	if (!strcasecmp(s, "tcp"))
-		*p = 6;
-	else if (!strcasecmp(s, "udp"))
-		*p = 17;
-	else if (!strcasecmp(s, "icmp"))
-		*p = 1;
-	else if (!parse_u32(s, &v) && v <= 255)
-		*p = (uint8_t)v;
-	else
-		return -1;
-	return 0;
-}
-
-/* ADDR:PORT or ADDR (port 0); address and port in network order. */
-static int parse_endpoint(const char *s, uint32_t *addr, uint16_t *port)
-{
-	char buf[64], *colon;
-	uint32_t v = 0;
-
-	if (strlen(s) >= sizeof(buf))
-		return -1;
-	strcpy(buf, s);
-	colon = strrchr(buf, ':');
-	if (colon) {
-		*colon = 0;
-		if (parse_u32(colon + 1, &v) || v > 65535)
-			return -1;
-	}
-	if (inet_pton(AF_INET, buf, addr) != 1)
-		return -1;
-	*port = htons((uint16_t)v);
-	return 0;
-}
-
-struct flow_key {
-	uint8_t proto;
-	uint32_t saddr, daddr;
-	uint16_t sport, dport;
-};
-
-static int put_key(struct nl_msg *m, void *arg)
-{
-	const struct flow_key *k = arg;
-	struct nlattr *nest = nla_nest_start(m, CLICKUP_A_FLOW);
-
-	if (!nest ||
-	    put_tuple(m, k->proto, k->saddr, k->daddr, k->sport, k->dport) < 0)
-		return -1;
-	return nla_nest_end(m, nest) < 0 ? -1 : 0;
 }
 
 static int state_delete(struct ctx *c, int argc, char **argv)
@@ -130,15 +74,28 @@ static int state_set(struct ctx *c, int argc, char **argv)
 
 static int do_list(struct ctx *c, int argc, char **argv)
 {
+	struct nlctx *nl = ctx_nl(c);
+	struct nlerr e;
+
 	(void)argc;
 	(void)argv;
-	return state_list(c);
+	if (!nl)
+		return EXIT_KERNEL;
+	return tables_show(nl, c->json, &e) < 0 ? kfail("state", &e, "") : 0;
 }
 
 static int do_show(struct ctx *c, int argc, char **argv)
 {
+	struct nlctx *nl = ctx_nl(c);
+	char what[64];
+	struct nlerr e;
+
 	(void)argc;
-	return state_show(c, argv[2]);
+	snprintf(what, sizeof(what), "state show %s", argv[2]);
+	if (!nl)
+		return EXIT_KERNEL;
+	return flows_show(nl, argv[2], c->json, 0, 0, NULL, &e) < 0 ?
+	       kfail(what, &e, "") : 0;
 }
 
 static int do_flush(struct ctx *c, int argc, char **argv)

@@ -37,6 +37,11 @@ static const struct command {
 	  "Show every network element (or NE): DAG and per-atom counters." },
 	{ "delete", cmd_delete, 1, 1, "delete NE",
 	  "Delete network element NE." },
+	{ "read", cmd_handler, 2, 2, "read NE ATOM.HANDLER",
+	  "Print the value of read handler HANDLER of atom ATOM of NE\n"
+	  "(count, rate, table_size...; ATOM.handlers lists them)." },
+	{ "write", cmd_handler, 2, 3, "write NE ATOM.HANDLER [VALUE]",
+	  "Call write handler HANDLER of atom ATOM of NE (reset, flush...)." },
 	{ "check", cmd_check, 1, 1, "check [--syntax] FILE",
 	  "Parse and validate FILE without the kernel. --syntax only parses\n"
 	  "(any Click element names; no entry-atom or wire-size checks)." },

@@ -359,7 +359,7 @@ int state_check(struct ctx *c, const char *path)
 			  st->n, st->n == 1 ? "" : "s");
 		open_arr("flows");
 		if (print_json())	/* the text summarises the flows */
-			print_flows(st);
+			print_flows(st, 0, 0);
 		close_arr();
 		close_obj();
 	}

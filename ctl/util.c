@@ -49,17 +49,6 @@ struct nlctx *ctx_nl(struct ctx *c)
 	return &c->nl;
 }
 
-int decimals(uint64_t v)
-{
-	int n = 1;
-
-	while (v >= 10) {
-		v /= 10;
-		n++;
-	}
-	return n;
-}
-
 const char *shown(const char *path)
 {
 	return strcmp(path, "-") ? path : "<stdin>";

@@ -68,6 +68,9 @@ void clickup_stats_read(const struct clickup_stats *stats, u64 *packets,
 		*bytes += b;
 		*drops += d;
 	}
+	*packets -= stats->base_packets;
+	*bytes -= stats->base_bytes;
+	*drops -= stats->base_drops;
 }
 
 static u32 clickup_name_hash(const char *name, u32 bits)
@@ -75,8 +78,8 @@ static u32 clickup_name_hash(const char *name, u32 bits)
 	return hash_32(full_name_hash(NULL, name, strlen(name)), bits);
 }
 
-static struct clickup_atom *clickup_dag_lookup(const struct clickup_dag *dag,
-					       const char *name)
+struct clickup_atom *clickup_dag_lookup(const struct clickup_dag *dag,
+					const char *name)
 {
 	struct clickup_atom *atom;
 

@@ -21,6 +21,12 @@ struct clickup_cpu_stats {
 struct clickup_stats {
 	refcount_t				ref;
 	struct clickup_cpu_stats __percpu	*pcpu;
+	/* What a "reset" handler zeroed: subtracted from the sums (the
+	 * per-CPU counters belong to their CPUs). Netns mutex.
+	 */
+	u64					base_packets;
+	u64					base_bytes;
+	u64					base_drops;
 };
 
 struct clickup_ne;
@@ -150,6 +156,8 @@ struct clickup_dag *clickup_dag_build(const struct clickup_spec *spec,
 				      struct netlink_ext_ack *extack);
 void clickup_dag_destroy(struct clickup_dag *dag);
 void clickup_dag_free_rcu(struct clickup_dag *dag);
+struct clickup_atom *clickup_dag_lookup(const struct clickup_dag *dag,
+					const char *name);
 void clickup_stats_read(const struct clickup_stats *stats, u64 *packets,
 			u64 *bytes, u64 *drops);
 
@@ -243,6 +251,9 @@ void clickup_req_begin(struct clickup_req *req, struct netlink_ext_ack *extack);
 int clickup_req_end(struct clickup_req *req, struct sk_buff *skb,
 		    struct nlmsghdr *nlh, int err);
 #endif
+
+/* handler.c */
+int clickup_nl_handler(struct sk_buff *skb, struct genl_info *info);
 
 /* netlink.c */
 int clickup_genl_init(void);

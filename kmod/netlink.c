@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The "clickup" generic netlink family: create, upgrade and delete NEs,
- * dump NEs, DAGs and atom types, and announce changes on "events".
+ * dump NEs, DAGs and atom types, read and write atoms' handlers
+ * (handler.c), and announce changes on "events".
  * Every op is strictly validated and needs CAP_NET_ADMIN in the initial
  * user namespace (or over the netns with allow_userns=1).
  */
@@ -454,6 +455,8 @@ static int (* const clickup_doits[CLICKUP_CMD_MAX + 1])(struct sk_buff *skb,
 	[CLICKUP_CMD_TABLE_DEL]		= clickup_nl_table_empty,
 	[CLICKUP_CMD_FLOW_NEW]		= clickup_nl_flow_new,
 	[CLICKUP_CMD_FLOW_DEL]		= clickup_nl_flow_del,
+	[CLICKUP_CMD_HANDLER_READ]	= clickup_nl_handler,
+	[CLICKUP_CMD_HANDLER_WRITE]	= clickup_nl_handler,
 };
 
 /* The request's formatted extack text lives here until it is acked. */
@@ -533,6 +536,14 @@ static struct genl_ops clickup_ops[] __ro_after_init = {
 	},
 	{
 		.cmd	= CLICKUP_CMD_FLOW_DEL,
+		.doit	= clickup_nl_doit,
+	},
+	{
+		.cmd	= CLICKUP_CMD_HANDLER_READ,
+		.doit	= clickup_nl_doit,
+	},
+	{
+		.cmd	= CLICKUP_CMD_HANDLER_WRITE,
 		.doit	= clickup_nl_doit,
 	},
 };

@@ -56,4 +56,10 @@ const struct nla_policy clickup_policy[CLICKUP_A_MAX + 1] = {
 				    .len = CLICKUP_NAME_MAX - 1 },
 	[CLICKUP_A_FLOW]	= NLA_POLICY_NESTED(clickup_flow_policy),
 	[CLICKUP_A_TABLE_MAX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[CLICKUP_A_ATOM_NAME]	= { .type = NLA_NUL_STRING,
+				    .len = CLICKUP_NAME_MAX - 1 },
+	[CLICKUP_A_HANDLER]	= { .type = NLA_NUL_STRING,
+				    .len = CLICKUP_NAME_MAX - 1 },
+	[CLICKUP_A_HANDLER_VALUE] = { .type = NLA_NUL_STRING,
+				      .len = CLICKUP_ARG_MAX - 1 },
 };

@@ -18,6 +18,10 @@ want() {	# want PATH: exists in the tree
 want /usr/sbin/clickupctl
 want /usr/share/man/man8/clickupctl.8
 want /usr/share/bash-completion/completions/clickupctl
+want /usr/sbin/clickupd
+want /usr/share/man/man8/clickupd.8
+want /usr/lib/systemd/system/clickupd.service
+want /usr/share/clickup/www
 kver=$(ls "$D/lib/modules")
 want "/lib/modules/$kver/extra/clickup/kmod/clickup.ko"
 n=$(find "$D/lib/modules/$kver" -name 'clickup_atom_*.ko' | wc -l)

@@ -73,7 +73,7 @@ else
 fi
 "$CTL" state check -j good.state > g.json
 if jq -e '.tables[0].name == "fw" and .tables[0].max == 1000 and
-	  .tables[0].flows[0] == {"proto":"tcp","proto_num":6,"saddr":"10.0.0.1","sport":40000,
+	  .tables[0].flows[0] == {"key":"tcp-10.0.0.1:40000-10.0.0.2:5001","proto":"tcp","proto_num":6,"saddr":"10.0.0.1","sport":40000,
 		"daddr":"10.0.0.2","dport":5001,"state":"established","init_dir":0,"fin_dir":0,
 		"xaddr":"0.0.0.0","xport":0,"expires_ms":431999000} and
 	  .tables[0].flows[1].state == "close" and .tables[0].flows[1].init_dir == 1 and

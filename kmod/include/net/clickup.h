@@ -71,6 +71,23 @@ struct clickup_pkt {
 	struct net			*net;
 };
 
+/*
+ * A read or write handler, Click's way to look at and poke a running
+ * element: "count", "reset", "flush"... Both run in process context under
+ * the NE's netns mutex (so the atom cannot go away), concurrently with the
+ * packet path. read() writes a NUL-terminated text value of at most @size
+ * bytes into @buf and returns its length or a negative errno. write() gets
+ * the value ("" when none was given) and reports every rejection through
+ * @extack. Either may be NULL (a write-only or read-only handler).
+ */
+struct clickup_handler {
+	const char	*name;		/* < CLICKUP_NAME_MAX */
+	int		(*read)(struct clickup_atom *atom, char *buf,
+				size_t size);
+	int		(*write)(struct clickup_atom *atom, const char *value,
+				 struct netlink_ext_ack *extack);
+};
+
 struct clickup_atom_type {
 	const char	*name;		/* lower case, < CLICKUP_NAME_MAX */
 	/*
@@ -107,6 +124,12 @@ struct clickup_atom_type {
 	 */
 	int	(*migrate)(struct clickup_atom *new, struct clickup_atom *old,
 			   struct netlink_ext_ack *extack);
+	/*
+	 * This type's handlers, ended by one with a NULL name (may be
+	 * NULL). Every atom also has the core's (docs/atoms.md#handlers);
+	 * a name here overrides the core's.
+	 */
+	const struct clickup_handler *handlers;
 
 	/* Core private. */
 	struct list_head	list;
@@ -114,6 +137,39 @@ struct clickup_atom_type {
 };
 
 int clickup_atom_register(struct clickup_atom_type *type);
+
+/* The atom's core counters (what `show` prints), and zeroing them. */
+void clickup_atom_stats(const struct clickup_atom *atom, u64 *packets,
+			u64 *bytes, u64 *drops);
+void clickup_atom_stats_reset(struct clickup_atom *atom);
+
+/*
+ * Per-output packet counts for atoms that choose among outputs
+ * (classifiers): refcounted, so migrate() can hand them to a successor
+ * with the same number of outputs and the counts survive an upgrade.
+ */
+struct clickup_port_counts {
+	refcount_t	ref;
+	u32		n;
+	u64 __percpu	*pcpu;		/* [n] per CPU */
+};
+
+struct clickup_port_counts *clickup_port_counts_alloc(u32 n);
+void clickup_port_counts_put(struct clickup_port_counts *pc);
+/* Replaces *@new by @old's counts when both have as many outputs. */
+void clickup_port_counts_migrate(struct clickup_port_counts **new,
+				 struct clickup_port_counts *old);
+/* "n0 n1 ..." (one count per output) into @buf; a handler's read(). */
+int clickup_port_counts_print(const struct clickup_port_counts *pc,
+			      char *buf, size_t size);
+
+/* Fast path (BH disabled): one packet left by output @port. */
+static inline void clickup_port_count(struct clickup_port_counts *pc,
+				      u32 port)
+{
+	if (port < pc->n)
+		this_cpu_inc(*(pc->pcpu + port));
+}
 void clickup_atom_unregister(struct clickup_atom_type *type);
 
 /*

@@ -28,6 +28,10 @@
 #define CLICKUP_MAX_ARGS	16
 #define CLICKUP_MAX_PORTS	64
 #define CLICKUP_MAX_ENTRIES	16
+/* A handler's value (read reply) including the NUL; a write's value is
+ * shorter than CLICKUP_ARG_MAX, as an atom argument.
+ */
+#define CLICKUP_HANDLER_VALUE_MAX 4096
 
 enum clickup_cmd {
 	CLICKUP_CMD_UNSPEC,
@@ -45,6 +49,8 @@ enum clickup_cmd {
 	CLICKUP_CMD_FLOW_NEW,	/* insert flows (restore): CLICKUP_A_FLOW... */
 	CLICKUP_CMD_FLOW_DEL,	/* remove one flow, by its key */
 	CLICKUP_CMD_NE_DETACHED, /* event: a device took entry hooks away */
+	CLICKUP_CMD_HANDLER_READ, /* doit: NE, ATOM_NAME, HANDLER -> VALUE */
+	CLICKUP_CMD_HANDLER_WRITE, /* doit: NE, ATOM_NAME, HANDLER[, VALUE] */
 	__CLICKUP_CMD_MAX,
 };
 #define CLICKUP_CMD_MAX (__CLICKUP_CMD_MAX - 1)
@@ -72,6 +78,13 @@ enum clickup_attr {
 	CLICKUP_A_NR_DETACHED,	/* u32: entries whose device went away
 				 * (NE_GET); an upgrade re-attaches them
 				 */
+	CLICKUP_A_ATOM_NAME,	/* NUL string, < CLICKUP_NAME_MAX */
+	CLICKUP_A_HANDLER,	/* NUL string, < CLICKUP_NAME_MAX: handler
+				 * name (Click's read/write handlers)
+				 */
+	CLICKUP_A_HANDLER_VALUE, /* NUL string: the value read, or the one
+				  * to write (< CLICKUP_ARG_MAX)
+				  */
 	__CLICKUP_A_MAX,
 };
 #define CLICKUP_A_MAX (__CLICKUP_A_MAX - 1)

@@ -20,6 +20,12 @@ int parse_edges(struct dag *g, const char *text, size_t len, struct diag *d);
 /* Decide the format from the path's extension, else from the content. */
 enum dag_format detect_format(const char *path, const char *text, size_t len);
 
+/* Parse len bytes of text (a file's contents, path only chooses the
+ * format: "" detects it from the content), notes to notes (or NULL).
+ */
+int dag_parse_buf(struct dag *g, const char *path, const char *text,
+		  size_t len, enum dag_format *fmt, FILE *notes, struct diag *d);
+
 /* Read path ("-" = stdin) and parse it in the detected format; fills
  * *fmt when non-NULL. Does not validate.
  */

@@ -10,6 +10,7 @@ void diag_at(struct diag *d, const char *file, struct loc loc,
 	va_list ap;
 	int n;
 
+	d->loc = loc;
 	if (loc.line > 0)
 		n = snprintf(d->msg, sizeof(d->msg), "%s:%d:%d: ", file,
 			     loc.line, loc.col);
@@ -26,6 +27,7 @@ void diag_set(struct diag *d, const char *fmt, ...)
 {
 	va_list ap;
 
+	d->loc = (struct loc){ 0, 0 };
 	va_start(ap, fmt);
 	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
 	va_end(ap);

@@ -5,20 +5,27 @@
 #include "json.h"
 #include "print.h"
 
-static struct json j;
-static bool json_mode;
+/* Per thread: clickupd formats events in its listener thread. */
+static __thread struct json j;
+static __thread bool json_mode;
+static __thread FILE *out;
+
+void print_to(FILE *f)
+{
+	out = f;
+}
 
 void print_start(bool json)
 {
 	json_mode = json;
-	json_init(&j, stdout);
+	json_init(&j, out ? out : stdout);
 }
 
 void print_end(void)
 {
 	if (json_mode)
 		json_end(&j);
-	fflush(stdout);
+	fflush(out ? out : stdout);
 }
 
 bool print_json(void)
@@ -29,7 +36,7 @@ bool print_json(void)
 static void vtext(const char *fmt, va_list ap)
 {
 	if (!json_mode)
-		vprintf(fmt, ap);
+		vfprintf(out ? out : stdout, fmt, ap);
 }
 
 void tprint(const char *fmt, ...)
@@ -111,4 +118,15 @@ void jprint_strv(const char *key, char *const *v, unsigned int n)
 	for (unsigned int i = 0; i < n; i++)
 		jprint_str(NULL, v[i]);
 	close_arr();
+}
+
+int decimals(uint64_t v)
+{
+	int n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
 }

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "clickup.h"
 #include "print.h"
 
 struct atype {
@@ -66,25 +66,21 @@ static void flags_str(uint32_t f, char *buf, size_t size)
 		snprintf(buf + n, size - n, "%s0x%x", n ? "," : "", f);
 }
 
-int cmd_atoms(struct ctx *c, int argc, char **argv)
+int atoms_show(struct nlctx *nl, bool json, struct nlerr *e)
 {
 	struct alist l = { 0 };
-	struct nlctx *nl = ctx_nl(c);
 	struct nl_msg *m;
-	struct nlerr e;
 	char fl[128];
 	int wn = 4, wm = 6;
 
-	(void)argc;
-	(void)argv;
-	if (!nl)
-		return EXIT_KERNEL;
 	m = nlc_msg(nl, CLICKUP_CMD_ATOM_GET, NLM_F_DUMP, 0);
-	if (!m)
-		return fail("atoms", "cannot build the netlink message");
-	if (nlc_talk(nl, m, on_type, &l, &e) < 0) {
+	if (!m) {
+		nlerr_nomem(e);
+		return -1;
+	}
+	if (nlc_talk(nl, m, on_type, &l, e) < 0) {
 		free(l.v);
-		return kfail("atoms", &e, "");
+		return -1;
 	}
 	for (size_t i = 0; i < l.n; i++) {
 		int n = (int)strlen(l.v[i].name), m2 = (int)strlen(l.v[i].module);
@@ -92,7 +88,7 @@ int cmd_atoms(struct ctx *c, int argc, char **argv)
 		wn = n > wn ? n : wn;
 		wm = m2 > wm ? m2 : wm;
 	}
-	print_start(c->json);
+	print_start(json);
 	tprint("%-*s  %-*s  %6s  %7s  %9s  %5s  %s\n", wn, "TYPE", wm,
 	       "MODULE", "INPUTS", "OUTPUTS", "PRIV_SIZE", "USERS", "FLAGS");
 	open_arr(NULL);

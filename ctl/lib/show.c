@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "clickup.h"
 #include "print.h"
 
 struct sedge {
@@ -270,46 +270,44 @@ static void print_ne(const struct sne *ne)
 	close_obj();
 }
 
-int cmd_show(struct ctx *c, int argc, char **argv)
+int ne_show(struct nlctx *nl, const char *only, bool json, struct nlerr *e)
 {
-	const char *only = argc > 1 ? argv[1] : NULL;
-	char what[128];
-	struct nelist l = { 0 };
-	struct nlctx *nl;
-	struct nl_msg *m;
-	struct nlerr e;
-	int ret = 1;
+	return ne_show_as(nl, only, json, true, e);
+}
 
-	snprintf(what, sizeof(what), only ? "show %s" : "show", only);
-	nl = ctx_nl(c);
-	if (!nl)
-		return EXIT_KERNEL;
+int ne_show_as(struct nlctx *nl, const char *only, bool json, bool array,
+	       struct nlerr *e)
+{
+	struct nelist l = { 0 };
+	struct nl_msg *m;
+	int ret = -1;
+
 	m = nlc_msg(nl, CLICKUP_CMD_NE_GET, only ? NLM_F_ACK : NLM_F_DUMP, 64);
 	if (!m || (only && nla_put_string(m, CLICKUP_A_NE_NAME, only) < 0)) {
 		nlmsg_free(m);
-		return fail(what, "cannot build the netlink message");
+		nlerr_nomem(e);
+		return -1;
 	}
-	if (nlc_talk(nl, m, on_ne, &l, &e) < 0) {
-		ret = kfail(what, &e, "");
+	if (nlc_talk(nl, m, on_ne, &l, e) < 0)
 		goto out;
-	}
 	for (size_t i = 0; i < l.n; i++) {
-		if (fetch_dag(nl, &l.v[i], &e) == 0)
+		if (fetch_dag(nl, &l.v[i], e) == 0)
 			continue;
 		/* deleted since the NE_GET dump: not an error when listing all */
-		if (!only && e.err == ENOENT) {
+		if (!only && e->err == ENOENT) {
 			l.v[i].name[0] = 0;
 			continue;
 		}
-		ret = kfail(what, &e, "");
 		goto out;
 	}
-	print_start(c->json);
-	open_arr(NULL);
+	print_start(json);
+	if (array)
+		open_arr(NULL);
 	for (size_t i = 0; i < l.n; i++)
 		if (l.v[i].name[0])
 			print_ne(&l.v[i]);
-	close_arr();
+	if (array)
+		close_arr();
 	print_end();
 	ret = 0;
 out:

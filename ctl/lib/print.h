@@ -10,11 +10,14 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Starts a command's output (JSON when json) and ends it: JSON gets its
  * final newline; both are flushed.
  */
 void print_start(bool json);
+/* Where the next print_start() writes: f, or stdout when NULL. */
+void print_to(FILE *f);
 void print_end(void);
 bool print_json(void);
 
@@ -39,5 +42,8 @@ void open_obj(const char *key);
 void close_obj(void);
 void open_arr(const char *key);
 void close_arr(void);
+
+/* Digits of v in decimal, for column widths. */
+int decimals(uint64_t v);
 
 #endif

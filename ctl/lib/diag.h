@@ -9,6 +9,7 @@ struct loc {
 
 struct diag {
 	char msg[768];
+	struct loc loc;		/* where, when diag_at() knew it */
 };
 
 /* "file:line:col: message" (position omitted when unknown). */

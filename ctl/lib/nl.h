@@ -54,6 +54,8 @@ int nlc_talk(struct nlctx *c, struct nl_msg *msg, nl_reply_fn fn, void *arg,
 int nlc_listen(struct nlctx *c, const char *group, nl_reply_fn fn, void *arg,
 	       struct nlerr *e);
 
+/* e = ENOMEM "cannot build the netlink message". */
+void nlerr_nomem(struct nlerr *e);
 /* "strerror: kernel message" for the error line. */
 void nlerr_str(const struct nlerr *e, char *buf, size_t size);
 

@@ -5,16 +5,75 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
-#include "print.h"
-#include "state.h"
-#include "state_file.h"
+#include <arpa/inet.h>
+#include <strings.h>
 
-void state_nomem(struct nlerr *e)
+#include "state.h"
+
+int parse_u32(const char *s, uint32_t *v)
 {
-	*e = (struct nlerr){ .err = ENOMEM, .offs = -1, .miss_type = -1 };
-	snprintf(e->msg, sizeof(e->msg), "cannot build the netlink message");
+	char *end;
+	unsigned long long n;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	n = strtoull(s, &end, 0);
+	if (errno || *end || n > UINT32_MAX)
+		return -1;
+	*v = (uint32_t)n;
+	return 0;
 }
+
+int parse_proto(const char *s, uint8_t *p)
+{
+	uint32_t v;
+
+	if (!strcasecmp(s, "tcp"))
+		*p = 6;
+	else if (!strcasecmp(s, "udp"))
+		*p = 17;
+	else if (!strcasecmp(s, "icmp"))
+		*p = 1;
+	else if (!parse_u32(s, &v) && v <= 255)
+		*p = (uint8_t)v;
+	else
+		return -1;
+	return 0;
+}
+
+/* ADDR:PORT or ADDR (port 0); address and port in network order. */
+int parse_endpoint(const char *s, uint32_t *addr, uint16_t *port)
+{
+	char buf[64], *colon;
+	uint32_t v = 0;
+
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	strcpy(buf, s);
+	colon = strrchr(buf, ':');
+	if (colon) {
+		*colon = 0;
+		if (parse_u32(colon + 1, &v) || v > 65535)
+			return -1;
+	}
+	if (inet_pton(AF_INET, buf, addr) != 1)
+		return -1;
+	*port = htons((uint16_t)v);
+	return 0;
+}
+
+int put_key(struct nl_msg *m, void *arg)
+{
+	const struct flow_key *k = arg;
+	struct nlattr *nest = nla_nest_start(m, CLICKUP_A_FLOW);
+
+	if (!nest ||
+	    put_tuple(m, k->proto, k->saddr, k->daddr, k->sport, k->dport) < 0)
+		return -1;
+	return nla_nest_end(m, nest) < 0 ? -1 : 0;
+}
+
 
 static int on_table(uint8_t cmd, struct nlattr **tb, void *arg)
 {
@@ -47,7 +106,7 @@ int fetch_tables(struct nlctx *nl, struct tlist *l, struct nlerr *e)
 	struct nl_msg *m = nlc_msg(nl, CLICKUP_CMD_TABLE_GET, NLM_F_DUMP, 0);
 
 	if (!m) {
-		state_nomem(e);
+		nlerr_nomem(e);
 		return -1;
 	}
 	return nlc_talk(nl, m, on_table, l, e) < 0 ? -1 : 0;
@@ -131,7 +190,7 @@ int fetch_flows(struct nlctx *nl, struct sf_table *t, struct nlerr *e)
 		t->n = 0;
 		if (!m || nla_put_string(m, CLICKUP_A_TABLE_NAME, t->name) < 0) {
 			nlmsg_free(m);
-			state_nomem(e);
+			nlerr_nomem(e);
 			return -1;
 		}
 		r = nlc_talk(nl, m, on_flows, t, e);
@@ -151,26 +210,18 @@ int fetch_flows(struct nlctx *nl, struct sf_table *t, struct nlerr *e)
 	return -1;
 }
 
-/* One doit request on a table; put adds more attributes (or NULL). */
-int table_req(struct ctx *c, const char *what, uint8_t cmd,
-		     const char *name, int (*put)(struct nl_msg *, void *),
-		     void *arg)
+int table_req_nl(struct nlctx *nl, uint8_t cmd, const char *name,
+		 int (*put)(struct nl_msg *, void *), void *arg, struct nlerr *e)
 {
-	struct nlctx *nl = ctx_nl(c);
-	struct nl_msg *m;
-	struct nlerr e;
+	struct nl_msg *m = nlc_msg(nl, cmd, NLM_F_ACK, 256);
 
-	if (!nl)
-		return EXIT_KERNEL;
-	m = nlc_msg(nl, cmd, NLM_F_ACK, 256);
 	if (!m || nla_put_string(m, CLICKUP_A_TABLE_NAME, name) < 0 ||
 	    (put && put(m, arg) < 0)) {
 		nlmsg_free(m);
-		return fail(what, "cannot build the netlink message");
+		nlerr_nomem(e);
+		return -1;
 	}
-	if (nlc_talk(nl, m, NULL, NULL, &e) < 0)
-		return kfail(what, &e, "");
-	return 0;
+	return nlc_talk(nl, m, NULL, NULL, e) < 0 ? -1 : 0;
 }
 
 int put_max(struct nl_msg *m, void *arg)
@@ -217,7 +268,7 @@ int fetch_ne_tables(struct nlctx *nl, const char *ne,
 		nt->gen_seen = nt->gen_mixed = false;
 		if (!m || nla_put_string(m, CLICKUP_A_NE_NAME, ne) < 0) {
 			nlmsg_free(m);
-			state_nomem(e);
+			nlerr_nomem(e);
 			return -1;
 		}
 		r = nlc_talk(nl, m, on_atom_table, nt, e);
@@ -239,4 +290,34 @@ int put_tuple(struct nl_msg *m, uint8_t proto, uint32_t saddr, uint32_t daddr,
 	       nla_put_u32(m, CLICKUP_FLOW_A_DADDR, daddr) < 0 ||
 	       nla_put_u16(m, CLICKUP_FLOW_A_SPORT, sport) < 0 ||
 	       nla_put_u16(m, CLICKUP_FLOW_A_DPORT, dport) < 0 ? -1 : 0;
+}
+
+void flow_key_str(const struct sf_flow *f, char *buf, size_t size)
+{
+	char s[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN], p[8];
+	const char *pn = f->proto == 6 ? "tcp" : f->proto == 17 ? "udp" :
+			 f->proto == 1 ? "icmp" : p;
+
+	snprintf(p, sizeof(p), "%u", f->proto);
+	inet_ntop(AF_INET, &f->saddr, s, sizeof(s));
+	inet_ntop(AF_INET, &f->daddr, d, sizeof(d));
+	snprintf(buf, size, "%s-%s:%u-%s:%u", pn, s, ntohs(f->sport), d,
+		 ntohs(f->dport));
+}
+
+int parse_flow_key(const char *s, struct flow_key *k)
+{
+	char buf[96], *a, *b;
+
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	strcpy(buf, s);
+	a = strchr(buf, '-');
+	b = a ? strchr(a + 1, '-') : NULL;
+	if (!b)
+		return -1;
+	*a++ = 0;
+	*b++ = 0;
+	return parse_proto(buf, &k->proto) || parse_endpoint(a, &k->saddr, &k->sport) ||
+	       parse_endpoint(b, &k->daddr, &k->dport) ? -1 : 0;
 }

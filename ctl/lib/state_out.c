@@ -6,12 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
 #include "print.h"
 #include "state.h"
-#include "state_file.h"
 
-int state_list(struct ctx *c)
+int tables_show(struct nlctx *nl, bool json, struct nlerr *e)
 {
 	static const char *const head[] = { "TABLE", "ENTRIES", "MAX", "INSERTED",
 		"REFUSED", "EXPIRED", "ENTRY_SIZE", "MEMORY", "USERS" };
@@ -19,14 +17,10 @@ int state_list(struct ctx *c)
 		"refused", "expired", "entry_size", "memory", "users" };
 	int w[9];
 	struct tlist l = { 0 };
-	struct nlctx *nl = ctx_nl(c);
-	struct nlerr e;
 
-	if (!nl)
-		return EXIT_KERNEL;
-	if (fetch_tables(nl, &l, &e) < 0) {
+	if (fetch_tables(nl, &l, e) < 0) {
 		free(l.v);
-		return kfail("state", &e, "");
+		return -1;
 	}
 	for (int k = 0; k < 9; k++)
 		w[k] = (int)strlen(head[k]);
@@ -41,7 +35,7 @@ int state_list(struct ctx *c)
 			if (decimals(v[k]) > w[k])
 				w[k] = decimals(v[k]);
 	}
-	print_start(c->json);
+	print_start(json);
 	tprint("%-*s", w[0], head[0]);
 	for (int k = 1; k < 9; k++)
 		tprint("  %*s", w[k], head[k]);
@@ -87,12 +81,15 @@ static void addr_port(uint32_t addr, uint16_t port, char *buf, size_t size)
 /* One object per flow in JSON; aligned columns in text:
  * proto src dst state [-> x] expires.
  */
-void print_flows(const struct sf_table *t)
+void print_flows(const struct sf_table *t, size_t offset, size_t limit)
 {
-	char s[32], d[32], x[40], p[8], a[INET_ADDRSTRLEN];
+	char s[32], d[32], x[40], p[8], a[INET_ADDRSTRLEN], key[96];
+	size_t end = limit && limit < t->n - offset ? offset + limit : t->n;
 	int ws = 1, wd = 1, wx = 0;
 
-	for (size_t i = 0; i < t->n; i++) {
+	if (offset > t->n)
+		offset = end = t->n;
+	for (size_t i = offset; i < end; i++) {
 		const struct sf_flow *f = &t->flows[i];
 
 		addr_port(f->saddr, f->sport, s, sizeof(s));
@@ -104,7 +101,7 @@ void print_flows(const struct sf_table *t)
 			wx = (int)strlen(x + 3) + 3 > wx ? (int)strlen(x + 3) + 3 : wx;
 		}
 	}
-	for (size_t i = 0; i < t->n; i++) {
+	for (size_t i = offset; i < end; i++) {
 		const struct sf_flow *f = &t->flows[i];
 		const char *pn = proto_name(f->proto, p, sizeof(p));
 
@@ -116,6 +113,8 @@ void print_flows(const struct sf_table *t)
 			addr_port(f->xaddr, f->xport, x + 3, sizeof(x) - 3);
 		}
 		open_obj(NULL);
+		flow_key_str(f, key, sizeof(key));
+		jprint_str("key", key);
 		print_str("proto", pn, "%-4s", pn);
 		jprint_u64("proto_num", f->proto);
 		jprint_str("saddr", inet_ntop(AF_INET, &f->saddr, a, sizeof(a)));
@@ -137,24 +136,21 @@ void print_flows(const struct sf_table *t)
 	}
 }
 
-int state_show(struct ctx *c, const char *name)
+int flows_show(struct nlctx *nl, const char *name, bool json, size_t offset,
+	       size_t limit, size_t *total, struct nlerr *e)
 {
 	struct sf_table t = { 0 };
-	struct nlctx *nl = ctx_nl(c);
-	char what[64];
-	struct nlerr e;
 
-	snprintf(what, sizeof(what), "state show %s", name);
-	if (!nl)
-		return EXIT_KERNEL;
 	snprintf(t.name, sizeof(t.name), "%s", name);
-	if (fetch_flows(nl, &t, &e) < 0) {
+	if (fetch_flows(nl, &t, e) < 0) {
 		free(t.flows);
-		return kfail(what, &e, "");
+		return -1;
 	}
-	print_start(c->json);
+	if (total)
+		*total = t.n;
+	print_start(json);
 	open_arr(NULL);
-	print_flows(&t);
+	print_flows(&t, offset, limit);
 	close_arr();
 	print_end();
 	free(t.flows);

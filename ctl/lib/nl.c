@@ -294,6 +294,12 @@ int nlc_listen(struct nlctx *c, const char *group, nl_reply_fn fn, void *arg,
 	return -1;
 }
 
+void nlerr_nomem(struct nlerr *e)
+{
+	*e = (struct nlerr){ .err = ENOMEM, .offs = -1, .miss_type = -1 };
+	snprintf(e->msg, sizeof(e->msg), "cannot build the netlink message");
+}
+
 void nlerr_str(const struct nlerr *e, char *buf, size_t size)
 {
 	if (e->msg[0])

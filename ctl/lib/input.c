@@ -118,21 +118,32 @@ static char *slurp(const char *path, const char *shown, size_t *len,
 	return buf;
 }
 
+int dag_parse_buf(struct dag *g, const char *path, const char *text,
+		  size_t len, enum dag_format *fmt, FILE *notes, struct diag *d)
+{
+	enum dag_format f;
+
+	if (memchr(text, 0, len)) {
+		diag_set(d, "%s: binary file (NUL byte)", g->file);
+		return -1;
+	}
+	f = detect_format(path, text, len);
+	if (fmt)
+		*fmt = f;
+	return f == FMT_CLICK ? parse_click_notes(g, text, len, d, notes)
+			      : parse_edges(g, text, len, d);
+}
+
 int dag_load(struct dag *g, const char *path, enum dag_format *fmt,
 	     struct diag *d)
 {
 	size_t len;
 	char *text = slurp(path, g->file, &len, d);
-	enum dag_format f;
 	int ret;
 
 	if (!text)
 		return -1;
-	f = detect_format(path, text, len);
-	ret = f == FMT_CLICK ? parse_click_notes(g, text, len, d, stderr)
-			     : parse_edges(g, text, len, d);
-	if (fmt)
-		*fmt = f;
+	ret = dag_parse_buf(g, path, text, len, fmt, stderr, d);
 	free(text);
 	return ret;
 }
