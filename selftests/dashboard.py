@@ -97,7 +97,7 @@ def atom_counter(b, atom, field='packets'):
 def main():
     token = open(E['TOKEN_FILE']).read().strip()
     shots = E['SHOTS']
-    b = Browser(shots, log=log)
+    b = Browser(shots, url=f'{URL}#/ne/{NE}', log=log)
     try:
         run(b, token, shots)
     finally:
@@ -113,7 +113,6 @@ def run(b, token, shots):
     from selenium.webdriver.common.keys import Keys
 
     # 1. The graph drawn is the element's DAG: every atom, every edge.
-    b.get(f'{URL}#/ne/{NE}')
     b.wait("document.body.dataset.ready === '1'", 'page start')
     b.wait("document.querySelector('#ne-graph svg.dag[data-generation=\"1\"]')", 'graph of generation 1')
     log('graph drawn')

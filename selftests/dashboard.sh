@@ -38,7 +38,9 @@ start_http_server $BLOB_MB
 http_fetch "$TMPD/first" || die "a download through the firewall fails"
 
 umask 077
-bg cu "$CLICKUPD" --listen 127.0.0.1 --port $PORT --token-file "$TMPD/token" --www "$WWW"
+# counters every 2 s: the emulated browser repaints less
+bg cu "$CLICKUPD" --listen 127.0.0.1 --port $PORT --token-file "$TMPD/token" \
+	--www "$WWW" --interval 2000
 wait_for 60 test -s "$TMPD/token" || die "clickupd wrote no token"
 wait_for 60 cu curl -sf -o /dev/null "http://127.0.0.1:$PORT/api/v1/atoms" ||
 	die "clickupd does not answer on 127.0.0.1:$PORT"

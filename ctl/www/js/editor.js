@@ -9,6 +9,7 @@ import * as graph from './graph.js';
 import * as diff from './diff.js';
 import * as fmt from './fmt.js';
 import { codeArea } from './codearea.js';
+import { refreshOne } from './events.js';
 import * as dagtext from './dagtext.js';
 
 const NAME_RE = /^[A-Za-z0-9_.-]{1,31}$/;
@@ -19,6 +20,9 @@ out :: ToDevice(p2);
 
 in -> cnt -> out;
 `;
+
+// The message without its "<body>:3:8: " prefix (the position is shown apart)
+const text = e => e.message.replace(/^<body>:(\d+:)*\s*/, '');
 
 // "file:3:8: message" -> {line: 3, col: 8} when the reply has no fields
 function position(e) {
@@ -91,7 +95,7 @@ export function view(main, name) {
 			parsed = null;
 			const pos = e instanceof ApiError ? position(e) : null;
 			code.setError(pos);
-			setStatus('err', pos ? `line ${pos.line}, col ${pos.col}: ${e.message}` : e.message, pos);
+			setStatus('err', pos ? `line ${pos.line}, col ${pos.col}: ${text(e)}` : text(e), pos);
 			clear(diffBox);
 			preview.classList.add('stale');
 		}
@@ -124,9 +128,10 @@ export function view(main, name) {
 			store.addSwap({ event: r?.event || (running() ? 'upgrade' : 'create'), name: n, ...r });
 			toast(`${r?.event === 'create' ? 'created' : 'upgraded'} ${n}: generation ${r?.generation} in ` +
 			      `${fmt.ns(r?.total_ns)} (${r?.new_atoms ?? '?'} new, ${r?.migrated ?? '?'} migrated)`, 'ok');
+			await refreshOne(n);	/* the page draws the new DAG at once */
 			location.hash = `#/ne/${enc(n)}`;
 		} catch (e) {
-			setStatus('err', `${n}: ${e.message}${e.atom ? ` (atom ${e.atom})` : ''}`, position(e));
+			setStatus('err', `${n}: ${text(e)}`, position(e));
 			code.setError(position(e));
 			toast(`${n}: ${e.message}`, 'error', 9000);
 			label();

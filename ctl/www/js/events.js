@@ -13,7 +13,7 @@ function parse(ev) {
 	}
 }
 
-async function refreshOne(name) {
+export async function refreshOne(name) {
 	try {
 		const ne = await get(`/elements/${enc(name)}`);
 		store.putElement(Array.isArray(ne) ? ne[0] : ne);
