@@ -101,6 +101,10 @@ def main():
     try:
         run(b, token, shots)
     finally:
+        try:
+            log(f'layouts (atoms, ms): {b.js("return JSON.stringify(window.clickupLayouts)")}')
+        except Exception:
+            pass
         for m in b.console():
             log(f'console: {m}')
         b.close()
@@ -135,7 +139,8 @@ def run(b, token, shots):
     subprocess.run(['ip', 'netns', 'exec', E['NS_CLI'], 'ping', '-q', '-c', str(n), '-i', '0.05',
                     '-W', '2', E['SRV_IP']], capture_output=True)
     try:
-        b.wait_py(lambda: atom_counter(b, 'in') >= p0 + n, f'in.packets >= {p0 + n}')
+        b.wait(f"""+(document.querySelector('#atom-table tr[data-atom="in"] td[data-counter=packets]')
+            ?.dataset.value) >= {p0 + n}""", f'in.packets >= {p0 + n}')
         ok = True
     except TimeoutError:
         ok = False

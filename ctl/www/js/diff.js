@@ -38,6 +38,13 @@ export function marker(d) {
 }
 
 // compact: names only (the type in a tooltip), for the long migrated list
+// The line a preview node gets.
+export function note(d) {
+	const added = new Set(d.added.map(a => a.name));
+	const args = new Set(d.changedArgs.map(a => a.name));
+	return a => (added.has(a.name) ? 'new atom' : args.has(a.name) ? 'migrates, new args' : 'migrates');
+}
+
 function group(title, cls, list, note, compact = false) {
 	const item = a => (compact
 		? h('li', { 'data-atom': a.name, title: typeLabel(a) }, a.name, note?.(a) || '')

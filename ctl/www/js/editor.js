@@ -75,7 +75,7 @@ export function view(main, name) {
 		const d = diff.diff(ne, parsed);
 		diffBox.append(diff.render(d, !ne));
 		graph.draw(preview, parsed, { types: store.state.types, mark: diff.marker(d),
-					      label: 'preview', height: 560 });
+					      note: diff.note(d), label: 'preview' });
 	};
 
 	const check = async text => {

@@ -50,12 +50,12 @@ export function toGraph(dag, types = new Map()) {
 	return { atoms, edges, byIndex };
 }
 
-function nodeSize(a, withStats) {
+// One size whether counters are shown or not: the preview of an upgrade
+// and the element after it then share one layout (see cache).
+function nodeSize(a) {
 	const w = Math.max(textWidth(a.name, '600 13px system-ui, sans-serif'),
-			   textWidth(typeLabel(a, 30), '11px ui-monospace, monospace'),
-			   withStats ? 150 : 0);
-	const lines = withStats ? 4 : 2;
-	const h = Math.max(16 + lines * 15, 8 + Math.max(a.nIn, a.nOut) * ROW);
+			   textWidth(typeLabel(a, 30), '11px ui-monospace, monospace'), 150);
+	const h = Math.max(76, 8 + Math.max(a.nIn, a.nOut) * ROW);
 	return { width: Math.ceil(w + 2 * PAD), height: h };
 }
 
@@ -63,8 +63,11 @@ function portY(k, n, h) {
 	return Math.round(((k + 1) * h) / (n + 1) - PORT / 2);
 }
 
-// aspect: the box's width / height; long chains wrap into rows near it
-function elkGraph(g, withStats, aspect) {
+// Long chains wrap into rows near this width / height ratio (fixed, so a
+// layout does not depend on the box it is drawn in).
+const ASPECT = 3.2;
+
+function elkGraph(g) {
 	return {
 		id: 'root',
 		layoutOptions: {
@@ -79,10 +82,10 @@ function elkGraph(g, withStats, aspect) {
 			'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
 			'elk.layered.wrapping.strategy': 'MULTI_EDGE',
 			'elk.separateConnectedComponents': 'false',
-			'elk.aspectRatio': String(aspect),
+			'elk.aspectRatio': String(ASPECT),
 		},
 		children: g.atoms.map(a => {
-			const sz = nodeSize(a, withStats);
+			const sz = nodeSize(a);
 			a.size = sz;
 			const ports = [];
 			for (let k = 0; k < a.nIn; k++)
@@ -129,6 +132,8 @@ function drawNode(a, n, opts) {
 	if (opts.stats) {
 		g.append(s('text', { class: 'stats', x: PAD, y: 51, 'data-role': 'stats' }),
 			 s('text', { class: 'rate', x: PAD, y: 66, 'data-role': 'rate' }));
+	} else if (opts.note?.(a)) {
+		g.append(s('text', { class: 'note', x: PAD, y: 51 }, opts.note(a)));
 	}
 	for (const p of n.ports || []) {
 		const m = p.id.match(/([io])(\d+)$/);
@@ -145,16 +150,36 @@ function drawNode(a, n, opts) {
 
 const tokens = new WeakMap();
 
+// Layouts by their input (sizes, ports, edges, options): a redraw of the
+// same structure, and an element right after the upgrade its preview
+// showed, cost no new layout (ELK is slow under emulation).
+const cache = new Map();
+
+async function layout(input) {
+	const key = JSON.stringify(input);
+	let laid = cache.get(key);
+	if (!laid) {
+		elk ??= new window.ELK({ workerUrl: 'vendor/elk-worker.min.js' });
+		const t0 = performance.now();
+		laid = await elk.layout(input);
+		// layout times, for the browser tests' log
+		(window.clickupLayouts ??= []).push({ atoms: input.children.length,
+						      ms: Math.round(performance.now() - t0) });
+		cache.set(key, laid);
+		if (cache.size > 32)
+			cache.delete(cache.keys().next().value);
+	}
+	return laid;
+}
+
 // Draws dag into box (replacing what was there); resolves to the svg.
 // opts: {types, stats: true for counter lines, mark(atom) -> extra class,
-// onSelect(atom), label}
+// note(atom) -> a line in place of the counters, onSelect(atom), label}
 export async function draw(box, dag, opts = {}) {
 	const my = (tokens.get(box) || 0) + 1;
 	tokens.set(box, my);
 	const g = toGraph(dag, opts.types);
-	elk ??= new window.ELK({ workerUrl: 'vendor/elk-worker.min.js' });
-	const aspect = Math.min(6, Math.max(1, (box.clientWidth || 1200) / (opts.height || 300)));
-	const laid = await elk.layout(elkGraph(g, opts.stats, aspect));
+	const laid = await layout(elkGraph(g));
 	if (tokens.get(box) !== my)
 		return null;	/* a newer draw owns the box */
 	const W = Math.ceil(laid.width || 0) + 24, H = Math.ceil(laid.height || 0) + 24;
