@@ -119,13 +119,20 @@ export function view(main, name) {
 		}
 		meta.textContent = `generation ${ne.generation} · ${ne.nr_atoms ?? ne.atoms.length} atoms · ` +
 			`${ne.nr_edges ?? '?'} edges · ${ne.nr_entries ?? '?'} entries`;
-		if (drawnGen === ne.generation && svg)
-			return;
+		if (drawnGen === ne.generation)
+			return;	/* drawn, or being drawn */
 		drawnGen = ne.generation;
 		clear(tbody).append(...ne.atoms.map(a => atomRow(ne, a)));
 		fillCounters(tbody, ne);
-		const drawn = await graph.draw(box, ne, { types: store.state.types, stats: true,
-							 onSelect: select, label: `DAG of ${name}` });
+		let drawn;
+		try {
+			drawn = await graph.draw(box, ne, { types: store.state.types, stats: true,
+							    onSelect: select, label: `DAG of ${name}` });
+		} catch (e) {
+			drawnGen = null;
+			clear(box).append(h('p', { class: 'error' }, `layout: ${e.message}`));
+			return;
+		}
 		if (drawn) {
 			svg = drawn;
 			svg.dataset.generation = ne.generation;

@@ -67,6 +67,12 @@ function portY(k, n, h) {
 // layout does not depend on the box it is drawn in).
 const ASPECT = 3.2;
 
+// The same DAG gives the same input whichever reply it came from (check
+// lists edges in file order, show by source atom): atoms by index, edges
+// sorted.
+const byEdge = (x, y) => x.src - y.src || x.port - y.port || x.dst - y.dst ||
+	(x.dst_port ?? 0) - (y.dst_port ?? 0);
+
 function elkGraph(g) {
 	return {
 		id: 'root',
@@ -84,7 +90,7 @@ function elkGraph(g) {
 			'elk.separateConnectedComponents': 'false',
 			'elk.aspectRatio': String(ASPECT),
 		},
-		children: g.atoms.map(a => {
+		children: [...g.atoms].sort((x, y) => x.index - y.index).map(a => {
 			const sz = nodeSize(a);
 			a.size = sz;
 			const ports = [];
@@ -99,7 +105,7 @@ function elkGraph(g) {
 			return { id: `n${a.index}`, ...sz, ports,
 				 layoutOptions: { 'elk.portConstraints': 'FIXED_POS' } };
 		}),
-		edges: g.edges.filter(e => g.byIndex.has(e.src) && g.byIndex.has(e.dst))
+		edges: g.edges.filter(e => g.byIndex.has(e.src) && g.byIndex.has(e.dst)).sort(byEdge)
 			.map((e, i) => ({ id: `e${i}`, sources: [`n${e.src}o${e.port}`],
 					  targets: [`n${e.dst}i${e.dst_port ?? 0}`], edge: e })),
 	};
@@ -155,16 +161,20 @@ const tokens = new WeakMap();
 // showed, cost no new layout (ELK is slow under emulation).
 const cache = new Map();
 
-async function layout(input) {
+// The promise is cached, so concurrent draws of one DAG share one layout.
+function layout(input) {
 	const key = JSON.stringify(input);
 	let laid = cache.get(key);
 	if (!laid) {
 		elk ??= new window.ELK({ workerUrl: 'vendor/elk-worker.min.js' });
 		const t0 = performance.now();
-		laid = await elk.layout(input);
-		// layout times, for the browser tests' log
-		(window.clickupLayouts ??= []).push({ atoms: input.children.length,
-						      ms: Math.round(performance.now() - t0) });
+		laid = elk.layout(input).then(r => {
+			// layout times, for the browser tests' log
+			(window.clickupLayouts ??= []).push({ atoms: input.children.length,
+							      ms: Math.round(performance.now() - t0) });
+			return r;
+		});
+		laid.catch(() => cache.delete(key));
 		cache.set(key, laid);
 		if (cache.size > 32)
 			cache.delete(cache.keys().next().value);
