@@ -22,7 +22,7 @@ in -> cnt -> out;
 `;
 
 // The message without its "<body>:3:8: " prefix (the position is shown apart)
-const text = e => e.message.replace(/^<body>:(\d+:)*\s*/, '');
+const errText = e => e.message.replace(/^<body>:(\d+:)*\s*/, '');
 
 // "file:3:8: message" -> {line: 3, col: 8} when the reply has no fields
 function position(e) {
@@ -95,7 +95,7 @@ export function view(main, name) {
 			parsed = null;
 			const pos = e instanceof ApiError ? position(e) : null;
 			code.setError(pos);
-			setStatus('err', pos ? `line ${pos.line}, col ${pos.col}: ${text(e)}` : text(e), pos);
+			setStatus('err', pos ? `line ${pos.line}, col ${pos.col}: ${errText(e)}` : errText(e), pos);
 			clear(diffBox);
 			preview.classList.add('stale');
 		}
@@ -131,7 +131,7 @@ export function view(main, name) {
 			await refreshOne(n);	/* the page draws the new DAG at once */
 			location.hash = `#/ne/${enc(n)}`;
 		} catch (e) {
-			setStatus('err', `${n}: ${text(e)}`, position(e));
+			setStatus('err', `${n}: ${errText(e)}`, position(e));
 			code.setError(position(e));
 			toast(`${n}: ${e.message}`, 'error', 9000);
 			label();

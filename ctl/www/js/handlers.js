@@ -6,9 +6,12 @@ import { h, clear, toast } from './dom.js';
 import { api, get, enc } from './api.js';
 import * as graph from './graph.js';
 
-function parseList(text) {
+// The reply's value (or a bare text body): "NAME\tr|w|rw" lines; the
+// handlers handler itself is left out.
+function parseList(r) {
+	const text = r && typeof r === 'object' ? r.value : r;
 	return String(text || '').split('\n').map(l => l.split('\t'))
-		.filter(([n, m]) => n && m).map(([name, mode]) => ({ name, mode }));
+		.filter(([n, m]) => n && m && n !== 'handlers').map(([name, mode]) => ({ name, mode }));
 }
 
 function show(out, hd, r) {
