@@ -17,7 +17,14 @@ PKGS=(
 	iperf3 python3-nftables linux-perf ethtool strace jq
 	# the debug kernel (debug-kernel.sh) from linux-source-6.1
 	flex bison bc libelf-dev libssl-dev
+	# the dashboard's browser tests: Debian's headless Chromium, driven
+	# by selenium (never a browser that downloads itself)
+	chromium chromium-driver python3-selenium
 )
+# npm installs elkjs (the dashboard's graph layout) at build time; a
+# nodejs from elsewhere (e.g. NodeSource) brings its own npm, and Debian's
+# npm package would replace that nodejs.
+command -v npm >/dev/null || PKGS+=(nodejs npm)
 
 SUDO=()
 if [ "$(id -u)" -ne 0 ]; then

@@ -17,6 +17,12 @@
 # the guest), KVER (amd64: a Debian kernel release; ignored with a note if
 # no /boot/vmlinuz-$KVER), KERNEL=debug (below).
 #
+# VM_HOSTFWD=tcp:127.0.0.1:3000-:3000 (qemu's hostfwd syntax; `make
+# dashboard`) gives the guest a user-mode NIC (virtio, restrict=on: the
+# guest reaches nothing outside, only the forwarded port reaches it; the
+# guest sees it as eth0, 10.0.2.15/24 once configured). Without it the VM
+# has no NIC at all.
+#
 # KERNEL=debug (amd64) boots the debug kernel of selftests/vm/debug-kernel.sh
 # (KASAN, lockdep, kmemleak...; built once, cached) with the modules `make
 # KERNEL=debug` built against it (build/debug/out/, overlaid on the repo in
@@ -266,9 +272,12 @@ printf 'REPO=%s\nKVER=%s\nOUT=%s\nMODE=%s\nTERM_HOST=%s\nCONSOLE=%s\nREPO_FROM=%
 	fi
 } >"$OUT/cmd.sh"
 
+NIC=(-nic none)
+[ -z "${VM_HOSTFWD:-}" ] ||
+	NIC=(-nic "user,model=virtio-net-pci,restrict=on,hostfwd=$VM_HOSTFWD")
 # shellcheck disable=SC2054 # commas are qemu syntax
 QEMU=("$QEMU_BIN" -accel tcg -M "$MACHINE" -cpu "$CPU" -smp 2 -m "${VM_MEM:-$MEM}"
-	-nographic -no-reboot -nic none
+	-nographic -no-reboot "${NIC[@]}"
 	-kernel "$VMLINUX" -initrd "$RUN/initramfs.cpio"
 	-append "console=$CONSOLE quiet panic=-1 oops=panic panic_on_warn=0$APPEND"
 	-fsdev "local,id=root,path=$ROOT,security_model=none,readonly=on,multidevs=remap"
