@@ -14,6 +14,8 @@
 #include "dag.h"
 #include "nl.h"
 
+struct modload;
+
 #define EXIT_KERNEL	2
 
 extern const char clickupctl_version[];	/* version.c: git describe */
@@ -23,6 +25,8 @@ struct ctx {
 	bool nl_open;
 	bool json;
 	bool syntax;		/* check --syntax */
+	bool no_modload;	/* create/upgrade --no-modload */
+	const struct modload *ml;	/* printed with a create/upgrade reply */
 	bool batch_json, batch_pretty;	/* given to batch itself */
 };
 

@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "print.h"
 #include "parse.h"
+#include "modload.h"
 
 static const struct {
 	int attr;
@@ -65,6 +66,8 @@ void print_result(struct ctx *c, const char *event, struct nlattr **tb)
 		       us(t[CLICKUP_TIMES_A_PUBLISH]), l, l == 1 ? "" : "s", n,
 		       n == 1 ? "" : "s", nla_u32_or(t[CLICKUP_TIMES_A_MIGRATED], 0));
 	}
+	if (c->ml)	/* our own loading, before the request */
+		modload_print(c->ml);
 	tprint("\n");
 	close_obj();
 	print_end();
@@ -109,6 +112,7 @@ int cmd_create(struct ctx *c, int argc, char **argv)
 	struct nl_msg *m;
 	struct nlctx *nl;
 	struct reply r = { c, up ? "upgrade" : "create", false };
+	struct modload ml = { 0 };
 	int ret = 1;
 
 	(void)argc;
@@ -125,8 +129,9 @@ int cmd_create(struct ctx *c, int argc, char **argv)
 		ret = EXIT_KERNEL;
 		goto out;
 	}
-	if (bpf_atoms_load(&g, what) < 0)
+	if (modload_dag(c, &g, what, &ml) || bpf_atoms_load(&g, what) < 0)
 		goto out;
+	c->ml = &ml;
 	m = nlc_msg(nl, up ? CLICKUP_CMD_NE_UPGRADE : CLICKUP_CMD_NE_NEW,
 		    NLM_F_ACK, dag_msg_size(&g));
 	if (!m || nla_put_string(m, CLICKUP_A_NE_NAME, ne) < 0 ||
@@ -153,6 +158,8 @@ int cmd_create(struct ctx *c, int argc, char **argv)
 		print_result(c, r.event, tb);
 	}
 out:
+	c->ml = NULL;
+	modload_free(&ml);
 	bpf_atoms_close(&g);
 	dag_map_free(&map);
 	dag_free(&g);
