@@ -13,6 +13,7 @@
 
 #include "dag.h"
 #include "nl.h"
+#include "nlmsg_dag.h"
 
 struct modload;
 
@@ -64,18 +65,6 @@ bool state_help(FILE *f, const char *sub);
  * "<verb> NAME: generation G in ..." or one JSON object.
  */
 void print_result(struct ctx *c, const char *event, struct nlattr **tb);
-
-/* Netlink encoding of a DAG (nlmsg_dag.c). */
-struct dag_map {
-	uint32_t *atom_start, *atom_end;	/* byte offsets in the request */
-	uint32_t *edge_start, *edge_end;
-};
-size_t dag_msg_size(const struct dag *g);
-int put_dag(struct nl_msg *m, const struct dag *g, struct dag_map *map);
-void dag_map_free(struct dag_map *map);
-/* " (atom 3 'strip')" for an extack offset, or "" when it maps nowhere. */
-void describe_offset(const struct dag *g, const struct dag_map *map,
-		     long offs, char *buf, size_t size);
 
 /*
  * bpf atoms (bpf.c): load the program of every bpf atom of g (libbpf, or a

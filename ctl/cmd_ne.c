@@ -129,7 +129,15 @@ int cmd_create(struct ctx *c, int argc, char **argv)
 		ret = EXIT_KERNEL;
 		goto out;
 	}
-	if (modload_dag(c, &g, what, &ml) || bpf_atoms_load(&g, what) < 0)
+	if (!c->no_modload && modload_dag(nl, &g, &ml) < 0) {
+		for (char *l = ml.errors, *end; l && *l; l = end + 1) {
+			end = strchr(l, '\n');
+			*end = 0;
+			fail(what, "%s", l);
+		}
+		goto out;
+	}
+	if (bpf_atoms_load(&g, what) < 0)
 		goto out;
 	c->ml = &ml;
 	m = nlc_msg(nl, up ? CLICKUP_CMD_NE_UPGRADE : CLICKUP_CMD_NE_NEW,

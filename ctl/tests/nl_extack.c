@@ -13,7 +13,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
-#include "../nl.h"
+#include "../lib/nl.h"
 
 int main(void)
 {

@@ -9,7 +9,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../parse.h"
+#include "../lib/parse.h"
 
 static const char *const click[] = {
 	"a :: FromDevice(p1) -> b :: Counter [1",

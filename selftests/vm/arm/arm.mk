@@ -45,7 +45,7 @@ arm-src: deps
 	@tar -C $(CURDIR) -c --exclude='*.o' --exclude='*.ko' --exclude='*.mod*' \
 		--exclude='*.cmd' --exclude='.*.d' --exclude='*.d' \
 		--exclude='Module.symvers' --exclude='modules.order' \
-		--exclude=ctl/clickupctl --exclude='ctl/tests/nl_extack' \
+		--exclude=ctl/clickupctl --exclude='ctl/tests/nl_extack' --exclude='*.a' \
 		$(ARM_COPY) | tar -C $(ARM_SRC) -x
 
 ifeq ($(strip $(ARM_KDIR)),)
@@ -59,7 +59,7 @@ modules: arm-src
 	cp $(ARM_SRC)/kmod/*.ko $(ARM_SRC)/atoms/*.ko $(ARM_OUT)/modules/
 
 ctl: arm-src
-	$(ARM_PKGCFG) $(MAKE) -C $(ARM_SRC)/ctl STATIC=1 CC=$(ARM_CROSS)gcc clickupctl
+	$(ARM_PKGCFG) $(MAKE) -C $(ARM_SRC)/ctl STATIC=1 CC=$(ARM_CROSS)gcc AR=$(ARM_CROSS)ar clickupctl
 	@mkdir -p $(ARM_OUT)/ctl
 	cp $(ARM_SRC)/ctl/clickupctl $(ARM_OUT)/ctl/
 

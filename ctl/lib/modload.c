@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,6 @@
 #include <libkmod.h>
 #endif
 
-#include "cmd.h"
 #include "modload.h"
 #include "print.h"
 
@@ -44,6 +44,30 @@ struct wants {
 	struct want *v;
 	size_t n;
 };
+
+/* Appends one line to ml->errors; returns -1. */
+static int __attribute__((format(printf, 2, 3)))
+ml_err(struct modload *ml, const char *fmt, ...)
+{
+	size_t old = ml->errors ? strlen(ml->errors) : 0;
+	char *line, *e;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&line, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	e = realloc(ml->errors, old + (size_t)n + 2);
+	if (e) {
+		memcpy(e + old, line, (size_t)n);
+		memcpy(e + old + n, "\n", 2);
+		ml->errors = e;
+	}
+	free(line);
+	return -1;
+}
 
 static uint64_t now_ns(void)
 {
@@ -171,7 +195,7 @@ static int add_job(struct jobs *js, const char *type, struct kmod_module *m)
 
 /* Resolves the alias of every missing type into js; prints why not. */
 static int resolve(struct kmod_ctx *k, const struct wants *w, struct jobs *js,
-		   const char *what)
+		   struct modload *ml)
 {
 	int ret = 0;
 
@@ -185,13 +209,13 @@ static int resolve(struct kmod_ctx *k, const struct wants *w, struct jobs *js,
 		snprintf(alias, sizeof(alias), ALIAS_PREFIX "%s", w->v[i].type);
 		err = kmod_module_new_from_lookup(k, alias, &list);
 		if (err < 0) {
-			ret = fail(what, "atom type '%s': cannot look up %s: %s",
+			ret = ml_err(ml, "atom type '%s': cannot look up %s: %s",
 				   w->v[i].type, alias, strerror(-err));
 			continue;
 		}
 		if (!list) {
 			/* worded as the kernel's own refusal, which scripts match */
-			ret = fail(what, "%s: unknown atom type '%s': no module has the alias %s (%s/modules.alias)",
+			ret = ml_err(ml, "%s: unknown atom type '%s': no module has the alias %s (%s/modules.alias)",
 				   strerror(ENOENT), w->v[i].type, alias,
 				   kmod_get_dirname(k));
 			continue;
@@ -200,7 +224,7 @@ static int resolve(struct kmod_ctx *k, const struct wants *w, struct jobs *js,
 			struct kmod_module *m = kmod_module_get_module(l);
 
 			if (add_job(js, w->v[i].type, m) < 0)
-				ret = fail(what, "out of memory");
+				ret = ml_err(ml, "out of memory");
 			kmod_module_unref(m);
 		}
 		kmod_module_unref_list(list);
@@ -230,7 +254,8 @@ static char *vermagic(struct kmod_ctx *k, const char *path)
 }
 
 /* One line naming the type, the module file and the reason. */
-static void job_error(struct kmod_ctx *k, const struct job *j, const char *what)
+static void job_error(struct kmod_ctx *k, const struct job *j,
+		      struct modload *ml)
 {
 	const char *file = j->path ? j->path : "(not in modules.dep)";
 	struct utsname u;
@@ -238,20 +263,20 @@ static void job_error(struct kmod_ctx *k, const struct job *j, const char *what)
 	size_t rl;
 
 	if (j->err > 0) {
-		fail(what, "atom type '%s': module %s (%s) is blacklisted (modprobe.d)",
+		ml_err(ml, "atom type '%s': module %s (%s) is blacklisted (modprobe.d)",
 		     j->type, j->name, file);
 		return;
 	}
 	switch (-j->err) {
 	case ENOENT:
-		fail(what, "atom type '%s': module %s: file %s is missing (modules.dep out of date? run depmod)",
+		ml_err(ml, "atom type '%s': module %s: file %s is missing (modules.dep out of date? run depmod)",
 		     j->type, j->name, file);
 		return;
 	case EKEYREJECTED:
 	case ENOKEY:
 	case EKEYEXPIRED:
 	case EBADMSG:
-		fail(what, "atom type '%s': module %s (%s): signature missing or rejected, and this kernel enforces module signatures (%s)",
+		ml_err(ml, "atom type '%s': module %s (%s): signature missing or rejected, and this kernel enforces module signatures (%s)",
 		     j->type, j->name, file, strerror(-j->err));
 		return;
 	case ENOEXEC:
@@ -259,28 +284,27 @@ static void job_error(struct kmod_ctx *k, const struct job *j, const char *what)
 		uname(&u);
 		rl = strlen(u.release);
 		if (vm && (strncmp(vm, u.release, rl) || (vm[rl] && vm[rl] != ' ')))
-			fail(what, "atom type '%s': module %s (%s) was built for another kernel: vermagic '%s', running %s",
+			ml_err(ml, "atom type '%s': module %s (%s) was built for another kernel: vermagic '%s', running %s",
 			     j->type, j->name, file, vm, u.release);
 		else
-			fail(what, "atom type '%s': module %s (%s) is not a valid module for this kernel (%s; see dmesg)",
+			ml_err(ml, "atom type '%s': module %s (%s) is not a valid module for this kernel (%s; see dmesg)",
 			     j->type, j->name, file, strerror(ENOEXEC));
 		free(vm);
 		return;
 	}
-	fail(what, "atom type '%s': module %s (%s): %s", j->type, j->name,
+	ml_err(ml, "atom type '%s': module %s (%s): %s", j->type, j->name,
 	     file, strerror(-j->err));
 }
 
-static int load_missing(const struct wants *w, const char *what,
-			struct modload *ml)
+static int load_missing(const struct wants *w, struct modload *ml)
 {
 	struct kmod_ctx *k = kmod_new(NULL, NULL);
 	struct jobs js = { 0 };
 	int ret;
 
 	if (!k)
-		return fail(what, "libkmod: cannot create a context");
-	ret = resolve(k, w, &js, what);
+		return ml_err(ml, "libkmod: cannot create a context");
+	ret = resolve(k, w, &js, ml);
 	for (size_t i = 0; !ret && i < js.n; i++) {
 		if (pthread_create(&js.v[i].tid, NULL, insert_one, &js.v[i]))
 			insert_one(&js.v[i]);	/* no thread: do it here */
@@ -301,8 +325,8 @@ static int load_missing(const struct wants *w, const char *what,
 			}
 		} else if (j->err != -EEXIST && j->err != -EPERM) {
 			/* EPERM (no CAP_SYS_MODULE): request_module() may */
-			job_error(k, j, what);
-			ret = 1;
+			job_error(k, j, ml);
+			ret = -1;
 		}
 	}
 	for (size_t i = 0; i < js.n; i++) {
@@ -316,23 +340,18 @@ static int load_missing(const struct wants *w, const char *what,
 
 #endif /* HAVE_LIBKMOD */
 
-int modload_dag(struct ctx *c, const struct dag *g, const char *what,
-		struct modload *ml)
+int modload_dag(struct nlctx *nl, const struct dag *g, struct modload *ml)
 {
 	uint64_t t0 = now_ns();
 	struct wants w = { 0 };
-	struct nlctx *nl;
 	int ret = 0;
 
 	memset(ml, 0, sizeof(*ml));
-	if (c->no_modload || !g->nr_atoms)
+	if (!g->nr_atoms)
 		return 0;
-	nl = ctx_nl(c);
-	if (!nl)
-		return 0;	/* the caller reports it */
 	w.v = calloc(g->nr_atoms, sizeof(*w.v));
 	if (!w.v)
-		return fail(what, "out of memory");
+		return ml_err(ml, "out of memory");
 	for (size_t i = 0; i < g->nr_atoms; i++) {
 		size_t k;
 
@@ -348,7 +367,7 @@ int modload_dag(struct ctx *c, const struct dag *g, const char *what,
 		ml->nr_missing += !w.v[i].have;
 #ifdef HAVE_LIBKMOD
 	if (ml->nr_missing)
-		ret = load_missing(&w, what, ml);
+		ret = load_missing(&w, ml);
 #endif
 out:
 	ml->ns = now_ns() - t0;
@@ -361,6 +380,7 @@ void modload_free(struct modload *ml)
 	for (size_t i = 0; i < ml->nr_loaded; i++)
 		free(ml->loaded[i]);
 	free(ml->loaded);
+	free(ml->errors);
 	memset(ml, 0, sizeof(*ml));
 }
 
@@ -371,7 +391,7 @@ void modload_print(const struct modload *ml)
 	jprint_u64("modload_loaded", ml->nr_loaded);
 	jprint_strv("modload_modules", ml->loaded, (unsigned int)ml->nr_loaded);
 	if (ml->nr_loaded)
-		tprint("; clickupctl loaded %zu module%s in %" PRIu64 " us",
+		tprint("; %zu module%s loaded in user space in %" PRIu64 " us",
 		       ml->nr_loaded, ml->nr_loaded == 1 ? "" : "s",
 		       (ml->ns + 500) / 1000);
 }

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "nlmsg_dag.h"
 
 size_t dag_msg_size(const struct dag *g)
 {

@@ -12,8 +12,7 @@
 #include <stdio.h>
 
 #include "dag.h"
-
-struct ctx;
+#include "nl.h"
 
 /* What one modload_dag() did, for the reply (print_result). */
 struct modload {
@@ -21,17 +20,17 @@ struct modload {
 	size_t nr_loaded;	/* modules inserted by us (not already there) */
 	char **loaded;		/* their names */
 	uint64_t ns;		/* wall time: type dump, lookups, inserts */
+	char *errors;		/* one line per type that cannot be loaded */
 };
 
 /*
- * Insert the modules of every atom type of g that the kernel has not
- * registered, concurrently. Returns 0 (also when there was nothing to do,
- * or when loading is left to the kernel: no libkmod, no permission to
- * dump types or insert modules), or 1 after printing one error line per
- * type that cannot be loaded (what: the command, for the message).
+ * Insert the modules of every atom type of g that the kernel (over nl) has
+ * not registered, concurrently. Returns 0 (also when there was nothing to
+ * do, or when loading is left to the kernel: no libkmod, no permission to
+ * dump types or insert modules), or -1 with ml->errors set: one line per
+ * type that cannot be loaded, naming the type and the module file.
  */
-int modload_dag(struct ctx *c, const struct dag *g, const char *what,
-		struct modload *ml);
+int modload_dag(struct nlctx *nl, const struct dag *g, struct modload *ml);
 void modload_free(struct modload *ml);
 /* The modload fields of a create/upgrade reply (inside its object). */
 void modload_print(const struct modload *ml);
