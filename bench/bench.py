@@ -129,10 +129,10 @@ class Ctl:
             raise RuntimeError("clickupctl batch died at: %s" % line)
         return out
 
-    def swap(self, verb, path):
-        """(wall seconds, reply dict) of create/upgrade NE PATH -j."""
+    def swap(self, verb, path, opts=""):
+        """(wall seconds, reply dict) of create/upgrade [opts] NE PATH -j."""
         t = now()
-        out = self.cmd("%s %s %s -j" % (verb, NE, path))
+        out = self.cmd("%s %s%s %s -j" % (verb, opts, NE, path))
         w = now() - t
         return w, json.loads(out)
 
@@ -143,8 +143,8 @@ class Ctl:
 
 def phases(r):
     return {k: r.get(k, 0) / 1e3 for k in ("validate_ns", "load_ns", "instantiate_ns",
-                                           "publish_ns", "total_ns")} | {
-        k: r.get(k, 0) for k in ("loaded", "new_atoms", "migrated")}
+                                           "publish_ns", "total_ns", "modload_ns")} | {
+        k: r.get(k, 0) for k in ("loaded", "new_atoms", "migrated", "modload_loaded")}
 
 
 class Nft:
@@ -226,12 +226,14 @@ def cmd_upgrade(out, runs):
         case = {"case": label, "new_types": new, "dag": os.path.basename(dag)}
         newmods = [mod(t) for t in new]
 
-        def cold():
+        def cold(opts=""):
+            """new modules unloaded: clickupctl loads them (libkmod), or
+            with --no-modload the kernel (request_module -> modprobe)"""
             c.swap("upgrade", FW0)
             wait_unused(newmods)
             for m in newmods:
                 rmmod(m)
-            w, r = c.swap("upgrade", dag)
+            w, r = c.swap("upgrade", dag, opts)
             return {"wall_ms": w * 1e3, "kernel_us": phases(r)}
 
         def warm():
@@ -248,6 +250,7 @@ def cmd_upgrade(out, runs):
             return {"wall_ms": nft.load(nftf) * 1e3}
 
         interleaved(case, {"parse": lambda: parse(c, dag), "clickup": cold,
+                           "kautoload": lambda: cold("--no-modload "),
                            "preloaded": warm, "native": nat, "nft": nftrun},
                     runs, nruns, label)
         res["cases"].append(case)
@@ -261,11 +264,11 @@ def cmd_upgrade(out, runs):
     c.cmd("delete %s" % NE, silent=True)
     c.swap("create", dag)
 
-    def cold45():
+    def cold45(opts=""):
         c.cmd("delete %s" % NE, silent=True)
         for m in allmods:
             rmmod(m)
-        w, r = c.swap("create", dag)
+        w, r = c.swap("create", dag, opts)
         return {"wall_ms": w * 1e3, "kernel_us": phases(r)}
 
     def warm45():
@@ -281,6 +284,7 @@ def cmd_upgrade(out, runs):
         return {"wall_ms": nft.load(nftf) * 1e3}
 
     interleaved(case, {"parse": lambda: parse(c, dag), "clickup": cold45,
+                       "kautoload": lambda: cold45("--no-modload "),
                        "preloaded": warm45, "native": nat45, "nft": nft45},
                 runs, nruns, "45 atoms")
     res["cases"].append(case)

@@ -8,7 +8,8 @@
 # manner, default BENCH_RUNS), BENCH_SECS (seconds per traffic run,
 # default 5), BENCH_ROUNDS (interleaved rounds of the traffic runs,
 # default 3), BENCH_STATE_DIR (where the host put state-N.bin files),
-# BENCH_PARTS (default "upgrade path loss state mem").
+# BENCH_PARTS (default "upgrade path pkt loss state mem"); part pkt's own
+# knobs are in bench/pkt.sh.
 set -u
 REPO=${CLICKUP_REPO:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$REPO" || exit 1
@@ -20,7 +21,7 @@ CTL=$REPO/ctl/clickupctl
 RUNS=${BENCH_RUNS:-50}
 SECS=${BENCH_SECS:-5}
 ROUNDS=${BENCH_ROUNDS:-3}
-PARTS=${BENCH_PARTS:-upgrade path loss state mem}
+PARTS=${BENCH_PARTS:-upgrade path pkt loss state mem}
 STATE_DIR=${BENCH_STATE_DIR:-$REPO/build/bench}
 export CLICKUP_REPO=$REPO NATIVE_RUNS=${NATIVE_RUNS:-$RUNS}
 # bench.py reads the DAG/ruleset files from tmpfs, not the 9p root
@@ -80,7 +81,7 @@ ip netns exec $CLI ping -c 2 -i 0.2 -W 2 10.0.0.2 >/dev/null || log "WARNING: no
 	echo "{\"kernel\": \"$(uname -r)\", \"cpus\": $(nproc), \"date\": \"$(date -u '+%Y-%m-%d %H:%M:%S UTC')\","
 	echo " \"runs\": $RUNS, \"native_runs\": $NATIVE_RUNS, \"secs\": $SECS, \"rounds\": $ROUNDS,"
 	echo " \"cpu_model\": \"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)\","
-	echo " \"token\": \"${BENCH_TOKEN:-}\"}"
+	echo " \"parts\": \"$PARTS\", \"token\": \"${BENCH_TOKEN:-}\"}"
 } >"$OUT/meta.json"
 
 rc=0
@@ -167,6 +168,15 @@ if part path; then
 	config none
 	kill %1 2>/dev/null; wait 2>/dev/null
 	log "part 3: $(t_ms $t) ms"
+fi
+
+# ---- 3b. packet path, per packet in the kernel (bench/pkt.sh) ---------------
+if part pkt; then
+	t=${EPOCHREALTIME/./}
+	# shellcheck source=bench/pkt.sh
+	. $B/pkt.sh
+	pkt_part || { log "part pkt FAILED"; rc=1; }
+	log "part pkt: $(t_ms $t) ms"
 fi
 
 # ---- 4. loss during swaps ---------------------------------------------------

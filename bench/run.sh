@@ -8,17 +8,25 @@
 #   bench/run.sh             the whole thing
 #   bench/run.sh --report    only redraw tables/plots/docs from build/bench/results
 # Knobs (passed into the VM): BENCH_RUNS (50), NATIVE_RUNS (= BENCH_RUNS),
-# BENCH_SECS (5), BENCH_ROUNDS (3), BENCH_PPS (5000), BENCH_PARTS.
+# BENCH_SECS (5), BENCH_ROUNDS (3), BENCH_PPS (5000), BENCH_PARTS, and
+# part pkt's (bench/pkt.sh). With BENCH_PARTS (some parts only, e.g.
+# `make bench-pkt`), results go to build/bench/results-PARTS/ and only
+# those parts' plots and docs text (upgrade, pkt) are rewritten.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 cd "$REPO"
 RES=$REPO/build/bench/results
+PARTIAL=${BENCH_PARTS:+${BENCH_PARTS// /-}}
+[ -z "$PARTIAL" ] || RES=$RES-$PARTIAL
 PY=/usr/bin/python3
 rc=0
 
 if [ "${1:-}" != --report ]; then
 	mkdir -p build/bench
+	# part pkt's injector, for the guest (its libbpf is the host's)
+	cc -O2 -Wall -Wextra -Werror -o build/bench/xdpinject bench/xdpinject.c \
+		$(pkg-config --cflags --libs libbpf)
 	for n in 100000 1000000; do
 		[ -s "build/bench/state-$n.bin" ] || "$PY" bench/bench.py mkstate "build/bench/state-$n.bin" "$n"
 	done
@@ -43,6 +51,14 @@ fi
 [ -s "$RES/meta.json" ] || { echo "bench: no results in $RES" >&2; exit 1; }
 "$PY" bench/report.py tables "$RES"
 "$PY" bench/report.py plot "$RES" docs/img
-"$PY" bench/report.py markdown "$RES" docs/img docs/results.md
+if [ -z "$PARTIAL" ]; then
+	"$PY" bench/report.py markdown "$RES" docs/img docs/results.md
+else
+	for p in $BENCH_PARTS; do
+		case $p in
+		upgrade | pkt) "$PY" bench/report.py markdown-part "$RES" docs/img docs/results.md "$p" ;;
+		esac
+	done
+fi
 [ "$rc" = 0 ] || echo "bench: the VM run FAILED (exit $rc); tables above may be partial" >&2
 exit "$rc"

@@ -1,0 +1,143 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Part pkt of the bench report (bench/pkt.sh's pkt.jsonl, perf-pkt-*.txt):
+a table of ns per packet, per-round paired ratios, the profiles and a
+plot. Used by report.py; `report_pkt.py DIR` prints the tables."""
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+CONFIGS = [
+    ("bridge", "(a) Linux bridge, no hook"),
+    ("cu-bridge", "(a') CLICK-UP bridge.click (4 atoms)"),
+    ("nft-fwd", "(a'') nftables netdev ingress, `fwd to p2`"),
+    ("firewall", "(b) CLICK-UP firewall.click, established flow"),
+    ("nft-ct", "(c) nftables bridge + conntrack (fw0.nft), established"),
+    ("nft-bridge", "(c') nftables bridge, same rules stateless"),
+    ("nft-ingress", "(c'') nftables netdev ingress, stateless rules + fwd"),
+    ("element45", "(d) CLICK-UP element45.click, established flow"),
+    ("nat", "(e) CLICK-UP nat.click, established mapping"),
+]
+# (configuration, counterpart): the comparisons the issue asks for
+PAIRS = [("cu-bridge", "nft-fwd"), ("firewall", "nft-ct"), ("firewall", "nft-ingress"),
+         ("firewall", "nft-bridge"), ("element45", "cu-bridge"), ("element45", "nft-ct")]
+IDLE = re.compile(r"native_safe_halt|default_idle|cpuidle|do_idle|acpi_idle|mwait")
+
+
+def samples(d):
+    p = os.path.join(d, "pkt.jsonl")
+    if not os.path.exists(p):
+        return {}
+    by = {}
+    for line in open(p):
+        try:
+            j = json.loads(line)
+        except ValueError:
+            continue
+        if j.get("res") and j["res"].get("ns_per_packet"):
+            by.setdefault(j["config"], {})[j["round"]] = j["res"]["ns_per_packet"]
+    return by
+
+
+def q(v, p):
+    v = sorted(v)
+    return v[min(len(v) - 1, int(p * len(v)))] if v else float("nan")
+
+
+def paired(by, a, b):
+    """a/b per round (same round: same host load), sorted."""
+    return sorted(by[a][r] / by[b][r] for r in by.get(a, {}) if r in by.get(b, {}))
+
+
+def table(d):
+    by = samples(d)
+    if not by:
+        return ""
+    meta = {}
+    p = os.path.join(d, "pkt-meta.json")
+    if os.path.exists(p):
+        meta = json.load(open(p))
+    out = ["| configuration | ns / packet, median | min–max | IQR, % of median "
+           "| ÷ (a), median of rounds [min–max] |", "|---" * 5 + "|"]
+    for cfg, name in CONFIGS:
+        v = sorted(by.get(cfg, {}).values())
+        if not v:
+            continue
+        m = statistics.median(v)
+        r = paired(by, cfg, "bridge")
+        out.append("| %s | **%.0f** | %.0f–%.0f | %.1f %% | %s |" % (
+            name, m, v[0], v[-1], 100 * (q(v, .75) - q(v, .25)) / m,
+            "%.2fx [%.2f–%.2f]" % (statistics.median(r), r[0], r[-1]) if r else "-"))
+    out += ["", "Paired ratios (each round's two figures divided, then the median and "
+            "range over the rounds):", "",
+            "| comparison | ratio, median [min–max] | target |", "|---|---|---|"]
+    targets = {("firewall", "nft-ct"): "≤ 1.0x", ("element45", "cu-bridge"): "≤ 2x"}
+    names = dict(CONFIGS)
+    for a, b in PAIRS:
+        r = paired(by, a, b)
+        if r:
+            out.append("| %s ÷ %s | %.2fx [%.2f–%.2f] | %s |" % (
+                names[a].split(" ", 1)[1].split(",")[0], names[b].split(" ", 1)[1].split(",")[0],
+                statistics.median(r), r[0], r[-1], targets.get((a, b), "")))
+    n = max(len(v) for v in by.values())
+    out.append("\n(%d rounds; %s packets per run.)" % (n, meta.get("pkts", "?")))
+    return "\n".join(out) + "\n"
+
+
+def profiles(d):
+    o = []
+    for cfg, name in CONFIGS:
+        p = os.path.join(d, "perf-pkt-%s.txt" % cfg)
+        if not os.path.exists(p):
+            continue
+        rows = []
+        for line in open(p):
+            m = re.match(r"\s*([\d.]+)%\s+\[[kK.]\]\s+(\S+)", line)
+            if m:
+                rows.append((float(m.group(1)), m.group(2)))
+        busy = sum(v for v, s in rows if not IDLE.search(s)) or 1
+        top = [(v, s) for v, s in rows if not IDLE.search(s)][:12]
+        o.append("- **%s**: %s" % (name.split(" ", 1)[1], ", ".join(
+            "`%s` %.1f %%" % (s, 100 * v / busy) for v, s in top)))
+    if not o:
+        return ""
+    return ("Profile (`perf record -e cpu-clock -a`, one injection run per configuration; "
+            "shares of the non-idle samples):\n\n" + "\n".join(o) + "\n")
+
+
+def plot(d, img):
+    by = samples(d)
+    if not by:
+        return
+    pd = os.path.join(d, "plot")
+    os.makedirs(pd, exist_ok=True)
+    with open(os.path.join(pd, "pkt.dat"), "w") as f:
+        i = 0
+        for cfg, name in CONFIGS:
+            v = sorted(by.get(cfg, {}).values())
+            if v:
+                f.write('%d "%s" %.1f %.1f %.1f\n' % (i, name.split(" ", 1)[0] + " " + cfg,
+                                                     statistics.median(v), v[0], v[-1]))
+                i += 1
+    subprocess.run(["gnuplot"], text=True, check=True, input="""set terminal pngcairo size 960,520 font ",11"
+set output "%s/bench-pkt.png"
+set title "Packet path, ns per packet in the kernel (XDP live frames into p1; median, bars min-max of rounds)"
+set ylabel "ns / packet (qemu TCG)"
+set style fill solid 0.6
+set boxwidth 0.6
+set grid ytics
+set yrange [0:*]
+set xtics rotate by -30
+unset key
+plot "%s/pkt.dat" u 1:3:xtic(2) w boxes lc rgb "#1f77b4", "" u 1:3:4:5 w yerrorbars lc rgb "black" pt 0
+""" % (img, pd))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    print(table(sys.argv[1]))
+    print(profiles(sys.argv[1]))
