@@ -31,8 +31,6 @@ hold_end() {	# closes the held connection (its stdin) and waits for it
 
 pkt_config() {	# pkt_config NAME: the bump in the wire as NAME
 	ctl delete pp 2>/dev/null
-	ctl state flush fw 2>/dev/null
-	ctl state flush natmap 2>/dev/null
 	cu nft flush ruleset
 	case $1 in
 	bridge) ;;
@@ -62,28 +60,34 @@ sink() {	# sink on|off: drop the injected segments at s0's ingress
 	EOF
 }
 
+# packets out of p2 and into s0 (the sink): what the injection forwarded
+fwd_count() {
+	echo "$(cu cat /sys/class/net/p2/statistics/tx_packets) $(ip netns exec $SRV cat /sys/class/net/s0/statistics/rx_packets)"
+}
+
 # pkt_run CFG ROUND SPORT: one measurement, JSON line appended to pkt.jsonl
 pkt_run() {
-	local cfg=$1 r=$2 sport=$3 hex res ready
+	local cfg=$1 r=$2 sport=$3 hex res ready c0 c1 t0=${EPOCHREALTIME/./}
 	pkt_config "$cfg" || return 1
-	coproc HOLD { ip netns exec $CLI $PY $B/pktpath.py hold 10.0.0.1 "$sport" 10.0.0.2 $SRV_PORT 2>&1; }
-	read -r -t 30 ready <&"${HOLD[0]}"
+	coproc HOLD { ip netns exec $CLI $PY $B/pktpath.py hold 10.0.0.1 "$sport" 10.0.0.2 $SRV_PORT $CMAC $SMAC 2>&1; }
+	read -r -t 30 ready hex <&"${HOLD[0]}"
 	if [ "$ready" != ready ]; then
 		log "WARNING: $cfg: no connection through it: $ready"
 		hold_end
 		return 1
 	fi
-	hex=$($PY $B/pktpath.py frame $CMAC $SMAC 10.0.0.1 "$sport" 10.0.0.2 $SRV_PORT)
 	sink on
-	res=$(cu "$XDPINJECT" p1 "$hex" "$PKTS" 2>&1) || log "WARNING: $cfg: xdpinject: $res"
+	c0=$(fwd_count)
+	res=$(cu "$XDPINJECT" p1 "$hex" "$PKTS" 2>&1) || { log "WARNING: $cfg: xdpinject: $res"; res=null; }
+	c1=$(fwd_count)
 	sink off
-	echo "{\"config\": \"$cfg\", \"round\": $r, \"sport\": $sport, \"res\": ${res:-null}}" >>"$OUT/pkt.jsonl"
+	echo "{\"config\": \"$cfg\", \"round\": $r, \"sport\": $sport, \"res\": $res, \"fwd0\": [${c0// /, }], \"fwd1\": [${c1// /, }], \"run_ms\": $(( (${EPOCHREALTIME/./} - t0) / 1000 ))}" >>"$OUT/pkt.jsonl"
 	hold_end
 	return 0
 }
 
 pkt_part() {
-	local r cfg sport=40000 n cfgs
+	local r cfg sport=40000 n cfgs hex
 	log "part pkt: $PKT_ROUNDS rounds x {$PKT_CONFIGS}, $PKTS packets each"
 	[ -x "$XDPINJECT" ] || { log "no $XDPINJECT (make bench-pkt builds it)"; return 1; }
 	rm -f "$OUT/pkt.jsonl"
@@ -92,6 +96,8 @@ pkt_part() {
 	# the injected segments' sequence numbers (they repeat)
 	cu bridge fdb replace $SMAC dev p2 master static
 	cu bridge fdb replace $CMAC dev p1 master static
+	# the NAT's replies: bsrv answers 10.0.0.254 (the NAT's address)
+	ip -n $SRV neigh replace 10.0.0.254 lladdr $CMAC dev s0 nud permanent
 	cu sysctl -qw net.netfilter.nf_conntrack_tcp_be_liberal=1 2>/dev/null ||
 		{ modprobe nf_conntrack && cu sysctl -qw net.netfilter.nf_conntrack_tcp_be_liberal=1; }
 	ip netns exec $SRV $PY $B/pktpath.py serve 10.0.0.2 $SRV_PORT >/dev/null 2>&1 &
@@ -108,20 +114,22 @@ pkt_part() {
 	# where the time goes: one profiled run per configuration
 	for cfg in $PKT_PROFILE; do
 		pkt_config "$cfg"
-		coproc HOLD { ip netns exec $CLI $PY $B/pktpath.py hold 10.0.0.1 "$sport" 10.0.0.2 $SRV_PORT 2>&1; }
-		read -r -t 30 _ <&"${HOLD[0]}"
-		hex=$($PY $B/pktpath.py frame $CMAC $SMAC 10.0.0.1 $((sport++)) 10.0.0.2 $SRV_PORT)
+		coproc HOLD { ip netns exec $CLI $PY $B/pktpath.py hold 10.0.0.1 $((sport++)) 10.0.0.2 $SRV_PORT $CMAC $SMAC 2>&1; }
+		read -r -t 30 _ hex <&"${HOLD[0]}"
 		sink on
-		cp /proc/kallsyms /tmp/kallsyms
 		perf record -q -e cpu-clock -F 999 -a -o /tmp/perf-pkt.data -- \
 			ip netns exec $CU "$XDPINJECT" p1 "$hex" "$PKTS" >/dev/null 2>&1
 		sink off
-		perf report -q -i /tmp/perf-pkt.data --kallsyms=/tmp/kallsyms --no-children \
-			--sort sym --percent-limit 0.5 --stdio 2>/dev/null | sed '/^$/d' | head -40 \
+		# raw addresses (no symbol lookup in the guest: slow over 9p);
+		# report_pkt.py resolves them with this boot's kallsyms
+		perf report -q -i /tmp/perf-pkt.data --no-children --sort ip \
+			--percent-limit 0.3 --stdio 2>/dev/null | sed '/^$/d' | head -80 \
 			>"$OUT/perf-pkt-$cfg.txt"
 		rm -f /tmp/perf-pkt.data
 		hold_end
 	done
+	[ -z "$PKT_PROFILE" ] || grep -E ' [tT] ' /proc/kallsyms >"$OUT/kallsyms.txt"
+	lsmod >"$OUT/pkt-lsmod.txt"
 	pkt_config none
 	kill $spid 2>/dev/null
 	wait $spid 2>/dev/null

@@ -7,10 +7,10 @@
       so that the sink on s0 knows it) as hex, for bench/xdpinject
   pktpath.py serve ADDR PORT
       accept TCP connections and hold each until its peer closes
-  pktpath.py hold SRC SPORT DST DPORT
+  pktpath.py hold SRC SPORT DST DPORT SMAC DMAC
       open one connection from SRC:SPORT (its handshake goes through the
-      element, which makes the flow established), print "ready", hold it
-      until stdin closes
+      element, which makes the flow established), print "ready" and the
+      frame of that flow (as `frame`), hold it until stdin closes
 """
 import socket
 import struct
@@ -59,14 +59,14 @@ def serve(addr, port):
         threading.Thread(target=drain, args=(c,), daemon=True).start()
 
 
-def hold(src, sport, dst, dport):
+def hold(src, sport, dst, dport, smac, dmac):
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind((src, sport))
     s.settimeout(10)
     s.connect((dst, dport))
     s.sendall(b"x")		# the handshake's last ACK, then data: established
-    print("ready", flush=True)
+    print("ready", frame(smac, dmac, src, sport, dst, dport), flush=True)
     sys.stdin.read()
     s.close()
 
@@ -77,7 +77,7 @@ def main(a):
     elif a[0] == "serve":
         serve(a[1], int(a[2]))
     elif a[0] == "hold":
-        hold(a[1], int(a[2]), a[3], int(a[4]))
+        hold(a[1], int(a[2]), a[3], int(a[4]), a[5], a[6])
     else:
         sys.exit(__doc__)
 

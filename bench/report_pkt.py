@@ -3,6 +3,7 @@
 """Part pkt of the bench report (bench/pkt.sh's pkt.jsonl, perf-pkt-*.txt):
 a table of ns per packet, per-round paired ratios, the profiles and a
 plot. Used by report.py; `report_pkt.py DIR` prints the tables."""
+import bisect
 import json
 import os
 import re
@@ -42,6 +43,21 @@ def samples(d):
     return by
 
 
+def forwarded(d):
+    """Per configuration, the smallest share of the injected packets that
+    reached the sink (s0 rx) in a run: 1.0 when the path forwarded all."""
+    p = os.path.join(d, "pkt.jsonl")
+    out = {}
+    for line in open(p) if os.path.exists(p) else []:
+        try:
+            j = json.loads(line)
+            f = (j["fwd1"][1] - j["fwd0"][1]) / j["res"]["repeat"]
+        except (ValueError, KeyError, TypeError, IndexError):
+            continue
+        out[j["config"]] = min(out.get(j["config"], f), f)
+    return out
+
+
 def q(v, p):
     v = sorted(v)
     return v[min(len(v) - 1, int(p * len(v)))] if v else float("nan")
@@ -60,17 +76,19 @@ def table(d):
     p = os.path.join(d, "pkt-meta.json")
     if os.path.exists(p):
         meta = json.load(open(p))
+    fw = forwarded(d)
     out = ["| configuration | ns / packet, median | min–max | IQR, % of median "
-           "| ÷ (a), median of rounds [min–max] |", "|---" * 5 + "|"]
+           "| ÷ (a), median of rounds [min–max] | reached s0 |", "|---" * 6 + "|"]
     for cfg, name in CONFIGS:
         v = sorted(by.get(cfg, {}).values())
         if not v:
             continue
         m = statistics.median(v)
         r = paired(by, cfg, "bridge")
-        out.append("| %s | **%.0f** | %.0f–%.0f | %.1f %% | %s |" % (
+        out.append("| %s | **%.0f** | %.0f–%.0f | %.1f %% | %s | %s |" % (
             name, m, v[0], v[-1], 100 * (q(v, .75) - q(v, .25)) / m,
-            "%.2fx [%.2f–%.2f]" % (statistics.median(r), r[0], r[-1]) if r else "-"))
+            "%.2fx [%.2f–%.2f]" % (statistics.median(r), r[0], r[-1]) if r else "-",
+            "%.0f %%" % (100 * fw[cfg]) if cfg in fw else "?"))
     out += ["", "Paired ratios (each round's two figures divided, then the median and "
             "range over the rounds):", "",
             "| comparison | ratio, median [min–max] | target |", "|---|---|---|"]
@@ -87,17 +105,36 @@ def table(d):
     return "\n".join(out) + "\n"
 
 
+def kallsyms(d):
+    """(sorted addresses, names) of the run's kernel and module text."""
+    p = os.path.join(d, "kallsyms.txt")
+    syms = []
+    if os.path.exists(p):
+        for line in open(p):
+            f = line.split()
+            if len(f) >= 3:
+                syms.append((int(f[0], 16), f[2] + (" " + f[3] if len(f) > 3 else "")))
+    syms.sort()
+    return [a for a, _ in syms], [n for _, n in syms]
+
+
 def profiles(d):
+    addrs, names = kallsyms(d)
     o = []
     for cfg, name in CONFIGS:
         p = os.path.join(d, "perf-pkt-%s.txt" % cfg)
         if not os.path.exists(p):
             continue
-        rows = []
+        by = {}
         for line in open(p):
-            m = re.match(r"\s*([\d.]+)%\s+\[[kK.]\]\s+(\S+)", line)
-            if m:
-                rows.append((float(m.group(1)), m.group(2)))
+            m = re.match(r"\s*([\d.]+)%.*?(?:0x)?([0-9a-f]{16})\b", line)
+            if not m:
+                continue
+            a = int(m.group(2), 16)
+            i = bisect.bisect_right(addrs, a) - 1
+            sym = names[i] if i >= 0 else m.group(2)
+            by[sym] = by.get(sym, 0) + float(m.group(1))
+        rows = sorted(((v, s) for s, v in by.items()), reverse=True)
         busy = sum(v for v, s in rows if not IDLE.search(s)) or 1
         top = [(v, s) for v, s in rows if not IDLE.search(s)][:12]
         o.append("- **%s**: %s" % (name.split(" ", 1)[1], ", ".join(
@@ -105,7 +142,8 @@ def profiles(d):
     if not o:
         return ""
     return ("Profile (`perf record -e cpu-clock -a`, one injection run per configuration; "
-            "shares of the non-idle samples):\n\n" + "\n".join(o) + "\n")
+            "shares of the non-idle samples; `[module]` is an atom's or nftables' module):\n\n" +
+            "\n".join(o) + "\n")
 
 
 def plot(d, img):
