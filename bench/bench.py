@@ -7,6 +7,8 @@ see /work/shared/VM-NOTES.md). Run inside the element's namespace
 
     bench.py upgrade OUT.json RUNS       part 1: latency vs new atom types
     bench.py statesize OUT.json RUNS N   part 2: swaps with N flows present
+    bench.py bpfswap OUT.json RUNS       upgrades keeping a bpf atom's object:
+                                         reload vs reuse by tag
     bench.py swaploss OUT.json SECS      part 4: swap as fast as possible
                                          (the traffic is run by inside.sh)
     bench.py mkstate FILE N              a state save file with N flows
@@ -112,8 +114,9 @@ def wait_unused(mods, wait=5.0):
 class Ctl:
     """One `clickupctl batch -` process; cmd() returns the reply line."""
 
-    def __init__(self):
+    def __init__(self, env=None):
         self.p = subprocess.Popen([CTL, "batch", "-"], stdin=subprocess.PIPE,
+                                  env=dict(os.environ, **(env or {})),
                                   stdout=subprocess.PIPE, text=True, bufsize=1)
         # A command that prints nothing on success (delete, state delete)
         # is followed by this offline check, whose one line marks the end.
@@ -312,6 +315,32 @@ def cmd_statesize(out, runs, n):
     print("# %s flows: median wall %.3f ms" % (n, sorted(s["wall_ms"] for s in samples)[runs // 2]))
 
 
+def cmd_bpfswap(out, runs):
+    """Upgrades of an element with a bpf atom whose object does not
+    change (dts/bpf-split.click <-> a copy with one counter renamed):
+    clickupctl loading and verifying the program each time
+    (CLICKUPCTL_BPF_RELOAD=1, as before issue 13) against reusing the
+    loaded one by its tag; the two alternate, upgrade by upgrade."""
+    runs = int(runs)
+    a = DTS + "/bpf-split.click"
+    b = DTS + "/bpf-split-b.click"
+    with open(a) as f, open(b, "w") as g:
+        g.write(f.read().replace("other", "other_b"))
+    modes = {"reload": Ctl({"CLICKUPCTL_BPF_RELOAD": "1"}), "reuse": Ctl()}
+    modes["reload"].swap("create", a)
+    res = {"runs": runs, "reload": [], "reuse": []}
+    for i in range(runs):
+        for m, c in modes.items():
+            w, r = c.swap("upgrade", (b, a)[i % 2] if m == "reload" else (a, b)[i % 2])
+            res[m].append({"wall_ms": w * 1e3, "kernel_us": phases(r)})
+    modes["reload"].cmd("delete %s" % NE, silent=True)
+    for c in modes.values():
+        c.close()
+    json.dump(res, open(out, "w"), indent=1)
+    print("# bpf swaps: " + ", ".join("%s median %.2f ms" % (m, sorted(
+        x["wall_ms"] for x in res[m])[runs // 2]) for m in ("reload", "reuse")))
+
+
 def cmd_swaploss(out, secs):
     """Upgrades as fast as possible for SECS seconds, alternating
     firewall / firewall-log."""
@@ -358,7 +387,7 @@ def cmd_mkstate(path, n):
 
 
 if __name__ == "__main__":
-    cmds = {"upgrade": cmd_upgrade, "statesize": cmd_statesize,
+    cmds = {"upgrade": cmd_upgrade, "statesize": cmd_statesize, "bpfswap": cmd_bpfswap,
             "swaploss": cmd_swaploss, "mkstate": cmd_mkstate}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         sys.exit(__doc__)

@@ -8,7 +8,7 @@
 # manner, default BENCH_RUNS), BENCH_SECS (seconds per traffic run,
 # default 5), BENCH_ROUNDS (interleaved rounds of the traffic runs,
 # default 3), BENCH_STATE_DIR (where the host put state-N.bin files),
-# BENCH_PARTS (default "upgrade path pkt loss state mem"); part pkt's own
+# BENCH_PARTS (default "upgrade bpf path pkt loss state mem"); part pkt's own
 # knobs are in bench/pkt.sh.
 set -u
 REPO=${CLICKUP_REPO:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -21,13 +21,13 @@ CTL=$REPO/ctl/clickupctl
 RUNS=${BENCH_RUNS:-50}
 SECS=${BENCH_SECS:-5}
 ROUNDS=${BENCH_ROUNDS:-3}
-PARTS=${BENCH_PARTS:-upgrade path pkt loss state mem}
+PARTS=${BENCH_PARTS:-upgrade bpf path pkt loss state mem}
 STATE_DIR=${BENCH_STATE_DIR:-$REPO/build/bench}
 export CLICKUP_REPO=$REPO NATIVE_RUNS=${NATIVE_RUNS:-$RUNS}
 # bench.py reads the DAG/ruleset files from tmpfs, not the 9p root
 export BENCH_FILES=/tmp/bench-files
 mkdir -p $BENCH_FILES/dts
-cp -r $B/dags $B/nft $BENCH_FILES/ && cp dts/*.click $BENCH_FILES/dts/
+cp -r $B/dags $B/nft $BENCH_FILES/ && cp dts/*.click $BENCH_FILES/dts/ && cp -r dts/bpf $BENCH_FILES/dts/
 
 CLI=bcli SRV=bsrv CU=bcu
 CMAC=fa:fe:ca:5d:97:6c SMAC=ee:43:35:3d:55:7c
@@ -104,6 +104,16 @@ if part upgrade; then
 		ip netns exec $CU strace -f -T -tt -o "$OUT/strace-upgrade.txt" \
 			"$CTL" batch /tmp/strace-batch.txt >"$OUT/strace-upgrade.json"
 		ctl delete fw
+	fi
+fi
+
+# ---- 1b. upgrades that keep a bpf atom's object: reload vs reuse ------------
+if part bpf; then
+	log "part bpf: $RUNS upgrades of dts/bpf-split.click per mode"
+	if [ -e dts/bpf/tcp_port.o ]; then
+		cu $PY $B/bench.py bpfswap "$OUT/bpfswap.json" "$RUNS" || { log "part bpf FAILED"; rc=1; }
+	else
+		log "part bpf: no dts/bpf/tcp_port.o (clang), skipped"
 	fi
 fi
 

@@ -128,7 +128,25 @@ def upgrade_tables(d):
         out.append("| %s | %s | %s (%d) | %s (%d) | %s | %s |" % (
             label(c), g("delete_ms"), g("rmmod_ms"), n[0]["nrmmod"], g("insmod_ms"),
             n[0]["ninsmod"], g("create_ms"), g("wall_ms")))
-    return "\n".join(out) + "\n\n" + strace_md(d)
+    return "\n".join(out) + "\n\n" + strace_md(d) + bpf_md(d)
+
+
+def bpf_md(d):
+    """Upgrades keeping a bpf atom's object (bench.py bpfswap)."""
+    b = load(d, "bpfswap.json")
+    if not b:
+        return ""
+    out = ["\nUpgrades of `dts/bpf-split.click` that keep its BPF object (%d per mode, "
+           "alternating): before issue 13 clickupctl loaded and verified the program every "
+           "time (`CLICKUPCTL_BPF_RELOAD=1`); now it reuses the loaded program with the same "
+           "tag. **median / p99 in ms**:\n" % b["runs"],
+           "| mode | wall (caller) | kernel total |", "|---|---|---|"]
+    for m, name in (("reload", "load + verify each upgrade (before)"),
+                    ("reuse", "reuse by tag (now)")):
+        out.append("| %s | %s | %s |" % (name, mp(walls(b[m])), mp(kern(b[m]))))
+    r = med(walls(b["reload"])) / med(walls(b["reuse"]))
+    out.append("\nReuse makes such an upgrade %.1fx faster (wall, medians).\n" % r)
+    return "\n".join(out) + "\n"
 
 
 def label(c):
