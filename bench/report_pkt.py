@@ -101,7 +101,10 @@ def table(d):
                 names[a].split(" ", 1)[1].split(",")[0], names[b].split(" ", 1)[1].split(",")[0],
                 statistics.median(r), r[0], r[-1], targets.get((a, b), "")))
     n = max(len(v) for v in by.values())
-    out.append("\n(%d rounds; %s packets per run.)" % (n, meta.get("pkts", "?")))
+    ic = os.path.exists(os.path.join(d, "pkt-vm.json")) or meta.get("icount")
+    out.append("\n(%d rounds; %s packets per run; %s)" % (
+        n, meta.get("pkts", "?"), "qemu `-icount shift=0`: guest ns = instructions executed"
+        if ic else "real time: the host's load moves these figures"))
     return "\n".join(out) + "\n"
 
 

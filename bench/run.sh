@@ -30,20 +30,39 @@ if [ "${1:-}" != --report ]; then
 	for n in 100000 1000000; do
 		[ -s "build/bench/state-$n.bin" ] || "$PY" bench/bench.py mkstate "build/bench/state-$n.bin" "$n"
 	done
-	mapfile -t knobs < <(env | grep -E '^(BENCH_|NATIVE_RUNS=)' | grep -v '^BENCH_TOKEN=' || true)
-	token=$$.$RANDOM
-	# build/vm/out/ is shared by every run-vm.sh of this checkout: take our
-	# results right away and check they are ours.
-	VM_MEM=${VM_MEM:-2G} VM_TIMEOUT=${VM_TIMEOUT:-3600} ./selftests/vm/run-vm.sh \
-		env "${knobs[@]}" BENCH_TOKEN="$token" BENCH_STATE_DIR="$REPO/build/bench" \
-		./bench/inside.sh || rc=$?
+	mapfile -t knobs < <(env | grep -E '^(BENCH_|NATIVE_RUNS=)' | grep -v -E '^BENCH_(TOKEN|PARTS)=' || true)
+	parts=${BENCH_PARTS:-upgrade bpf path pkt loss state mem}
 	rm -rf "$RES.new"
-	cp -r build/vm/out/bench "$RES.new" 2>/dev/null || true
-	if ! grep -qs "\"token\": \"$token\"" "$RES.new/meta.json"; then
-		echo "bench: no results of this run in build/vm/out/bench (see build/vm/serial.log)" >&2
-		exit 1
+	mkdir -p "$RES.new"
+	# vm_run PARTS [QEMU ARGS]: one boot; its results into $RES.new
+	vm_run() {
+		local token=$$.$RANDOM
+		# build/vm/out/ is shared by every run-vm.sh of this checkout:
+		# take our results right away and check they are ours.
+		VM_QEMU_ARGS=${2:-} VM_MEM=${VM_MEM:-2G} VM_TIMEOUT=${VM_TIMEOUT:-3600} \
+			./selftests/vm/run-vm.sh env "${knobs[@]}" BENCH_PARTS="$1" \
+			BENCH_TOKEN="$token" BENCH_STATE_DIR="$REPO/build/bench" \
+			./bench/inside.sh || rc=$?
+		if ! grep -qs "\"token\": \"$token\"" build/vm/out/bench/meta.json; then
+			echo "bench: no results of this run in build/vm/out/bench (see build/vm/serial.log)" >&2
+			exit 1
+		fi
+		cp -r build/vm/out/bench/. "$RES.new/"
+	}
+	# The packet path per packet (part pkt) gets a boot of its own under
+	# -icount shift=0: guest time is then the instructions executed (1 ns
+	# each), not the host's wall clock, which a loaded host makes swing by
+	# 10x between runs (BENCH_PKT_ICOUNT=0: real time, in the same boot).
+	main=$parts
+	if [[ " $parts " == *" pkt "* ]] && [ "${BENCH_PKT_ICOUNT:-1}" != 0 ]; then
+		main=$(echo " $parts " | sed 's/ pkt / /; s/^ *//; s/ *$//')
+		vm_run pkt "-icount shift=0"
+		mv "$RES.new/meta.json" "$RES.new/pkt-vm.json"
 	fi
+	[ -z "$main" ] || vm_run "$main"
+	[ -s "$RES.new/meta.json" ] || mv "$RES.new/pkt-vm.json" "$RES.new/meta.json"
 	cp build/vm/out/dmesg.txt "$RES.new/" 2>/dev/null || true
+	echo "{\"icount\": ${BENCH_PKT_ICOUNT:-1}}" >"$RES.new/pkt-icount.json"
 	rm -rf "$RES"
 	mv "$RES.new" "$RES"
 fi

@@ -11,7 +11,8 @@
 # Host environment: VM_TIMEOUT (s, default 1500), KVER (a Debian kernel
 # release; ignored with a note if no /boot/vmlinuz-$KVER),
 # CLICKUP_EXTRA_MODULES (glob(s) of extra .ko files to install in the guest),
-# VM_MEM (default 2G), KERNEL=debug (below).
+# VM_MEM (default 2G), VM_QEMU_ARGS (more qemu options, word-split; e.g.
+# "-icount shift=0" for bench/pkt.sh), KERNEL=debug (below).
 #
 # KERNEL=debug boots the debug kernel of selftests/vm/debug-kernel.sh (KASAN,
 # lockdep, kmemleak...; built once, cached) with the modules `make
@@ -203,6 +204,8 @@ QEMU=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "${VM_MEM:-2G}" -M pc
 	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot
 	-fsdev "local,id=out,path=$OUT,security_model=none"
 	-device virtio-9p-pci,fsdev=out,mount_tag=out)
+# shellcheck disable=SC2206 # a list of options
+QEMU+=(${VM_QEMU_ARGS:-})
 
 if [ $MODE = shell ]; then
 	"${QEMU[@]}" -serial mon:stdio || true
