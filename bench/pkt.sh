@@ -9,7 +9,10 @@
 # the element and the transmit on p2 run in the kernel, no user space in
 # the loop; it prints the kernel's ns per packet. On s0 (bsrv) a netdev
 # ingress rule drops the segments (IP id 0xbeef) before bsrv's TCP sees
-# them: the same sink for every configuration.
+# them: the same sink for every configuration. Each run alternates
+# PKT_CHUNKS slices of the path with as many of a drop-at-once probe; the
+# report divides the one by the other (the emulator's speed, which the
+# host's load moves, cancels out) and scales by the probe's median.
 #
 # Per configuration and round: set up, open a real TCP connection
 # through it (the handshake makes the flow established for
@@ -18,6 +21,7 @@
 
 PKTS=${BENCH_PKTS:-100000}
 PKT_ROUNDS=${BENCH_PKT_ROUNDS:-7}
+PKT_CHUNKS=${BENCH_PKT_CHUNKS:-10}	# path/probe alternations per run (xdpinject)
 XDPINJECT=${BENCH_XDPINJECT:-$REPO/build/bench/xdpinject}
 PKT_CONFIGS=${BENCH_PKT_CONFIGS:-bridge cu-bridge nft-fwd firewall nft-ct nft-bridge nft-ingress element45 nat}
 PKT_PROFILE=${BENCH_PKT_PROFILE-bridge cu-bridge firewall nft-ct element45}
@@ -78,7 +82,7 @@ pkt_run() {
 	fi
 	sink on
 	c0=$(fwd_count)
-	res=$(cu "$XDPINJECT" p1 "$hex" "$PKTS" 2>&1) || { log "WARNING: $cfg: xdpinject: $res"; res=null; }
+	res=$(cu "$XDPINJECT" p1 "$hex" "$PKTS" 64 "$PKT_CHUNKS" 2>&1) || { log "WARNING: $cfg: xdpinject: $res"; res=null; }
 	c1=$(fwd_count)
 	sink off
 	echo "{\"config\": \"$cfg\", \"round\": $r, \"sport\": $sport, \"res\": $res, \"fwd0\": [${c0// /, }], \"fwd1\": [${c1// /, }], \"run_ms\": $(( (${EPOCHREALTIME/./} - t0) / 1000 ))}" >>"$OUT/pkt.jsonl"
@@ -91,7 +95,7 @@ pkt_part() {
 	log "part pkt: $PKT_ROUNDS rounds x {$PKT_CONFIGS}, $PKTS packets each"
 	[ -x "$XDPINJECT" ] || { log "no $XDPINJECT (make bench-pkt builds it)"; return 1; }
 	rm -f "$OUT/pkt.jsonl"
-	echo "{\"pkts\": $PKTS, \"rounds\": $PKT_ROUNDS, \"configs\": \"$PKT_CONFIGS\"}" >"$OUT/pkt-meta.json"
+	echo "{\"pkts\": $PKTS, \"chunks\": $PKT_CHUNKS, \"rounds\": $PKT_ROUNDS, \"configs\": \"$PKT_CONFIGS\"}" >"$OUT/pkt-meta.json"
 	# the bridge forwards to s0 whatever it learnt; conntrack tolerates
 	# the injected segments' sequence numbers (they repeat)
 	cu bridge fdb replace $SMAC dev p2 master static

@@ -488,11 +488,18 @@ def markdown(d, img, md):
     open(md, "w").write(text)
 
 
+def part_notes(part):
+    """bench/notes-PART.md: the hand-written reading of that part."""
+    p = os.path.join(os.path.dirname(os.path.abspath(__file__)), "notes-%s.md" % part)
+    return "\n" + open(p).read() if os.path.exists(p) else ""
+
+
 PARTS_MD = {
     "upgrade": lambda d, img: upgrade_tables(d) +
-    "\n![upgrade latency vs new atoms](%s/bench-upgrade.png)\n" % img,
+    "\n![upgrade latency vs new atoms](%s/bench-upgrade.png)\n" % img + part_notes("upgrade"),
     "pkt": lambda d, img: PKT.format(table=report_pkt.table(d), img=img,
-                                     profile=report_pkt.profiles(d)) if report_pkt.table(d) else "",
+                                     profile=report_pkt.profiles(d)) + part_notes("pkt")
+    if report_pkt.table(d) else "",
 }
 
 

@@ -28,18 +28,34 @@ PAIRS = [("cu-bridge", "nft-fwd"), ("firewall", "nft-ct"), ("firewall", "nft-ing
 IDLE = re.compile(r"native_safe_halt|default_idle|cpuidle|do_idle|acpi_idle|mwait")
 
 
-def samples(d):
+def runs(d):
     p = os.path.join(d, "pkt.jsonl")
-    if not os.path.exists(p):
-        return {}
-    by = {}
-    for line in open(p):
+    out = []
+    for line in open(p) if os.path.exists(p) else []:
         try:
             j = json.loads(line)
         except ValueError:
             continue
         if j.get("res") and j["res"].get("ns_per_packet"):
-            by.setdefault(j["config"], {})[j["round"]] = j["res"]["ns_per_packet"]
+            out.append(j)
+    return out
+
+
+def probe_median(d):
+    v = [j["res"]["probe_ns"] for j in runs(d) if "probe_ns" in j["res"]]
+    return statistics.median(v) if v else None
+
+
+def samples(d, raw=False):
+    """{config: {round: ns per packet}}: with probes, path / probe of the
+    run times the median probe (ns at the part's typical emulator speed);
+    raw: the kernel's ns as measured."""
+    pm = None if raw else probe_median(d)
+    by = {}
+    for j in runs(d):
+        r = j["res"]
+        v = r["ratio"] * pm if pm and "ratio" in r else r["ns_per_packet"]
+        by.setdefault(j["config"], {})[j["round"]] = v
     return by
 
 
@@ -77,18 +93,22 @@ def table(d):
     if os.path.exists(p):
         meta = json.load(open(p))
     fw = forwarded(d)
+    raw = samples(d, raw=True)
+    pm = probe_median(d)
     out = ["| configuration | ns / packet, median | min–max | IQR, % of median "
-           "| ÷ (a), median of rounds [min–max] | reached s0 |", "|---" * 6 + "|"]
+           "| ÷ (a), median of rounds [min–max] | raw ns, min–max | reached s0 |",
+           "|---" * 7 + "|"]
     for cfg, name in CONFIGS:
         v = sorted(by.get(cfg, {}).values())
         if not v:
             continue
         m = statistics.median(v)
         r = paired(by, cfg, "bridge")
-        out.append("| %s | **%.0f** | %.0f–%.0f | %.1f %% | %s | %s |" % (
+        rv = sorted(raw.get(cfg, {}).values())
+        out.append("| %s | **%.0f** | %.0f–%.0f | %.1f %% | %s | %.0f–%.0f | %s |" % (
             name, m, v[0], v[-1], 100 * (q(v, .75) - q(v, .25)) / m,
             "%.2fx [%.2f–%.2f]" % (statistics.median(r), r[0], r[-1]) if r else "-",
-            "%.0f %%" % (100 * fw[cfg]) if cfg in fw else "?"))
+            rv[0], rv[-1], "%.0f %%" % (100 * fw[cfg]) if cfg in fw else "?"))
     out += ["", "Paired ratios (each round's two figures divided, then the median and "
             "range over the rounds):", "",
             "| comparison | ratio, median [min–max] | target |", "|---|---|---|"]
@@ -101,10 +121,13 @@ def table(d):
                 names[a].split(" ", 1)[1].split(",")[0], names[b].split(" ", 1)[1].split(",")[0],
                 statistics.median(r), r[0], r[-1], targets.get((a, b), "")))
     n = max(len(v) for v in by.values())
-    ic = os.path.exists(os.path.join(d, "pkt-vm.json")) or meta.get("icount")
-    out.append("\n(%d rounds; %s packets per run; %s)" % (
-        n, meta.get("pkts", "?"), "qemu `-icount shift=0`: guest ns = instructions executed"
-        if ic else "real time: the host's load moves these figures"))
+    ic = os.path.exists(os.path.join(d, "pkt-vm.json"))
+    out.append("\n(%d rounds; %s packets per run%s; %s)" % (
+        n, meta.get("pkts", "?"),
+        ", in %s slices each followed by a probe slice" % meta.get("chunks", "?") if pm else "",
+        "qemu `-icount shift=0`: guest ns = instructions executed" if ic else
+        "ns/packet = path ÷ probe of the run x the median probe, %.0f ns; *raw*: the kernel's "
+        "own ns, which the host's load moves" % pm if pm else "real time"))
     return "\n".join(out) + "\n"
 
 

@@ -3,7 +3,7 @@
  * xdpinject: feed one Ethernet frame REPEAT times into the receive path of
  * a device, from inside the kernel, and print the kernel's time per packet.
  *
- *   xdpinject IFNAME HEXFRAME REPEAT [BATCH]
+ *   xdpinject IFNAME HEXFRAME REPEAT [BATCH [CHUNKS]]
  *
  * BPF_PROG_RUN of an XDP program in live-frame mode (Linux >= 5.18,
  * BPF_F_TEST_XDP_LIVE_FRAMES): the kernel runs the program on a fresh
@@ -20,6 +20,13 @@
  * that rewrites packets (NAT) would see its own output again: the program
  * writes the original frame back first (8 bytes a store, the frame length
  * a multiple of 8), a constant cost for every configuration.
+ *
+ * With CHUNKS, the REPEAT packets go in CHUNKS runs, each followed by a
+ * probe: as many copies of the frame through a program that drops them
+ * at once (XDP_DROP: the page recycled, no stack). The probe's cost does
+ * not depend on the configuration, only on how fast the emulated CPU ran
+ * just then, which a loaded host moves a lot; path / probe, chunk by
+ * chunk, is a measure that the host's load cancels out of.
  */
 #include <errno.h>
 #include <net/if.h>
@@ -39,8 +46,9 @@ static struct bpf_insn insn(__u8 code, __u8 dst, __u8 src, __s16 off, __s32 imm)
 	return i;
 }
 
-/* r2 = data, r3 = data_end; if the frame fits, store it; return PASS. */
-static int build_prog(struct bpf_insn *p, const unsigned char *frame, int len)
+/* r2 = data, r3 = data_end; if the frame fits, store it; return act. */
+static int build_prog(struct bpf_insn *p, const unsigned char *frame, int len,
+		      int act)
 {
 	int n = 0, words = len / 8;
 
@@ -57,7 +65,7 @@ static int build_prog(struct bpf_insn *p, const unsigned char *frame, int len)
 		p[n++] = insn(0, 0, 0, 0, (__s32)(__u32)(v >> 32));
 		p[n++] = insn(BPF_STX | BPF_DW | BPF_MEM, 2, 5, (__s16)(8 * w), 0);
 	}
-	p[n++] = insn(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, XDP_PASS);
+	p[n++] = insn(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, act);
 	p[n++] = insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 	return n;
 }
@@ -77,52 +85,93 @@ static int unhex(const char *s, unsigned char *out, int max)
 	return *s ? -1 : n;
 }
 
+static int load(struct bpf_insn *prog, int n)
+{
+	char log[4096] = "";
+	LIBBPF_OPTS(bpf_prog_load_opts, lopts, .log_buf = log,
+		    .log_size = sizeof(log), .log_level = 1);
+	int fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "xdpinject", "GPL", prog, n, &lopts);
+
+	if (fd < 0)
+		fprintf(stderr, "xdpinject: load: %s\n%s", strerror(errno), log);
+	return fd;
+}
+
+/* One BPF_PROG_RUN of repeat frames; the kernel's ns per frame, or -1. */
+static long run(int fd, unsigned char *frame, int len, unsigned int ifindex,
+		unsigned long repeat, __u32 batch)
+{
+	struct xdp_md ctx = { .data_end = (__u32)len, .ingress_ifindex = ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, topts, .data_in = frame,
+		    .data_size_in = (__u32)len, .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx), .repeat = (int)repeat,
+		    .batch_size = batch, .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
+
+	if (bpf_prog_test_run_opts(fd, &topts)) {
+		fprintf(stderr, "xdpinject: run: %s\n", strerror(errno));
+		return -1;
+	}
+	return topts.duration;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned char frame[MAX_FRAME];
 	struct bpf_insn prog[MAX_INSNS];
-	char log[4096] = "";
-	struct xdp_md ctx = { 0 };
+	unsigned long repeat, chunks = 0, each;
 	unsigned int ifindex;
-	int len, n, fd, err;
-	unsigned long repeat;
-	LIBBPF_OPTS(bpf_prog_load_opts, lopts, .log_buf = log,
-		    .log_size = sizeof(log), .log_level = 1);
-	LIBBPF_OPTS(bpf_test_run_opts, topts);
+	double path = 0, probe = 0;
+	int len, n, fd, pfd = -1;
+	__u32 batch = 64;
+	long t;
 
-	if (argc < 4 || argc > 5) {
-		fprintf(stderr, "usage: xdpinject IFNAME HEXFRAME REPEAT [BATCH]\n");
+	if (argc < 4 || argc > 6) {
+		fprintf(stderr, "usage: xdpinject IFNAME HEXFRAME REPEAT [BATCH [CHUNKS]]\n");
 		return 1;
 	}
 	ifindex = if_nametoindex(argv[1]);
 	len = unhex(argv[2], frame, MAX_FRAME);
 	repeat = strtoul(argv[3], NULL, 0);
-	if (!ifindex || len < 14 || len % 8 || !repeat || repeat > 0xffffffffUL) {
+	if (argc > 4)
+		batch = (__u32)strtoul(argv[4], NULL, 0);
+	if (argc > 5)
+		chunks = strtoul(argv[5], NULL, 0);
+	if (!ifindex || len < 14 || len % 8 || !repeat || repeat > 0x7fffffffUL ||
+	    (chunks && repeat / chunks == 0)) {
 		fprintf(stderr, "xdpinject: bad device, frame (14..%d bytes, a multiple of 8) or count\n",
 			MAX_FRAME);
 		return 1;
 	}
-	n = build_prog(prog, frame, len);
-	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "xdpinject", "GPL", prog, n, &lopts);
-	if (fd < 0) {
-		fprintf(stderr, "xdpinject: load: %s\n%s", strerror(errno), log);
+	n = build_prog(prog, frame, len, XDP_PASS);
+	fd = load(prog, n);
+	if (fd < 0)
 		return 1;
+	if (!chunks) {
+		t = run(fd, frame, len, ifindex, repeat, batch);
+		if (t < 0)
+			return 1;
+		printf("{\"ns_per_packet\": %ld, \"repeat\": %lu, \"batch\": %u, \"len\": %d}\n",
+		       t, repeat, batch, len);
+		return 0;
 	}
-	ctx.data_end = (__u32)len;
-	ctx.ingress_ifindex = ifindex;
-	topts.data_in = frame;
-	topts.data_size_in = (__u32)len;
-	topts.ctx_in = &ctx;
-	topts.ctx_size_in = sizeof(ctx);
-	topts.repeat = (int)repeat;
-	topts.batch_size = argc > 4 ? (__u32)strtoul(argv[4], NULL, 0) : 64;
-	topts.flags = BPF_F_TEST_XDP_LIVE_FRAMES;
-	err = bpf_prog_test_run_opts(fd, &topts);
-	if (err) {
-		fprintf(stderr, "xdpinject: run: %s\n", strerror(errno));
+	n = build_prog(prog, frame, len, XDP_DROP);
+	pfd = load(prog, n);
+	if (pfd < 0)
 		return 1;
+	each = repeat / chunks;
+	printf("{\"repeat\": %lu, \"batch\": %u, \"len\": %d, \"chunks\": [", each * chunks,
+	       batch, len);
+	for (unsigned long i = 0; i < chunks; i++) {
+		long a = run(fd, frame, len, ifindex, each, batch);
+		long b = run(pfd, frame, len, ifindex, each, batch);
+
+		if (a < 0 || b < 0)
+			return 1;
+		path += (double)a;
+		probe += (double)b;
+		printf("%s[%ld, %ld]", i ? ", " : "", a, b);
 	}
-	printf("{\"ns_per_packet\": %u, \"repeat\": %lu, \"batch\": %u, \"len\": %d}\n",
-	       topts.duration, repeat, topts.batch_size, len);
+	printf("], \"ns_per_packet\": %.0f, \"probe_ns\": %.0f, \"ratio\": %.4f}\n",
+	       path / (double)chunks, probe / (double)chunks, path / probe);
 	return 0;
 }
