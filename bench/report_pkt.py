@@ -41,20 +41,13 @@ def runs(d):
     return out
 
 
-def probe_median(d):
-    v = [j["res"]["probe_ns"] for j in runs(d) if "probe_ns" in j["res"]]
-    return statistics.median(v) if v else None
-
-
 def samples(d, raw=False):
-    """{config: {round: ns per packet}}: with probes, path / probe of the
-    run times the median probe (ns at the part's typical emulator speed);
-    raw: the kernel's ns as measured."""
-    pm = None if raw else probe_median(d)
+    """{config: {round: ns per packet}}: the 10th percentile of the run's
+    slices (xdpinject CHUNKS); raw: their median."""
     by = {}
     for j in runs(d):
         r = j["res"]
-        v = r["ratio"] * pm if pm and "ratio" in r else r["ns_per_packet"]
+        v = r.get("median", r["ns_per_packet"]) if raw else r["ns_per_packet"]
         by.setdefault(j["config"], {})[j["round"]] = v
     return by
 
@@ -94,9 +87,8 @@ def table(d):
         meta = json.load(open(p))
     fw = forwarded(d)
     raw = samples(d, raw=True)
-    pm = probe_median(d)
-    out = ["| configuration | ns / packet, median | min–max | IQR, % of median "
-           "| ÷ (a), median of rounds [min–max] | raw ns, min–max | reached s0 |",
+    out = ["| configuration | ns / packet, median of rounds | min–max | IQR, % of median "
+           "| ÷ (a), median of rounds [min–max] | slices' median, min–max | reached s0 |",
            "|---" * 7 + "|"]
     for cfg, name in CONFIGS:
         v = sorted(by.get(cfg, {}).values())
@@ -122,12 +114,10 @@ def table(d):
                 statistics.median(r), r[0], r[-1], targets.get((a, b), "")))
     n = max(len(v) for v in by.values())
     ic = os.path.exists(os.path.join(d, "pkt-vm.json"))
-    out.append("\n(%d rounds; %s packets per run%s; %s)" % (
-        n, meta.get("pkts", "?"),
-        ", in %s slices each followed by a probe slice" % meta.get("chunks", "?") if pm else "",
-        "qemu `-icount shift=0`: guest ns = instructions executed" if ic else
-        "ns/packet = path ÷ probe of the run x the median probe, %.0f ns; *raw*: the kernel's "
-        "own ns, which the host's load moves" % pm if pm else "real time"))
+    out.append("\n(%d rounds; %s packets per run in %s slices, each one BPF_PROG_RUN; a run's "
+               "figure is the 10th percentile of its slices' ns/packet%s)" % (
+                   n, meta.get("pkts", "?"), meta.get("chunks", "?"),
+                   "; qemu `-icount shift=0`" if ic else ""))
     return "\n".join(out) + "\n"
 
 
