@@ -11,8 +11,8 @@
 # ingress rule drops the segments (IP id 0xbeef) before bsrv's TCP sees
 # them: the same sink for every configuration. Each run is PKT_CHUNKS
 # short slices (a few batches each); the host's load only ever adds time
-# to a slice, and many slices have none of it: the run's figure is the
-# 10th percentile of its slices.
+# to a slice, and some slices have none of it: the run's figure is its
+# fastest slice (xdpinject also prints the 10th percentile and median).
 #
 # Per configuration and round: set up, open a real TCP connection
 # through it (the handshake makes the flow established for
