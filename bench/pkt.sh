@@ -124,9 +124,10 @@ pkt_part() {
 		perf record -q -e cpu-clock -F 999 -a -o /tmp/perf-pkt.data -- \
 			ip netns exec $CU "$XDPINJECT" p1 "$hex" "$PKTS" >/dev/null 2>&1
 		sink off
-		# raw addresses (no symbol lookup in the guest: slow over 9p);
-		# report_pkt.py resolves them with this boot's kallsyms
-		perf report -q -i /tmp/perf-pkt.data --no-children --sort ip \
+		# the guest's perf leaves kernel symbols unresolved (raw
+		# addresses, one line each); report_pkt.py resolves them with
+		# this boot's kallsyms (--sort ip prints none)
+		perf report -q -i /tmp/perf-pkt.data --no-children --sort sym \
 			--percent-limit 0.3 --stdio 2>/dev/null | sed '/^$/d' | head -80 \
 			>"$OUT/perf-pkt-$cfg.txt"
 		rm -f /tmp/perf-pkt.data
@@ -137,4 +138,5 @@ pkt_part() {
 	pkt_config none
 	kill $spid 2>/dev/null
 	wait $spid 2>/dev/null
+	return 0
 }

@@ -154,6 +154,8 @@ def profiles(d):
         rows = sorted(((v, s) for s, v in by.items()), reverse=True)
         busy = sum(v for v, s in rows if not IDLE.search(s)) or 1
         top = [(v, s) for v, s in rows if not IDLE.search(s)][:12]
+        if not top:
+            continue
         o.append("- **%s**: %s" % (name.split(" ", 1)[1], ", ".join(
             "`%s` %.1f %%" % (s, 100 * v / busy) for v, s in top)))
     if not o:
