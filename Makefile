@@ -44,7 +44,7 @@ ifeq ($(strip $(KVER)),)
 endif
 export KDIR KVER
 
-.PHONY: all modules ctl www selftests example-atom bpf-progs check vm-shell deps clean demo bench install fuzz dashboard
+.PHONY: all modules ctl www selftests example-atom bpf-progs check vm-shell deps clean demo bench bench-pkt install fuzz dashboard
 
 # BPF programs (dts/bpf/, selftests/bpf/) need clang -target bpf: built by
 # `all` only when clang is installed (deps.sh installs it).
@@ -112,6 +112,13 @@ demo: deps
 bench: deps
 	$(MAKE) all
 	./bench/run.sh
+
+# Only the packet path per packet (bench/pkt.sh, XDP live frames into
+# p1): build/bench/results-pkt/, docs/img/bench-pkt.png and that part of
+# docs/results.md.
+bench-pkt: deps
+	$(MAKE) all
+	BENCH_PARTS=pkt ./bench/run.sh
 
 vm-shell: all
 	./selftests/vm/run-vm.sh --shell

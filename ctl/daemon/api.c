@@ -225,10 +225,10 @@ static enum MHD_Result put_ne(struct MHD_Connection *c, const char *ne,
 		goto out;
 	}
 	out_open(&o);
-	r = ne_put(n, ne, exists, &g, true, &e, where, sizeof(where), &atom);
+	r = ne_put(n, ne, exists, &g, NULL, true, &e, where, sizeof(where), &atom);
 	if (r < 0 && !exists && e.err == EEXIST) {	/* created meanwhile */
 		exists = 1;
-		r = ne_put(n, ne, true, &g, true, &e, where, sizeof(where), &atom);
+		r = ne_put(n, ne, true, &g, NULL, true, &e, where, sizeof(where), &atom);
 	}
 	out_close(&o);
 	if (r == 0) {

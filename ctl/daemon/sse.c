@@ -90,7 +90,7 @@ static int on_event(uint8_t cmd, struct nlattr **tb, void *arg)
 	if (!ev)
 		return 0;
 	out_open(&o);
-	print_result(true, ev, tb);
+	print_result(true, ev, tb, NULL);
 	out_close(&o);
 	f = frame(ev, o.buf, o.len);
 	free(o.buf);

@@ -10,7 +10,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PKGS=(
 	build-essential linux-image-amd64 linux-headers-amd64
 	qemu-system-x86 busybox-static cpio kmod
-	libnl-3-dev libnl-genl-3-dev libbpf-dev pkg-config libmicrohttpd-dev
+	libnl-3-dev libnl-genl-3-dev libbpf-dev libkmod-dev pkg-config libmicrohttpd-dev
 	iproute2 nftables iputils-ping curl python3 socat sparse
 	linux-source-6.1 xz-utils gnuplot-nox procps util-linux
 	clang llvm

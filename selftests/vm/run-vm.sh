@@ -15,7 +15,8 @@
 # Host environment: VM_TIMEOUT (s, default 1500), VM_MEM (default: the
 # table's), CLICKUP_EXTRA_MODULES (glob(s) of extra .ko files to install in
 # the guest), KVER (amd64: a Debian kernel release; ignored with a note if
-# no /boot/vmlinuz-$KVER), KERNEL=debug (below).
+# no /boot/vmlinuz-$KVER), VM_QEMU_ARGS (more qemu options, word-split;
+# e.g. "-icount shift=0" for bench/pkt.sh), KERNEL=debug (below).
 #
 # VM_HOSTFWD=tcp:127.0.0.1:3000-:3000 (qemu's hostfwd syntax; `make
 # dashboard`) gives the guest a user-mode NIC (virtio, restrict=on: the
@@ -288,6 +289,8 @@ QEMU=("$QEMU_BIN" -accel tcg -M "$MACHINE" -cpu "$CPU" -smp 2 -m "${VM_MEM:-$MEM
 [ "$REPO_FROM" = root ] || QEMU+=(
 	-fsdev "local,id=repo,path=$REPO,security_model=none,readonly=on,multidevs=remap"
 	-device virtio-9p-pci,fsdev=repo,mount_tag=repo)
+# shellcheck disable=SC2206 # a list of options
+QEMU+=(${VM_QEMU_ARGS:-})
 
 if [ $MODE = shell ]; then
 	"${QEMU[@]}" -serial mon:stdio || true
