@@ -74,8 +74,8 @@ fi
 log "reply: $(cat "$TMPD/create.json")"
 [ ! -s "/proc/1/root$TRAP_LOG" ] && pass "no usermode helper ran" ||
 	fail "the usermode helper ran: $(cat "/proc/1/root$TRAP_LOG")"
-got=$(json_eval "$TMPD/create.json" "(d['loaded'], d['modload_missing'], d['modload_loaded'], ' '.join(sorted(d['modload_modules'])))")
-want="(0, 5, 5, '$(for t in $TYPES; do echo clickup_atom_$t; done | sort | tr '\n' ' ' | sed 's/ $//')')"
+got=$(jq -r '"\(.loaded) \(.modload_missing) \(.modload_loaded) \(.modload_modules | sort | join(" "))"' "$TMPD/create.json")
+want="0 5 5 $(for t in $TYPES; do echo clickup_atom_$t; done | sort | tr '\n' ' ' | sed 's/ $//')"
 [ "$got" = "$want" ] && pass "kernel loaded 0, clickupctl 5: $got" ||
 	fail "loaded/modload: $got, want $want"
 ping_ok && pass "traffic through the element" || fail "no traffic through the element"
