@@ -24,6 +24,10 @@ FLAGS = [
     '--disable-background-networking', '--disable-component-update',
     '--disable-sync', '--disable-default-apps', '--disable-breakpad',
     '--disable-features=Translate,MediaRouter,OptimizationHints',
+    # the network service in the browser process: as a process of its own
+    # it was seen to crash at start-up in the busy guest (its peers gave up
+    # waiting), and the page's first requests never came back
+    '--enable-features=NetworkServiceInProcess',
     '--mute-audio', '--password-store=basic', '--hide-scrollbars',
     # V8's interpreter only: under TCG, JIT-compiled code costs more to
     # translate than it saves (ELK's layout in node in the guest: 2.5-3.5x
@@ -73,7 +77,7 @@ class Browser:
         opts.add_experimental_option('debuggerAddress', f'127.0.0.1:{port}')
         self.d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
         self.d.set_script_timeout(WAIT)
-        self.d.set_page_load_timeout(WAIT * 2)
+        self.d.set_page_load_timeout(WAIT)
         self.log(f'chromedriver attached at {time.time() - self.t0:.1f} s')
 
     def _devtools(self, port):
