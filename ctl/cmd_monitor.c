@@ -20,7 +20,6 @@ int cmd_monitor(struct ctx *c, int argc, char **argv)
 	struct nlctx *nl = ctx_nl(c);
 	struct nlerr e;
 
-
 	(void)argc;
 	(void)argv;
 	if (!nl)
