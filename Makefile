@@ -4,6 +4,9 @@
 #                   BPF programs (dts/bpf/, selftests/bpf/) when clang is there
 #   make check      install missing deps, build, run selftests in a qemu VM
 #   make vm-shell   interactive shell in the same VM (modules installed)
+#   make dashboard  the VM with the walkthrough's firewall and clickupd;
+#                   http://localhost:3000 on this host shows the dashboard
+#                   (docs/dashboard.md)
 #   make C=1        sparse over the kernel sources
 #   make ARCH=arm64 / ARCH=arm   cross-build into build/$ARCH/ (check,
 #                   vm-shell too): selftests/vm/arm/arm.mk, docs/raspberry-pi.md
@@ -41,13 +44,13 @@ ifeq ($(strip $(KVER)),)
 endif
 export KDIR KVER
 
-.PHONY: all modules ctl selftests example-atom bpf-progs check vm-shell deps clean demo bench install fuzz
+.PHONY: all modules ctl www selftests example-atom bpf-progs check vm-shell deps clean demo bench bench-pkt install fuzz dashboard
 
 # BPF programs (dts/bpf/, selftests/bpf/) need clang -target bpf: built by
 # `all` only when clang is installed (deps.sh installs it).
 CLANG ?= $(shell command -v clang 2>/dev/null)
 
-all: modules ctl selftests example-atom $(if $(CLANG),bpf-progs)
+all: modules ctl www selftests example-atom $(if $(CLANG),bpf-progs)
 
 modules:
 	@test -n "$(KDIR)" || { echo "no kernel headers: run 'make deps' or set KDIR" >&2; exit 1; }
@@ -55,6 +58,11 @@ modules:
 
 ctl:
 	$(MAKE) -C ctl
+
+# The dashboard's one build step: elkjs from the npm registry (pinned in
+# ctl/www/package-lock.json) into ctl/www/vendor/.
+www:
+	$(MAKE) -C ctl/www
 
 # clickupctl, its man page and bash completion (DESTDIR, PREFIX), and the
 # modules under /lib/modules/KVER/extra/clickup/ (Kbuild's
@@ -105,13 +113,34 @@ bench: deps
 	$(MAKE) all
 	./bench/run.sh
 
+# Only the packet path per packet (bench/pkt.sh, XDP live frames into
+# p1): build/bench/results-pkt/, docs/img/bench-pkt.png and that part of
+# docs/results.md.
+bench-pkt: deps
+	$(MAKE) all
+	BENCH_PARTS=pkt ./bench/run.sh
+
 vm-shell: all
 	./selftests/vm/run-vm.sh --shell
+
+# The seed's browser walkthrough: the VM with a user-mode NIC whose port
+# DASHBOARD_PORT on this host (loopback only) reaches clickupd in the
+# guest; demo/dashboard.sh prints the link (with the token) and keeps the
+# VM up DASHBOARD_SECS. Ctrl-C stops it.
+DASHBOARD_PORT ?= 3000
+DASHBOARD_SECS ?= 3600
+dashboard: deps
+	$(MAKE) all
+	VM_HOSTFWD=tcp:127.0.0.1:$(DASHBOARD_PORT)-:3000 VM_TIMEOUT=$$(($(DASHBOARD_SECS) + 600)) \
+	./selftests/vm/run-vm.sh env DASHBOARD_PORT=$(DASHBOARD_PORT) \
+		DASHBOARD_SECS=$(DASHBOARD_SECS) $(foreach v,DASHBOARD_DOWNLOADS DASHBOARD_MBIT,$(if $($(v)),$(v)=$($(v)))) \
+		./demo/dashboard.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	-$(MAKE) -C docs/example-atom KDIR=$(KDIR) clean
 	-$(MAKE) -C ctl clean
+	-$(MAKE) -C ctl/www clean
 	-$(MAKE) -C selftests clean
 	-$(MAKE) -C dts/bpf clean
 

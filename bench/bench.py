@@ -7,6 +7,8 @@ see /work/shared/VM-NOTES.md). Run inside the element's namespace
 
     bench.py upgrade OUT.json RUNS       part 1: latency vs new atom types
     bench.py statesize OUT.json RUNS N   part 2: swaps with N flows present
+    bench.py bpfswap OUT.json RUNS       upgrades keeping a bpf atom's object:
+                                         reload vs reuse by tag
     bench.py swaploss OUT.json SECS      part 4: swap as fast as possible
                                          (the traffic is run by inside.sh)
     bench.py mkstate FILE N              a state save file with N flows
@@ -112,8 +114,9 @@ def wait_unused(mods, wait=5.0):
 class Ctl:
     """One `clickupctl batch -` process; cmd() returns the reply line."""
 
-    def __init__(self):
+    def __init__(self, env=None):
         self.p = subprocess.Popen([CTL, "batch", "-"], stdin=subprocess.PIPE,
+                                  env=dict(os.environ, **(env or {})),
                                   stdout=subprocess.PIPE, text=True, bufsize=1)
         # A command that prints nothing on success (delete, state delete)
         # is followed by this offline check, whose one line marks the end.
@@ -129,10 +132,10 @@ class Ctl:
             raise RuntimeError("clickupctl batch died at: %s" % line)
         return out
 
-    def swap(self, verb, path):
-        """(wall seconds, reply dict) of create/upgrade NE PATH -j."""
+    def swap(self, verb, path, opts=""):
+        """(wall seconds, reply dict) of create/upgrade [opts] NE PATH -j."""
         t = now()
-        out = self.cmd("%s %s %s -j" % (verb, NE, path))
+        out = self.cmd("%s %s%s %s -j" % (verb, opts, NE, path))
         w = now() - t
         return w, json.loads(out)
 
@@ -143,8 +146,8 @@ class Ctl:
 
 def phases(r):
     return {k: r.get(k, 0) / 1e3 for k in ("validate_ns", "load_ns", "instantiate_ns",
-                                           "publish_ns", "total_ns")} | {
-        k: r.get(k, 0) for k in ("loaded", "new_atoms", "migrated")}
+                                           "publish_ns", "total_ns", "modload_ns")} | {
+        k: r.get(k, 0) for k in ("loaded", "new_atoms", "migrated", "modload_loaded")}
 
 
 class Nft:
@@ -226,12 +229,14 @@ def cmd_upgrade(out, runs):
         case = {"case": label, "new_types": new, "dag": os.path.basename(dag)}
         newmods = [mod(t) for t in new]
 
-        def cold():
+        def cold(opts=""):
+            """new modules unloaded: clickupctl loads them (libkmod), or
+            with --no-modload the kernel (request_module -> modprobe)"""
             c.swap("upgrade", FW0)
             wait_unused(newmods)
             for m in newmods:
                 rmmod(m)
-            w, r = c.swap("upgrade", dag)
+            w, r = c.swap("upgrade", dag, opts)
             return {"wall_ms": w * 1e3, "kernel_us": phases(r)}
 
         def warm():
@@ -248,6 +253,7 @@ def cmd_upgrade(out, runs):
             return {"wall_ms": nft.load(nftf) * 1e3}
 
         interleaved(case, {"parse": lambda: parse(c, dag), "clickup": cold,
+                           "kautoload": lambda: cold("--no-modload "),
                            "preloaded": warm, "native": nat, "nft": nftrun},
                     runs, nruns, label)
         res["cases"].append(case)
@@ -261,11 +267,11 @@ def cmd_upgrade(out, runs):
     c.cmd("delete %s" % NE, silent=True)
     c.swap("create", dag)
 
-    def cold45():
+    def cold45(opts=""):
         c.cmd("delete %s" % NE, silent=True)
         for m in allmods:
             rmmod(m)
-        w, r = c.swap("create", dag)
+        w, r = c.swap("create", dag, opts)
         return {"wall_ms": w * 1e3, "kernel_us": phases(r)}
 
     def warm45():
@@ -281,6 +287,7 @@ def cmd_upgrade(out, runs):
         return {"wall_ms": nft.load(nftf) * 1e3}
 
     interleaved(case, {"parse": lambda: parse(c, dag), "clickup": cold45,
+                       "kautoload": lambda: cold45("--no-modload "),
                        "preloaded": warm45, "native": nat45, "nft": nft45},
                 runs, nruns, "45 atoms")
     res["cases"].append(case)
@@ -306,6 +313,32 @@ def cmd_statesize(out, runs, n):
     json.dump({"flows": int(n), "runs": runs, "tables_before": st, "tables_after": st2,
                "samples": samples}, open(out, "w"), indent=1)
     print("# %s flows: median wall %.3f ms" % (n, sorted(s["wall_ms"] for s in samples)[runs // 2]))
+
+
+def cmd_bpfswap(out, runs):
+    """Upgrades of an element with a bpf atom whose object does not
+    change (dts/bpf-split.click <-> a copy with one counter renamed):
+    clickupctl loading and verifying the program each time
+    (CLICKUPCTL_BPF_RELOAD=1, as before issue 13) against reusing the
+    loaded one by its tag; the two alternate, upgrade by upgrade."""
+    runs = int(runs)
+    a = DTS + "/bpf-split.click"
+    b = DTS + "/bpf-split-b.click"
+    with open(a) as f, open(b, "w") as g:
+        g.write(f.read().replace("other", "other_b"))
+    modes = {"reload": Ctl({"CLICKUPCTL_BPF_RELOAD": "1"}), "reuse": Ctl()}
+    modes["reload"].swap("create", a)
+    res = {"runs": runs, "reload": [], "reuse": []}
+    for i in range(runs):
+        for m, c in modes.items():
+            w, r = c.swap("upgrade", (b, a)[i % 2] if m == "reload" else (a, b)[i % 2])
+            res[m].append({"wall_ms": w * 1e3, "kernel_us": phases(r)})
+    modes["reload"].cmd("delete %s" % NE, silent=True)
+    for c in modes.values():
+        c.close()
+    json.dump(res, open(out, "w"), indent=1)
+    print("# bpf swaps: " + ", ".join("%s median %.2f ms" % (m, sorted(
+        x["wall_ms"] for x in res[m])[runs // 2]) for m in ("reload", "reuse")))
 
 
 def cmd_swaploss(out, secs):
@@ -354,7 +387,7 @@ def cmd_mkstate(path, n):
 
 
 if __name__ == "__main__":
-    cmds = {"upgrade": cmd_upgrade, "statesize": cmd_statesize,
+    cmds = {"upgrade": cmd_upgrade, "statesize": cmd_statesize, "bpfswap": cmd_bpfswap,
             "swaploss": cmd_swaploss, "mkstate": cmd_mkstate}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         sys.exit(__doc__)

@@ -8,7 +8,8 @@
 # manner, default BENCH_RUNS), BENCH_SECS (seconds per traffic run,
 # default 5), BENCH_ROUNDS (interleaved rounds of the traffic runs,
 # default 3), BENCH_STATE_DIR (where the host put state-N.bin files),
-# BENCH_PARTS (default "upgrade path loss state mem").
+# BENCH_PARTS (default "upgrade bpf path pkt loss state mem"); part pkt's own
+# knobs are in bench/pkt.sh.
 set -u
 REPO=${CLICKUP_REPO:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$REPO" || exit 1
@@ -20,13 +21,13 @@ CTL=$REPO/ctl/clickupctl
 RUNS=${BENCH_RUNS:-50}
 SECS=${BENCH_SECS:-5}
 ROUNDS=${BENCH_ROUNDS:-3}
-PARTS=${BENCH_PARTS:-upgrade path loss state mem}
+PARTS=${BENCH_PARTS:-upgrade bpf path pkt loss state mem}
 STATE_DIR=${BENCH_STATE_DIR:-$REPO/build/bench}
 export CLICKUP_REPO=$REPO NATIVE_RUNS=${NATIVE_RUNS:-$RUNS}
 # bench.py reads the DAG/ruleset files from tmpfs, not the 9p root
 export BENCH_FILES=/tmp/bench-files
 mkdir -p $BENCH_FILES/dts
-cp -r $B/dags $B/nft $BENCH_FILES/ && cp dts/*.click $BENCH_FILES/dts/
+cp -r $B/dags $B/nft $BENCH_FILES/ && cp dts/*.click $BENCH_FILES/dts/ && cp -r dts/bpf $BENCH_FILES/dts/
 
 CLI=bcli SRV=bsrv CU=bcu
 CMAC=fa:fe:ca:5d:97:6c SMAC=ee:43:35:3d:55:7c
@@ -80,7 +81,7 @@ ip netns exec $CLI ping -c 2 -i 0.2 -W 2 10.0.0.2 >/dev/null || log "WARNING: no
 	echo "{\"kernel\": \"$(uname -r)\", \"cpus\": $(nproc), \"date\": \"$(date -u '+%Y-%m-%d %H:%M:%S UTC')\","
 	echo " \"runs\": $RUNS, \"native_runs\": $NATIVE_RUNS, \"secs\": $SECS, \"rounds\": $ROUNDS,"
 	echo " \"cpu_model\": \"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)\","
-	echo " \"token\": \"${BENCH_TOKEN:-}\"}"
+	echo " \"parts\": \"$PARTS\", \"token\": \"${BENCH_TOKEN:-}\"}"
 } >"$OUT/meta.json"
 
 rc=0
@@ -103,6 +104,16 @@ if part upgrade; then
 		ip netns exec $CU strace -f -T -tt -o "$OUT/strace-upgrade.txt" \
 			"$CTL" batch /tmp/strace-batch.txt >"$OUT/strace-upgrade.json"
 		ctl delete fw
+	fi
+fi
+
+# ---- 1b. upgrades that keep a bpf atom's object: reload vs reuse ------------
+if part bpf; then
+	log "part bpf: $RUNS upgrades of dts/bpf-split.click per mode"
+	if [ -e dts/bpf/tcp_port.o ]; then
+		cu $PY $B/bench.py bpfswap "$OUT/bpfswap.json" "$RUNS" || { log "part bpf FAILED"; rc=1; }
+	else
+		log "part bpf: no dts/bpf/tcp_port.o (clang), skipped"
 	fi
 fi
 
@@ -167,6 +178,15 @@ if part path; then
 	config none
 	kill %1 2>/dev/null; wait 2>/dev/null
 	log "part 3: $(t_ms $t) ms"
+fi
+
+# ---- 3b. packet path, per packet in the kernel (bench/pkt.sh) ---------------
+if part pkt; then
+	t=${EPOCHREALTIME/./}
+	# shellcheck source=bench/pkt.sh
+	. $B/pkt.sh
+	pkt_part || { log "part pkt FAILED"; rc=1; }
+	log "part pkt: $(t_ms $t) ms"
 fi
 
 # ---- 4. loss during swaps ---------------------------------------------------

@@ -7,6 +7,8 @@ results (build/bench/results/).
     report.py plot DIR IMGDIR            DIR/plot/*.dat, IMGDIR/bench-*.png
     report.py markdown DIR IMGDIR MD     the bench section of MD (between
                                          <!-- bench:begin/end --> markers)
+    report.py markdown-part DIR IMGDIR MD PART
+                                         only PART's text (upgrade, pkt)
 """
 import glob
 import json
@@ -16,7 +18,11 @@ import statistics
 import subprocess
 import sys
 
-MODES = [("clickup", "CLICK-UP (autoload)"), ("preloaded", "CLICK-UP (preloaded)"),
+import report_pkt
+
+MODES = [("clickup", "CLICK-UP (autoload: clickupctl, libkmod)"),
+         ("kautoload", "CLICK-UP (autoload: kernel, modprobe)"),
+         ("preloaded", "CLICK-UP (preloaded)"),
          ("native", "native reload"), ("nft", "nft -f (libnftables)")]
 CONFIGS = [("bridge", "(a) Linux bridge, no rules"),
            ("cu-bridge", "(a') CLICK-UP bridge.click (4 atoms)"),
@@ -67,7 +73,7 @@ def walls(samples):
 
 
 def kern(samples, k="total_ns"):
-    return [s["kernel_us"][k] / 1e3 for s in samples if "kernel_us" in s]
+    return [s["kernel_us"].get(k, float("nan")) / 1e3 for s in samples if "kernel_us" in s]
 
 
 # ---- part 1 -----------------------------------------------------------------
@@ -80,27 +86,33 @@ def upgrade_tables(d):
     out.append("Wall time seen by the caller, **median / p99 in ms** (%d runs per cell, native "
                "manner %d):\n" % (u["runs"], u["native_runs"]))
     out.append("| new atom types | " + " | ".join(m[1] for m in MODES) +
-               " | native ÷ preloaded | native ÷ autoload | nft ÷ preloaded |")
-    out.append("|---" * (len(MODES) + 4) + "|")
+               " | native ÷ preloaded | native ÷ autoload (libkmod) | kernel autoload ÷ libkmod "
+               "| nft ÷ preloaded |")
+    out.append("|---" * (len(MODES) + 5) + "|")
     for c in u["cases"]:
         row = [label(c)] + [mp(walls(c.get(m, []))) for m, _ in MODES]
         nat = med(walls(c["native"]))
         row += ["%.0fx" % (nat / med(walls(c["preloaded"]))),
                 "%.1fx" % (nat / med(walls(c["clickup"]))),
+                "%.1fx" % (med(walls(c.get("kautoload", []))) / med(walls(c["clickup"]))),
                 "%.2fx" % (med(walls(c["nft"])) / med(walls(c["preloaded"])))]
         out.append("| " + " | ".join(row) + " |")
     out.append("")
     out.append("The kernel's own times (the reply of `create`/`upgrade -j`), **median / p99 in ms**, "
                "and the user-space share (`check FILE` in the same batch: reading and parsing the "
                "file, the pipe round trip, no kernel):\n")
-    out.append("| new atom types | autoload: kernel total | of which load | preloaded: kernel total "
-               "| of which instantiate | native: create (kernel) | native ÷ preloaded, kernel | "
-               "`check` (user space) |")
-    out.append("|---" * 8 + "|")
+    out.append("| new atom types | libkmod: loading in user space | libkmod: kernel total "
+               "| kernel autoload: kernel total | of which load (modprobe) | preloaded: kernel "
+               "total | of which instantiate | preloaded: type check in user space "
+               "| native: create (kernel) | native ÷ preloaded, kernel | `check` (user space) |")
+    out.append("|---" * 11 + "|")
     for c in u["cases"]:
         pre = kern(c["preloaded"])
-        row = [label(c), mp(kern(c["clickup"])), mp(kern(c["clickup"], "load_ns")),
-               mp(pre), mp(kern(c["preloaded"], "instantiate_ns")), mp(kern(c["native"])),
+        ka = c.get("kautoload", [])
+        row = [label(c), mp(kern(c["clickup"], "modload_ns")), mp(kern(c["clickup"])),
+               mp(kern(ka)), mp(kern(ka, "load_ns")),
+               mp(pre), mp(kern(c["preloaded"], "instantiate_ns")),
+               mp(kern(c["preloaded"], "modload_ns")), mp(kern(c["native"])),
                "%.0fx" % (med(walls(c["native"])) / med(pre)), mp(walls(c.get("parse", [])))]
         out.append("| " + " | ".join(row) + " |")
     out.append("")
@@ -116,7 +128,25 @@ def upgrade_tables(d):
         out.append("| %s | %s | %s (%d) | %s (%d) | %s | %s |" % (
             label(c), g("delete_ms"), g("rmmod_ms"), n[0]["nrmmod"], g("insmod_ms"),
             n[0]["ninsmod"], g("create_ms"), g("wall_ms")))
-    return "\n".join(out) + "\n\n" + strace_md(d)
+    return "\n".join(out) + "\n\n" + strace_md(d) + bpf_md(d)
+
+
+def bpf_md(d):
+    """Upgrades keeping a bpf atom's object (bench.py bpfswap)."""
+    b = load(d, "bpfswap.json")
+    if not b:
+        return ""
+    out = ["\nUpgrades of `dts/bpf-split.click` that keep its BPF object (%d per mode, "
+           "alternating): before issue 13 clickupctl loaded and verified the program every "
+           "time (`CLICKUPCTL_BPF_RELOAD=1`); now it reuses the loaded program with the same "
+           "tag. **median / p99 in ms**:\n" % b["runs"],
+           "| mode | wall (caller) | kernel total |", "|---|---|---|"]
+    for m, name in (("reload", "load + verify each upgrade (before)"),
+                    ("reuse", "reuse by tag (now)")):
+        out.append("| %s | %s | %s |" % (name, mp(walls(b[m])), mp(kern(b[m]))))
+    r = med(walls(b["reload"])) / med(walls(b["reuse"]))
+    out.append("\nReuse makes such an upgrade %.1fx faster (wall, medians).\n" % r)
+    return "\n".join(out) + "\n"
 
 
 def label(c):
@@ -352,6 +382,7 @@ def plot(d, img):
     os.makedirs(pd, exist_ok=True)
     os.makedirs(img, exist_ok=True)
     meta = load(d, "meta.json") or {}
+    report_pkt.plot(d, img)
     u = load(d, "upgrade.json")
     if u:
         with open(os.path.join(pd, "upgrade.dat"), "w") as f:
@@ -361,7 +392,7 @@ def plot(d, img):
                 lab = c["case"] if c["case"].startswith("+") else "45 atoms"
                 vals = []
                 for m, _ in MODES:
-                    w = walls(c[m])
+                    w = walls(c.get(m, []))
                     vals += [med(w), q(w, .99)]
                 k = kern(c["preloaded"])
                 vals += [med(k), q(k, .99)]
@@ -377,11 +408,12 @@ set key below box
 set xrange [-0.5:5.5]
 set offsets 0,0,0,0
 f = "%s/upgrade.dat"
-plot f u ($1-0.15):3:3:4:xtic(2) w yerrorlines lw 2 pt 7 lc rgb "#d62728" t "CLICK-UP, modules autoloaded", \\
-     f u ($1-0.05):5:5:6 w yerrorlines lw 2 pt 5 lc rgb "#2ca02c" t "CLICK-UP, modules preloaded", \\
-     f u ($1+0.05):11:11:12 w yerrorlines lw 1 dt 2 pt 4 lc rgb "#2ca02c" t "  same, kernel's own time", \\
-     f u ($1+0.15):7:7:8 w yerrorlines lw 2 pt 9 lc rgb "#1f77b4" t "native: delete, rmmod/insmod all, create", \\
-     f u ($1+0.25):9:9:10 w yerrorlines lw 2 pt 13 lc rgb "#9467bd" t "nft -f equivalent ruleset (libnftables)"
+plot f u ($1-0.25):3:3:4:xtic(2) w yerrorlines lw 2 pt 7 lc rgb "#d62728" t "CLICK-UP, new modules loaded by clickupctl (libkmod)", \\
+     f u ($1-0.15):5:5:6 w yerrorlines lw 1 dt 2 pt 6 lc rgb "#ff7f0e" t "CLICK-UP, new modules autoloaded by the kernel (modprobe)", \\
+     f u ($1-0.05):7:7:8 w yerrorlines lw 2 pt 5 lc rgb "#2ca02c" t "CLICK-UP, modules preloaded", \\
+     f u ($1+0.05):13:13:14 w yerrorlines lw 1 dt 2 pt 4 lc rgb "#2ca02c" t "  same, kernel's own time", \\
+     f u ($1+0.15):9:9:10 w yerrorlines lw 2 pt 9 lc rgb "#1f77b4" t "native: delete, rmmod/insmod all, create", \\
+     f u ($1+0.25):11:11:12 w yerrorlines lw 2 pt 13 lc rgb "#9467bd" t "nft -f equivalent ruleset (libnftables)"
 """ % (img, u["runs"], meta.get("date", ""), pd))
     rows = state_rows(d)
     if rows:
@@ -442,7 +474,8 @@ def markdown(d, img, md):
         date=meta.get("date", "?"), kernel=meta.get("kernel", "?"), cpus=meta.get("cpus", "?"),
         cpu=meta.get("cpu_model", "?"), runs=meta.get("runs", "?"),
         native_runs=meta.get("native_runs", "?"), secs=meta.get("secs", "?"),
-        rounds=meta.get("rounds", "?"), img=rel, upgrade=upgrade_tables(d),
+        rounds=meta.get("rounds", "?"), img=rel, upgrade_part=part_md(d, rel, "upgrade"),
+        pkt_part=part_md(d, rel, "pkt"),
         state=state_table(d), path=pt, profile=profile_md(d), loss=loss_table(d),
         mem=mem_md(d), notes=notes(d))
     text = open(md).read() if os.path.exists(md) else "# Results\n"
@@ -453,6 +486,55 @@ def markdown(d, img, md):
     else:
         text = text.rstrip("\n") + "\n\n" + sec + "\n"
     open(md, "w").write(text)
+
+
+def part_notes(part):
+    """bench/notes-PART.md: the hand-written reading of that part."""
+    p = os.path.join(os.path.dirname(os.path.abspath(__file__)), "notes-%s.md" % part)
+    return "\n" + open(p).read() if os.path.exists(p) else ""
+
+
+PARTS_MD = {
+    "upgrade": lambda d, img: upgrade_tables(d) +
+    "\n![upgrade latency vs new atoms](%s/bench-upgrade.png)\n" % img + part_notes("upgrade"),
+    "pkt": lambda d, img: PKT.format(table=report_pkt.table(d), img=img,
+                                     profile=report_pkt.profiles(d)) + part_notes("pkt")
+    if report_pkt.table(d) else "",
+}
+
+
+def part_md(d, img, part):
+    """One part's text between its own markers, so that a run of only
+    that part (BENCH_PARTS) can replace it alone (markdown-part)."""
+    return "<!-- bench-%s:begin -->\n%s<!-- bench-%s:end -->\n" % (part, PARTS_MD[part](d, img), part)
+
+
+def markdown_part(d, img, md, part):
+    rel = os.path.relpath(img, os.path.dirname(os.path.abspath(md)))
+    text = open(md).read()
+    pat = r"<!-- bench-%s:begin -->.*?<!-- bench-%s:end -->\n" % (part, part)
+    if not re.search(pat, text, flags=re.S):
+        sys.exit("report.py: no bench-%s markers in %s" % (part, md))
+    text = re.sub(pat, lambda m: part_md(d, rel, part), text, flags=re.S)
+    open(md, "w").write(text)
+
+
+PKT = """### 3b. Packet path per packet, in the kernel
+
+`make bench-pkt` (bench/pkt.sh): one 64-byte TCP segment of an established
+flow (its handshake went through the configuration just before) fed into
+p1's receive path by `bench/xdpinject` (BPF_PROG_RUN of an XDP program in
+live-frame mode: the kernel hands copies of the frame to
+`netif_receive_skb_list()` as if p1 had received them), then forwarded to
+p2 and dropped at s0's ingress by the same rule in every configuration. No
+user space, TCP stack or iperf3 in the loop; the figure is the kernel's own
+time per packet (ktime around the batches, softirqs they raise included).
+Configurations interleaved, their order rotated each round.
+
+{table}
+![packet path, ns per packet]({img}/bench-pkt.png)
+
+{profile}"""
 
 
 def notes(d):
@@ -474,8 +556,7 @@ What each part does: [bench/README.md](../bench/README.md).
 
 ### 1. Upgrade latency vs new atom types
 
-{upgrade}
-![upgrade latency vs new atoms]({img}/bench-upgrade.png)
+{upgrade_part}
 
 ### 2. Swap cost vs state size
 
@@ -498,6 +579,7 @@ rounds (min–max of the rounds); ratios are of the medians.
 ![packet path cost ratios]({img}/bench-path.png)
 
 {profile}
+{pkt_part}
 ### 4. Loss during swaps
 
 A UDP stream with sequence numbers (`bench/udpflow.py`, 5000 packets/s,
@@ -521,11 +603,15 @@ if __name__ == "__main__":
         print(state_table(d))
         print(path_table(d)[0])
         print(profile_md(d))
+        print(report_pkt.table(d))
+        print(report_pkt.profiles(d))
         print(loss_table(d))
         print(mem_md(d))
     elif cmd == "plot":
         plot(d, sys.argv[3])
     elif cmd == "markdown":
         markdown(d, sys.argv[3], sys.argv[4])
+    elif cmd == "markdown-part":
+        markdown_part(d, sys.argv[3], sys.argv[4], sys.argv[5])
     else:
         sys.exit(__doc__)

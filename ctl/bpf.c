@@ -7,7 +7,9 @@
  * descriptor goes into the request (CLICKUP_ATOM_A_FD); the kernel takes
  * its own reference while handling it, so ours is closed afterwards.
  * A relative OBJECT is taken from the DAG file's directory (from the
- * current one for stdin).
+ * current one for stdin). A program the kernel already runs (same tag:
+ * an upgrade that keeps the object) is reused, not loaded again
+ * (bpf_reuse.c).
  */
 #include <elf.h>
 #include <errno.h>
@@ -33,6 +35,8 @@
 #ifdef HAVE_LIBBPF
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+
+#include "bpf_reuse.h"
 
 /* PROGRAM, or NULL for "the first socket filter" (absent, "" or "-"). */
 static const char *program_arg(const struct atom *a)
@@ -215,6 +219,10 @@ static int load_object(const struct atom *a, const char *path, char *why,
 				 names[0] ? names : "none");
 		goto out;
 	}
+	/* the same program already loaded: no second verification */
+	fd = bpf_reuse_find(path, pick);
+	if (fd >= 0)
+		goto out;
 	/* only the chosen program goes to the verifier */
 	bpf_object__for_each_program(p, obj)
 		bpf_program__set_autoload(p, p == pick);

@@ -15,6 +15,8 @@
 #include "nl.h"
 #include "nlmsg_dag.h"
 
+struct modload;
+
 #define EXIT_KERNEL	2
 
 extern const char clickupctl_version[];	/* version.c: git describe */
@@ -24,6 +26,7 @@ struct ctx {
 	bool nl_open;
 	bool json;
 	bool syntax;		/* check --syntax */
+	bool no_modload;	/* create/upgrade --no-modload */
 	bool batch_json, batch_pretty;	/* given to batch itself */
 };
 

@@ -11,7 +11,7 @@ static int on_event(uint8_t cmd, struct nlattr **tb, void *arg)
 	const char *ev = event_name(cmd);
 
 	if (ev)
-		print_result(c->json, ev, tb);	/* flushes: line-buffered output */
+		print_result(c->json, ev, tb, NULL);	/* flushes: line-buffered output */
 	return 0;
 }
 
@@ -19,7 +19,6 @@ int cmd_monitor(struct ctx *c, int argc, char **argv)
 {
 	struct nlctx *nl = ctx_nl(c);
 	struct nlerr e;
-
 
 	(void)argc;
 	(void)argv;

@@ -6,6 +6,7 @@
 #include "cmd.h"
 #include "clickup.h"
 #include "parse.h"
+#include "modload.h"
 
 static bool ne_name_ok(const char *what, const char *ne)
 {
@@ -27,6 +28,7 @@ int cmd_create(struct ctx *c, int argc, char **argv)
 	struct diag d;
 	struct nlerr e;
 	struct nlctx *nl;
+	struct modload ml = { 0 };
 	long atom;
 	int ret = 1;
 
@@ -44,13 +46,26 @@ int cmd_create(struct ctx *c, int argc, char **argv)
 		ret = EXIT_KERNEL;
 		goto out;
 	}
+	/* Missing atom modules from user space first (libkmod, concurrently);
+	 * the kernel's request_module() stays the fallback.
+	 */
+	if (!c->no_modload && modload_dag(nl, &g, &ml) < 0) {
+		for (char *l = ml.errors; l && *l; l = strtok(NULL, "\n")) {
+			if (l == ml.errors)
+				l = strtok(l, "\n");
+			fail(what, "%s", l);
+		}
+		goto out;
+	}
 	if (bpf_atoms_load(&g, what) < 0)
 		goto out;
-	if (ne_put(nl, ne, up, &g, c->json, &e, where, sizeof(where), &atom) < 0)
+	if (ne_put(nl, ne, up, &g, &ml, c->json, &e, where, sizeof(where),
+		   &atom) < 0)
 		ret = kfail(what, &e, where);
 	else
 		ret = 0;
 out:
+	modload_free(&ml);
 	bpf_atoms_close(&g);
 	dag_free(&g);
 	return ret;

@@ -16,6 +16,7 @@
 
 #include "cmd.h"
 #include "json.h"
+#include "modload.h"
 
 static int cmd_batch(struct ctx *c, int argc, char **argv);
 
@@ -28,11 +29,13 @@ static const struct command {
 } commands[] = {
 	{ "atoms", cmd_atoms, 0, 0, "atoms",
 	  "List the registered atom types (loaded atom modules)." },
-	{ "create", cmd_create, 2, 2, "create NE FILE",
-	  "Create network element NE from the DAG in FILE ('-': stdin)." },
-	{ "upgrade", cmd_create, 2, 2, "upgrade NE FILE",
+	{ "create", cmd_create, 2, 2, "create [--no-modload] NE FILE",
+	  "Create network element NE from the DAG in FILE ('-': stdin).\n"
+	  "Atom modules the kernel lacks are loaded first, concurrently\n"
+	  "(libkmod); --no-modload leaves that to the kernel (modprobe)." },
+	{ "upgrade", cmd_create, 2, 2, "upgrade [--no-modload] NE FILE",
 	  "Swap NE to the DAG in FILE atomically; state and counters of kept\n"
-	  "atoms (same name and type) carry over." },
+	  "atoms (same name and type) carry over. Modules as for create." },
 	{ "show", cmd_show, 0, 1, "show [NE]",
 	  "Show every network element (or NE): DAG and per-atom counters." },
 	{ "delete", cmd_delete, 1, 1, "delete NE",
@@ -127,6 +130,7 @@ static void version(void)
 {
 	printf("clickupctl %s\nfeatures: %s", clickupctl_version, LIBNL_STRING);
 	bpf_features(stdout);
+	modload_features(stdout);
 	printf(", uapi genl version %d\n", CLICKUP_GENL_VERSION);
 }
 
@@ -153,7 +157,7 @@ static int enter_netns(const char *name)
 struct line {
 	char *pos[8];
 	int n;
-	bool help, version, json, pretty, syntax;
+	bool help, version, json, pretty, syntax, no_modload;
 	const char *netns;
 };
 
@@ -184,6 +188,8 @@ static int parse_line(int argc, char **argv, struct line *l)
 			l->version = true;
 		} else if (!strcmp(a, "--syntax")) {
 			l->syntax = true;
+		} else if (!strcmp(a, "--no-modload")) {
+			l->no_modload = true;
 		} else if (!strcmp(a, "-n") || !strcmp(a, "--netns")) {
 			if (++i == argc)
 				return usage_error(NULL, "option '%s' needs a namespace name", a);
@@ -224,8 +230,11 @@ static int dispatch(struct ctx *c, int argc, char **argv, bool in_batch)
 		return help(cmd->name, cmd->fn == cmd_state && l.n > 1 ? l.pos[1] : NULL);
 	if (in_batch && (l.version || l.netns))
 		return usage_error(cmd, "-n and -V are not allowed in batch lines%s", "");
-	if (l.syntax && cmd->fn != cmd_check)	/* the only command option */
+	/* the command options */
+	if (l.syntax && cmd->fn != cmd_check)
 		return usage_error(cmd, "unknown option '%s'", "--syntax");
+	if (l.no_modload && cmd->fn != cmd_create)
+		return usage_error(cmd, "unknown option '%s'", "--no-modload");
 	if (l.n - 1 < cmd->min_args || l.n - 1 > cmd->max_args)
 		return usage_error(cmd, "%s: wrong number of arguments", cmd->name);
 	if (l.netns && (ret = enter_netns(l.netns)))
@@ -237,6 +246,7 @@ static int dispatch(struct ctx *c, int argc, char **argv, bool in_batch)
 	}
 	c->json = l.json || c->batch_json;
 	c->syntax = l.syntax;
+	c->no_modload = l.no_modload;
 	json_pretty = l.pretty || c->batch_pretty;
 	return cmd->fn(c, l.n, l.pos);
 }

@@ -44,7 +44,7 @@ static void clickup_stats_put(struct clickup_stats *stats)
 	}
 }
 
-/* Control plane only: a consistent per-CPU snapshot, summed. */
+/* Netns mutex held (a reset moves the base): per-CPU snapshots, summed. */
 void clickup_stats_read(const struct clickup_stats *stats, u64 *packets,
 			u64 *bytes, u64 *drops)
 {

@@ -207,6 +207,7 @@ clickup_handler_resolve(struct net *net, struct genl_info *info, bool write,
 	struct netlink_ext_ack *extack = info->extack;
 	const struct clickup_handler *h;
 	struct clickup_atom *atom;
+	struct clickup_dag *dag;
 	struct clickup_ne *ne;
 
 	ne = clickup_ne_find(net, ne_name);
@@ -214,9 +215,9 @@ clickup_handler_resolve(struct net *net, struct genl_info *info, bool write,
 		clickup_extack_fmt(extack, "no network element '%s'", ne_name);
 		return ERR_PTR(-ENOENT);
 	}
-	atom = clickup_dag_lookup(rcu_dereference_protected(ne->dag,
-				  lockdep_is_held(clickup_net_mutex(net))),
-				  atom_name);
+	dag = rcu_dereference_protected(ne->dag,
+					lockdep_is_held(clickup_net_mutex(net)));
+	atom = clickup_dag_lookup(dag, atom_name);
 	if (!atom) {
 		clickup_extack_fmt(extack, "network element '%s' has no atom '%s'",
 				   ne_name, atom_name);

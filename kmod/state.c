@@ -73,10 +73,12 @@ static void clickup_table_free_work(struct work_struct *work)
 	kfree(table);
 }
 
+/* The netns mutex guards the list: no reference is taken here. */
 struct clickup_table *clickup_table_find(struct net *net, const char *name)
 {
 	struct clickup_table *table;
 
+	lockdep_assert_held(clickup_net_mutex(net));
 	list_for_each_entry(table, clickup_net_tables(net), list)
 		if (!strcmp(table->name, name))
 			return table;

@@ -21,7 +21,9 @@ want /usr/share/bash-completion/completions/clickupctl
 want /usr/sbin/clickupd
 want /usr/share/man/man8/clickupd.8
 want /usr/lib/systemd/system/clickupd.service
-want /usr/share/clickup/www
+want /usr/share/clickup/www/index.html
+want /usr/share/clickup/www/js/main.js
+want /usr/share/clickup/www/vendor/elk-worker.min.js
 kver=$(ls "$D/lib/modules")
 want "/lib/modules/$kver/extra/clickup/kmod/clickup.ko"
 n=$(find "$D/lib/modules/$kver" -name 'clickup_atom_*.ko' | wc -l)

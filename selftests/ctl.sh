@@ -74,7 +74,7 @@ C=$REPO/ctl/tests/click
 cat "$C/router.flat" "$C/nat-gateway.flat" "$C/tunnel.flat" > "$TMPD/flat"
 head -n "$(wc -l < "$TMPD/flat")" "$TMPD/b.out" | cmp -s - "$TMPD/flat" &&
 	pass "corpus router, nat-gateway, tunnel: flatten as expected" || fail "corpus flatten: $(cat "$TMPD/b.err")"
-grep -q "usage: clickupctl \[OPTIONS\] create NE FILE" "$TMPD/b.out" &&
+grep -q "usage: clickupctl \[OPTIONS\] create \[--no-modload\] NE FILE" "$TMPD/b.out" &&
 	grep -q "usage: clickupctl state show TABLE" "$TMPD/b.out" &&
 	pass "help per command and per state subcommand" || fail "help: $(cat "$TMPD/b.out")"
 grep -q '^    "atoms": \[' "$TMPD/b.out" && pass "-p: indented JSON" || fail "-p"

@@ -73,6 +73,19 @@ check "upgrade" ctl upgrade $NE "$TMPD/h2.click"
 expect "c12.count after upgrade" 3 "$(rd c12.count)"
 expect "cl.counts after upgrade" "0 $((N + 3)) 0" "$(rd cl.counts)"
 
+# an atom with a state table has the table's handlers
+check "state set ht max 7" ctl state set ht max 7
+sed 's/^in2 -> c21 :: Counter -> out1;/in2 -> c21 :: Counter -> rs :: ReadState(ht); rs[0] -> out1; rs[1] -> out1;/' \
+	"$TMPD/h2.click" > "$TMPD/h3.click"
+check "upgrade with a readstate" ctl upgrade $NE "$TMPD/h3.click"
+expect "rs.table" ht "$(rd rs.table)"
+expect "rs.table_max" 7 "$(rd rs.table_max)"
+expect "rs.table_size" 0 "$(rd rs.table_size)"
+check "write rs.flush" ctl write $NE rs.flush
+check "rs.handlers lists table_size and flush" \
+	bash -c "out=\$(ip netns exec $NS_CU $CLICKUPCTL read $NE rs.handlers); grep -qP '^table_size\tr$' <<<\"\$out\" && grep -qP '^flush\tw$' <<<\"\$out\""
+check "pings pass the readstate" pingq 2
+
 # errors, each with the kernel's text
 errs "unknown atom" "network element 'hb' has no atom 'nosuch'" ctl read $NE nosuch.count
 errs "unknown handler" "atom 'c12' (counter) has no handler 'nosuch'" ctl read $NE c12.nosuch

@@ -340,7 +340,7 @@ show_refcnts() {
 
 # ---- dmesg --------------------------------------------------------------
 
-DMESG_BAD='WARNING:|BUG:|Oops|general protection|KASAN|UBSAN|kernel BUG|RCU.*stall|refcount_t|list_(add|del) corruption|unregister_netdevice: waiting|use-after-free|double free|Call Trace|hung_task|soft lockup'
+DMESG_BAD='WARNING:|BUG:|Oops|general protection|KASAN|UBSAN|kernel BUG|rcu.*detected (expedited )?stall|refcount_t|list_(add|del) corruption|unregister_netdevice: waiting|use-after-free|double free|Call Trace|hung_task|soft lockup'
 
 dmesg_mark() {
 	DMESG_START=$(dmesg 2>/dev/null | wc -l)

@@ -63,7 +63,9 @@ for m in clickup_atom_fromdevice clickup_atom_todevice; do
 done
 ping_ok || fail "no traffic through the plain bridge"
 
-ctl upgrade $NE "$DAGS/bridge.click" -j > "$TMPD/up.json" 2> "$TMPD/up.err" ||
+# --no-modload: the kernel's request_module() fallback (modload.sh tests
+# clickupctl's own loading)
+ctl upgrade --no-modload $NE "$DAGS/bridge.click" -j > "$TMPD/up.json" 2> "$TMPD/up.err" ||
 	fail "upgrade to bridge.click: $(cat "$TMPD/up.err")"
 after=$(loaded_atoms)
 log "after upgrade (with counters): $after"

@@ -65,7 +65,7 @@ case $out in
 *) fail "userns root may dump atom types: $out" ;;
 esac
 # Events of the initial netns: not for a user namespace's root.
-out=$(userns -r -- timeout 3 "$CLICKUPCTL" monitor 2>&1)
+out=$(userns -r -- timeout $((3 * SLOW)) "$CLICKUPCTL" monitor 2>&1)
 case $out in
 "clickupctl: "*"Operation not permitted"*) pass "userns root may not listen to events: $out" ;;
 *) fail "userns root listens to the initial netns's events: $out" ;;
@@ -121,8 +121,10 @@ blast 300
 budget=$((100 * ((SECONDS - t0) / 5 + 2)))
 n=$(dmesg | tail -n +$((m + 1)) | grep -cE "perm-log|ne lg upgraded")
 check "nf_log_all_netns=1: lines logged ($n)" test "$n" -gt 0
+# On a slow host (debug kernel, load) the blast spans enough 5 s windows
+# that the budget passes 320 and the cap need not bite: n <= budget holds.
 check "within the netns budget ($n <= $budget, of 320 uncapped)" \
-	test "$n" -le "$budget" -a "$n" -lt 320
+	test "$n" -le "$budget"
 ip netns exec "perm-$SFX" "$CLICKUPCTL" delete lg
 
 check "dmesg clean" dmesg_clean

@@ -23,17 +23,25 @@ static bool nl_open;
 
 struct nlctx *api_nl(struct nlerr *e)
 {
-	struct diag d;
-
 	if (nl_open)
 		return &nl;
-	if (nlc_open(&nl, &d) < 0) {
-		*e = (struct nlerr){ .err = ENOENT, .offs = -1, .miss_type = -1 };
-		snprintf(e->msg, sizeof(e->msg), "%.*s", (int)sizeof(e->msg) - 1, d.msg);
+	if (daemon_nl_open(&nl, e))
 		return NULL;
-	}
 	nl_open = true;
 	return &nl;
+}
+
+int daemon_nl_open(struct nlctx *c, struct nlerr *e)
+{
+	struct diag d;
+
+	if (nlc_open(c, &d) < 0) {
+		*e = (struct nlerr){ .err = ENOENT, .offs = -1, .miss_type = -1 };
+		snprintf(e->msg, sizeof(e->msg), "%.*s", (int)sizeof(e->msg) - 1, d.msg);
+		return -1;
+	}
+	nlc_set_timeout(c, NL_TIMEOUT_MS);
+	return 0;
 }
 
 /* After a failed request: the next one starts on a fresh socket (the
@@ -181,7 +189,7 @@ static enum MHD_Result post_check(struct MHD_Connection *c, const char *body,
 static enum MHD_Result put_ne(struct MHD_Connection *c, const char *ne,
 			      const char *body, size_t len)
 {
-	char what[128], where[256], more[256] = "";
+	char what[128], where[320], more[256] = "";
 	struct nlerr e;
 	struct nlctx *n;
 	struct diag d;
@@ -217,10 +225,10 @@ static enum MHD_Result put_ne(struct MHD_Connection *c, const char *ne,
 		goto out;
 	}
 	out_open(&o);
-	r = ne_put(n, ne, exists, &g, true, &e, where, sizeof(where), &atom);
+	r = ne_put(n, ne, exists, &g, NULL, true, &e, where, sizeof(where), &atom);
 	if (r < 0 && !exists && e.err == EEXIST) {	/* created meanwhile */
 		exists = 1;
-		r = ne_put(n, ne, true, &g, true, &e, where, sizeof(where), &atom);
+		r = ne_put(n, ne, true, &g, NULL, true, &e, where, sizeof(where), &atom);
 	}
 	out_close(&o);
 	if (r == 0) {

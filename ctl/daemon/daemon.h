@@ -4,7 +4,8 @@
  * libmicrohttpd runs every request in one internal thread, so the
  * request side shares one netlink socket and the (per-thread) print
  * layer without locks; the events listener and the counters timer are
- * two more threads that only touch the event ring (sse.c).
+ * two more threads, each with its own socket, that hand the event
+ * streams whole frames under a lock (sse.c).
  */
 #ifndef CLICKUPD_DAEMON_H
 #define CLICKUPD_DAEMON_H
@@ -70,6 +71,14 @@ enum MHD_Result api_request(struct MHD_Connection *c, const char *method,
 /* The request thread's socket, (re)opened on demand; NULL with e set. */
 struct nlctx *api_nl(struct nlerr *e);
 void api_nl_reset(void);
+/* A socket of clickupd's (the API's, the counters'): the kernel's answer
+ * is awaited NL_TIMEOUT_MS at most, so a lost one cannot stop the daemon.
+ */
+#define NL_TIMEOUT_MS	30000
+int daemon_nl_open(struct nlctx *c, struct nlerr *e);
+
+/* At most this many connections (libmicrohttpd's limit), so streams. */
+#define STREAMS_MAX	64
 
 /* sse.c: GET /api/v1/events */
 int sse_start(struct MHD_Daemon *d);

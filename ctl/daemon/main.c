@@ -22,7 +22,6 @@
 
 /* Per connection: request line + headers (431 past it) and buffers. */
 #define MEMORY_LIMIT	(16 * 1024)
-#define MAX_CONNECTIONS	64
 #define IDLE_TIMEOUT_S	15
 
 struct cfg cfg = {
@@ -126,7 +125,7 @@ static struct MHD_Daemon *start(void)
 	}
 	return MHD_start_daemon(flags, cfg.port, NULL, NULL, http_request, NULL,
 				MHD_OPTION_SOCK_ADDR, sa,
-				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)STREAMS_MAX,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_TIMEOUT_S,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MEMORY_LIMIT,
 				MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,

@@ -132,6 +132,8 @@ static unsigned int nl_status(int err, bool dag)
 		return MHD_HTTP_CONTENT_TOO_LARGE;
 	case EAGAIN:
 		return MHD_HTTP_SERVICE_UNAVAILABLE;
+	case ETIMEDOUT:		/* no answer within NL_TIMEOUT_MS */
+		return MHD_HTTP_GATEWAY_TIMEOUT;
 	default:
 		return MHD_HTTP_INTERNAL_SERVER_ERROR;
 	}

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * GET /api/v1/events: Server-Sent Events. A listener thread turns the
- * genl "events" multicast into frames in a ring; a timer thread wakes the
- * streams every interval, and the request thread (the only one with the
- * API's socket) then takes one counters snapshot for all of them. A
- * stream with nothing to send is suspended, so an idle one costs no CPU.
+ * genl "events" multicast into frames in a ring; a ticker thread takes
+ * the counters snapshot every interval on its own socket, while some
+ * stream is open, and wakes the streams. The request thread only copies
+ * finished frames, so a slow kernel never holds up the API. A stream with
+ * nothing to send is suspended: an idle one costs no CPU.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -18,6 +19,7 @@
 
 #define RING		256
 #define KEEPALIVE_NS	(10ULL * 1000000000ULL)
+#define TICK_MAX_MS	5000	/* streams are woken at least this often */
 
 struct client {
 	struct MHD_Connection *c;
@@ -34,10 +36,8 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static char *ring[RING];	/* whole frames, by seq % RING */
 static uint64_t next_seq;
 static struct client *clients;
-
-/* Request thread only. */
-static char *snapshot;
-static uint64_t snapshot_gen, snapshot_at;
+static char *snapshot;		/* the latest counters frame, or NULL */
+static uint64_t snapshot_gen;
 
 static uint64_t now_ns(void)
 {
@@ -47,14 +47,25 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-/* With lock held. */
-static void wake_all(void)
+/*
+ * Called with lock held; drops it. The streams are resumed after: libmicrohttpd
+ * takes a mutex of its own in MHD_resume_connection(), and may hold it when
+ * it frees a response (client_free() takes lock). A suspended connection
+ * is never closed, so k->c stays valid until it is resumed.
+ */
+static void wake_all_unlock(void)
 {
-	for (struct client *k = clients; k; k = k->next)
+	struct MHD_Connection *c[STREAMS_MAX];
+	unsigned int n = 0, i;
+
+	for (struct client *k = clients; k && n < STREAMS_MAX; k = k->next)
 		if (k->suspended) {
 			k->suspended = false;
-			MHD_resume_connection(k->c);
+			c[n++] = k->c;
 		}
+	pthread_mutex_unlock(&lock);
+	for (i = 0; i < n; i++)
+		MHD_resume_connection(c[i]);
 }
 
 /* "event: NAME\ndata: JSON\n\n" from a printed record (one line). */
@@ -79,7 +90,7 @@ static int on_event(uint8_t cmd, struct nlattr **tb, void *arg)
 	if (!ev)
 		return 0;
 	out_open(&o);
-	print_result(true, ev, tb);
+	print_result(true, ev, tb, NULL);
 	out_close(&o);
 	f = frame(ev, o.buf, o.len);
 	free(o.buf);
@@ -89,8 +100,7 @@ static int on_event(uint8_t cmd, struct nlattr **tb, void *arg)
 	free(ring[next_seq % RING]);
 	ring[next_seq % RING] = f;
 	next_seq++;
-	wake_all();
-	pthread_mutex_unlock(&lock);
+	wake_all_unlock();
 	return 0;
 }
 
@@ -112,51 +122,80 @@ static void *listener(void *arg)
 	return NULL;
 }
 
+/* The counters of every NE as a frame, or NULL (socket closed then). */
+static char *take_snapshot(struct nlctx *nl, bool *open)
+{
+	struct nlerr e;
+	struct out o;
+	char *f;
+	int r;
+
+	if (!*open && daemon_nl_open(nl, &e))
+		return NULL;
+	*open = true;
+	out_open(&o);
+	r = ne_show(nl, NULL, true, &e);
+	out_close(&o);
+	if (r < 0) {	/* the module went, or an answer is late: start over */
+		nlc_close(nl);
+		*open = false;
+		free(o.buf);
+		return NULL;
+	}
+	f = frame("counters", o.buf, o.len);
+	free(o.buf);
+	return f;
+}
+
+static void sleep_ns(uint64_t ns)
+{
+	struct timespec ts = { (time_t)(ns / 1000000000ULL),
+			       (long)(ns % 1000000000ULL) };
+
+	while (nanosleep(&ts, &ts))
+		;
+}
+
 static void *ticker(void *arg)
 {
-	struct timespec ts = { cfg.interval_ms / 1000,
-			       (long)(cfg.interval_ms % 1000) * 1000000L };
+	const uint64_t interval = cfg.interval_ms * 1000000ULL;
+	const uint64_t tick_max = TICK_MAX_MS * 1000000ULL;
+	uint64_t due = now_ns() + interval, now;
+	struct nlctx nl;
+	bool open = false, listened;
 
 	(void)arg;
 	for (;;) {
-		nanosleep(&ts, NULL);
+		char *f = NULL, *old;
+
+		now = now_ns();
+		sleep_ns(due <= now ? 0 : due - now < tick_max ? due - now : tick_max);
 		pthread_mutex_lock(&lock);
-		wake_all();
+		listened = clients;
 		pthread_mutex_unlock(&lock);
+		now = now_ns();
+		if (!listened) {
+			due = now + interval;	/* a new stream waits one interval */
+		} else if (now >= due) {
+			due = now + interval;
+			f = take_snapshot(&nl, &open);
+		}
+		pthread_mutex_lock(&lock);
+		/* nobody listens: a later stream must not start with old counters */
+		if (f || !clients) {
+			old = snapshot;
+			snapshot = f;
+			snapshot_gen++;
+			free(old);
+		} else {
+			free(f);
+		}
+		wake_all_unlock();
 	}
 	return NULL;
 }
 
-/* The counters of every NE, at most once per interval for all streams. */
-static void refresh_snapshot(void)
-{
-	uint64_t now = now_ns();
-	struct nlerr e;
-	struct nlctx *nl;
-	struct out o;
-	int r;
-
-	if (snapshot && now - snapshot_at < cfg.interval_ms * 900000ULL)
-		return;
-	nl = api_nl(&e);
-	if (!nl)
-		return;
-	out_open(&o);
-	r = ne_show(nl, NULL, true, &e);
-	out_close(&o);
-	snapshot_at = now;
-	if (r < 0) {
-		api_nl_reset();
-		free(o.buf);
-		return;
-	}
-	free(snapshot);
-	snapshot = frame("counters", o.buf, o.len);
-	free(o.buf);
-	snapshot_gen++;
-}
-
-/* The next frame for k, or NULL (then k is suspended, lock held). */
+/* The next frame for k, or NULL (then k is suspended). */
 static char *next_frame(struct client *k)
 {
 	char *f = NULL;
@@ -166,20 +205,11 @@ static char *next_frame(struct client *k)
 		k->seq = next_seq - RING;
 	if (k->seq < next_seq) {
 		f = strdup(ring[k->seq++ % RING]);
-		pthread_mutex_unlock(&lock);
-		return f;
-	}
-	pthread_mutex_unlock(&lock);
-	refresh_snapshot();
-	if (snapshot && k->counters != snapshot_gen) {
+	} else if (snapshot && k->counters != snapshot_gen) {
 		k->counters = snapshot_gen;
-		return strdup(snapshot);
-	}
-	if (now_ns() - k->last_send >= KEEPALIVE_NS)
-		return strdup(": keepalive\n\n");
-	pthread_mutex_lock(&lock);
-	if (k->seq < next_seq) {	/* an event came meanwhile */
-		f = strdup(ring[k->seq++ % RING]);
+		f = strdup(snapshot);
+	} else if (now_ns() - k->last_send >= KEEPALIVE_NS) {
+		f = strdup(": keepalive\n\n");
 	} else {
 		k->suspended = true;
 		MHD_suspend_connection(k->c);

@@ -18,6 +18,8 @@
 /* atoms.c: the registered atom types */
 int atoms_show(struct nlctx *nl, bool json, struct nlerr *e);
 
+struct modload;	/* modload.h */
+
 /* show.c: every NE (only == NULL) or one, as an array */
 int ne_show(struct nlctx *nl, const char *only, bool json, struct nlerr *e);
 /* The same; without array, the object(s) alone (one NE: one object). */
@@ -26,12 +28,14 @@ int ne_show_as(struct nlctx *nl, const char *only, bool json, bool array,
 
 /* ne.c: create (up false) or upgrade NE to g (validated; bpf atoms'
  * fds loaded). The reply (or, from a kernel that only acks, the name)
- * is printed as print_result(). On a kernel error where describes the
+ * is printed as print_result(), with ml (modules loaded from user space
+ * before, or NULL). On a kernel error where describes the
  * atom or edge its offset points at (" (atom 3 'x', f.click:4)") and
  * *atom is that atom's index (-1: none).
  */
 int ne_put(struct nlctx *nl, const char *ne, bool up, const struct dag *g,
-	   bool json, struct nlerr *e, char *where, size_t size, long *atom);
+	   const struct modload *ml, bool json, struct nlerr *e, char *where,
+	   size_t size, long *atom);
 int ne_delete(struct nlctx *nl, const char *ne, struct nlerr *e);
 /* 1 if NE exists, 0 if not, -1 with e on another error. */
 int ne_exists(struct nlctx *nl, const char *ne, struct nlerr *e);
@@ -41,7 +45,8 @@ int ne_name_check(const char *ne);
 /* result.c: a create/upgrade reply or an event: "<verb> NAME: generation
  * G in ..." or one JSON object (with "event" when event is given).
  */
-void print_result(bool json, const char *event, struct nlattr **tb);
+void print_result(bool json, const char *event, struct nlattr **tb,
+		  const struct modload *ml);
 /* The event name of a multicast message's command, or NULL. */
 const char *event_name(uint8_t cmd);
 

@@ -14,6 +14,7 @@ int ne_name_check(const char *ne)
 struct reply {
 	bool json;
 	const char *event;
+	const struct modload *ml;
 	bool seen;
 };
 
@@ -22,7 +23,7 @@ static int on_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 	struct reply *r = arg;
 
 	(void)cmd;
-	print_result(r->json, r->event, tb);
+	print_result(r->json, r->event, tb, r->ml);
 	r->seen = true;
 	return 0;
 }
@@ -38,9 +39,10 @@ static long offset_atom(const struct dag *g, const struct dag_map *map,
 }
 
 int ne_put(struct nlctx *nl, const char *ne, bool up, const struct dag *g,
-	   bool json, struct nlerr *e, char *where, size_t size, long *atom)
+	   const struct modload *ml, bool json, struct nlerr *e, char *where,
+	   size_t size, long *atom)
 {
-	struct reply r = { json, up ? "upgrade" : "create", false };
+	struct reply r = { json, up ? "upgrade" : "create", ml, false };
 	struct dag_map map = { 0 };
 	struct nl_msg *m;
 	int ret = -1;
@@ -70,7 +72,7 @@ int ne_put(struct nlctx *nl, const char *ne, bool up, const struct dag *g,
 		name->nla_len = (uint16_t)(NLA_HDRLEN + strlen(ne) + 1);
 		strcpy((char *)nla_data(name), ne);
 		tb[CLICKUP_A_NE_NAME] = name;
-		print_result(json, r.event, tb);
+		print_result(json, r.event, tb, ml);
 	}
 out:
 	dag_map_free(&map);

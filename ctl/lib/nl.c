@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/msg.h>
@@ -35,6 +36,7 @@ int nlc_open_family(struct nlctx *c, const char *family, struct diag *d)
 {
 	int one = 1, fd, r;
 
+	c->timeout_ms = 0;
 	c->sk = nl_socket_alloc();
 	if (!c->sk) {
 		diag_set(d, "cannot allocate a netlink socket");
@@ -78,6 +80,23 @@ void nlc_close(struct nlctx *c)
 	if (c->sk)
 		nl_socket_free(c->sk);
 	c->sk = NULL;
+}
+
+int nlc_set_timeout(struct nlctx *c, unsigned int ms)
+{
+	struct timeval tv = { ms / 1000, (long)(ms % 1000) * 1000 };
+
+	c->timeout_ms = ms;
+	return setsockopt(nl_socket_get_fd(c->sk), SOL_SOCKET, SO_RCVTIMEO,
+			  &tv, sizeof(tv));
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 struct nl_msg *nlc_msg(struct nlctx *c, uint8_t cmd, int flags, size_t size)
@@ -214,6 +233,7 @@ int nlc_talk(struct nlctx *c, struct nl_msg *msg, nl_reply_fn fn, void *arg,
 	     struct nlerr *e)
 {
 	struct talk t = { fn, arg, e, false, false };
+	long long deadline = now_ms() + c->timeout_ms;
 	struct nl_cb *cb;
 	int r;
 
@@ -237,6 +257,14 @@ int nlc_talk(struct nlctx *c, struct nl_msg *msg, nl_reply_fn fn, void *arg,
 		r = nl_recvmsgs(c->sk, cb);
 		if (r < 0 && !t.done) {
 			lib_error(e, r);
+			break;
+		}
+		/* SO_RCVTIMEO expired: libnl returns 0 for EAGAIN */
+		if (!t.done && c->timeout_ms && now_ms() >= deadline) {
+			e->err = ETIMEDOUT;
+			snprintf(e->msg, sizeof(e->msg),
+				 "no answer from the kernel within %u ms",
+				 c->timeout_ms);
 			break;
 		}
 	}

@@ -18,6 +18,7 @@
 struct nlctx {
 	struct nl_sock *sk;
 	int family;
+	unsigned int timeout_ms;	/* per request; 0 = wait forever */
 };
 
 /* What went wrong, as the kernel told us. */
@@ -37,6 +38,11 @@ int nlc_open(struct nlctx *c, struct diag *d);
 /* Any genl family (the tests talk to nlctrl to exercise extack). */
 int nlc_open_family(struct nlctx *c, const char *family, struct diag *d);
 void nlc_close(struct nlctx *c);
+/* Give up on a request whose answer takes longer than ms (ETIMEDOUT):
+ * a daemon must not hang on a reply that never comes. The socket may
+ * then hold a late answer: close it.
+ */
+int nlc_set_timeout(struct nlctx *c, unsigned int ms);
 
 /* A request of cmd with room for size bytes of attributes. */
 struct nl_msg *nlc_msg(struct nlctx *c, uint8_t cmd, int flags, size_t size);

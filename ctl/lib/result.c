@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "clickup.h"
+#include "modload.h"
 #include "print.h"
 
 static const struct {
@@ -27,7 +28,8 @@ static uint64_t us(const struct nlattr *a)
 	return (nla_u64_or(a, 0) + 500) / 1000;
 }
 
-void print_result(bool json, const char *event, struct nlattr **tb)
+void print_result(bool json, const char *event, struct nlattr **tb,
+		  const struct modload *ml)
 {
 	struct nlattr *t[CLICKUP_TIMES_A_MAX + 1] = { 0 };
 	char name[CLICKUP_NAME_MAX];
@@ -64,6 +66,8 @@ void print_result(bool json, const char *event, struct nlattr **tb)
 		       us(t[CLICKUP_TIMES_A_PUBLISH]), l, l == 1 ? "" : "s", n,
 		       n == 1 ? "" : "s", nla_u32_or(t[CLICKUP_TIMES_A_MIGRATED], 0));
 	}
+	if (ml)	/* clickupctl's own loading, before the request */
+		modload_print(ml);
 	tprint("\n");
 	close_obj();
 	print_end();

@@ -413,10 +413,10 @@ expect "-j may come before the file" 0 '"nr_entries":2' "" -- \
 # ---- usage ---------------------------------------------------------------
 expect "usage: no command" 1 "" "usage:" -- "$CTL"
 expect "usage: unknown command" 1 "" "unknown command 'frob'" -- "$CTL" frob
-expect "usage: missing argument" 1 "" "usage: clickupctl create NE FILE" -- "$CTL" create fw
+expect "usage: missing argument" 1 "" "usage: clickupctl create [--no-modload] NE FILE" -- "$CTL" create fw
 expect "usage: extra argument" 1 "" "usage: clickupctl check [--syntax] FILE" -- "$CTL" check a b
 expect "usage: unknown option" 1 "" "unknown option '-x'" -- "$CTL" show -x
-expect "help" 0 "clickupctl upgrade NE FILE" "" -- "$CTL" --help
+expect "help" 0 "clickupctl upgrade [--no-modload] NE FILE" "" -- "$CTL" --help
 
 # ---- batch (offline commands) --------------------------------------------
 printf '# comment\ncheck %s\n\ncheck rt.click\n' "$SEED/type_update.txt" > b.txt

@@ -10,14 +10,21 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PKGS=(
 	build-essential linux-image-amd64 linux-headers-amd64
 	qemu-system-x86 busybox-static cpio kmod
-	libnl-3-dev libnl-genl-3-dev libbpf-dev pkg-config libmicrohttpd-dev
+	libnl-3-dev libnl-genl-3-dev libbpf-dev libkmod-dev pkg-config libmicrohttpd-dev
 	iproute2 nftables iputils-ping curl python3 socat sparse
 	linux-source-6.1 xz-utils gnuplot-nox procps util-linux
 	clang llvm
 	iperf3 python3-nftables linux-perf ethtool strace jq
 	# the debug kernel (debug-kernel.sh) from linux-source-6.1
 	flex bison bc libelf-dev libssl-dev
+	# the dashboard's browser tests: Debian's headless Chromium, driven
+	# by selenium (never a browser that downloads itself)
+	chromium chromium-driver python3-selenium
 )
+# npm installs elkjs (the dashboard's graph layout) at build time; a
+# nodejs from elsewhere (e.g. NodeSource) brings its own npm, and Debian's
+# npm package would replace that nodejs.
+command -v npm >/dev/null || PKGS+=(nodejs npm)
 
 SUDO=()
 if [ "$(id -u)" -ne 0 ]; then

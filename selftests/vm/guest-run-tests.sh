@@ -13,7 +13,7 @@ set -euo pipefail
 REPO=${CLICKUP_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 LIST=$REPO/selftests/tests.list
 TIMEOUT=${TEST_TIMEOUT:-$((300 * ${SLOW:-1}))}
-BAD='WARNING:|BUG:|Oops|general protection|Call Trace|kernel BUG|refcount_t:|list_add corruption|list_del corruption|UBSAN|KASAN|rcu.*stall|hung_task|unregister_netdevice: waiting|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|DEBUG_LOCKS_WARN_ON|lock held when returning|bad unlock balance|locking correctness validator|Disabling lock debugging|ODEBUG:|kmemleak: .*(disabled|pool empty|suspected memory leak)'
+BAD='WARNING:|BUG:|Oops|general protection|Call Trace|kernel BUG|refcount_t:|list_add corruption|list_del corruption|UBSAN|KASAN|rcu.*detected (expedited )?stall|hung_task|unregister_netdevice: waiting|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|DEBUG_LOCKS_WARN_ON|lock held when returning|bad unlock balance|locking correctness validator|Disabling lock debugging|ODEBUG:|kmemleak: .*(disabled|pool empty|suspected memory leak)'
 
 if [ -n "${TESTS:-}" ]; then
 	read -r -a tests <<<"$TESTS"

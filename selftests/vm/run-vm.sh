@@ -15,7 +15,14 @@
 # Host environment: VM_TIMEOUT (s, default 1500), VM_MEM (default: the
 # table's), CLICKUP_EXTRA_MODULES (glob(s) of extra .ko files to install in
 # the guest), KVER (amd64: a Debian kernel release; ignored with a note if
-# no /boot/vmlinuz-$KVER), KERNEL=debug (below).
+# no /boot/vmlinuz-$KVER), VM_QEMU_ARGS (more qemu options, word-split;
+# e.g. "-icount shift=0" for bench/pkt.sh), KERNEL=debug (below).
+#
+# VM_HOSTFWD=tcp:127.0.0.1:3000-:3000 (qemu's hostfwd syntax; `make
+# dashboard`) gives the guest a user-mode NIC (virtio, restrict=on: the
+# guest reaches nothing outside, only the forwarded port reaches it; the
+# guest sees it as eth0, 10.0.2.15/24 once configured). Without it the VM
+# has no NIC at all.
 #
 # KERNEL=debug (amd64) boots the debug kernel of selftests/vm/debug-kernel.sh
 # (KASAN, lockdep, kmemleak...; built once, cached) with the modules `make
@@ -266,9 +273,12 @@ printf 'REPO=%s\nKVER=%s\nOUT=%s\nMODE=%s\nTERM_HOST=%s\nCONSOLE=%s\nREPO_FROM=%
 	fi
 } >"$OUT/cmd.sh"
 
+NIC=(-nic none)
+[ -z "${VM_HOSTFWD:-}" ] ||
+	NIC=(-nic "user,model=virtio-net-pci,restrict=on,hostfwd=$VM_HOSTFWD")
 # shellcheck disable=SC2054 # commas are qemu syntax
 QEMU=("$QEMU_BIN" -accel tcg -M "$MACHINE" -cpu "$CPU" -smp 2 -m "${VM_MEM:-$MEM}"
-	-nographic -no-reboot -nic none
+	-nographic -no-reboot "${NIC[@]}"
 	-kernel "$VMLINUX" -initrd "$RUN/initramfs.cpio"
 	-append "console=$CONSOLE quiet panic=-1 oops=panic panic_on_warn=0$APPEND"
 	-fsdev "local,id=root,path=$ROOT,security_model=none,readonly=on,multidevs=remap"
@@ -279,6 +289,8 @@ QEMU=("$QEMU_BIN" -accel tcg -M "$MACHINE" -cpu "$CPU" -smp 2 -m "${VM_MEM:-$MEM
 [ "$REPO_FROM" = root ] || QEMU+=(
 	-fsdev "local,id=repo,path=$REPO,security_model=none,readonly=on,multidevs=remap"
 	-device virtio-9p-pci,fsdev=repo,mount_tag=repo)
+# shellcheck disable=SC2206 # a list of options
+QEMU+=(${VM_QEMU_ARGS:-})
 
 if [ $MODE = shell ]; then
 	"${QEMU[@]}" -serial mon:stdio || true

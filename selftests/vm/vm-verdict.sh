@@ -28,7 +28,7 @@ vm_run_and_verdict() {
 	[ -s "$OUT/rc" ] && rc=$(tr -dc 0-9 <"$OUT/rc")
 	[ -n "$rc" ] || problems+=("no exit code came back from the guest (crash/panic/timeout?)")
 
-	local BAD='WARNING:|BUG:|Oops|general protection|Call Trace|kernel BUG|refcount_t:|list_add corruption|list_del corruption|UBSAN|KASAN|rcu.*stall|hung_task|unregister_netdevice: waiting|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|DEBUG_LOCKS_WARN_ON|lock held when returning|bad unlock balance|locking correctness validator|Disabling lock debugging|ODEBUG:|kmemleak: .*(disabled|pool empty|suspected memory leak)'
+	local BAD='WARNING:|BUG:|Oops|general protection|Call Trace|kernel BUG|refcount_t:|list_add corruption|list_del corruption|UBSAN|KASAN|rcu.*detected (expedited )?stall|hung_task|unregister_netdevice: waiting|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|DEBUG_LOCKS_WARN_ON|lock held when returning|bad unlock balance|locking correctness validator|Disabling lock debugging|ODEBUG:|kmemleak: .*(disabled|pool empty|suspected memory leak)'
 	local OK_LINES='loading out-of-tree module taints kernel|module verification failed'
 	local klog=$OUT/dmesg.txt
 	[ -s "$klog" ] || klog=$RUN/serial.log

@@ -13,6 +13,7 @@
 #include <linux/module.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/netfilter.h>
 #include <linux/netlink.h>
 #include <linux/skbuff.h>
@@ -143,7 +144,10 @@ struct clickup_atom_type {
 
 int clickup_atom_register(struct clickup_atom_type *type);
 
-/* The atom's core counters (what `show` prints), and zeroing them. */
+/*
+ * The atom's core counters (what `show` prints), and zeroing them: from
+ * a handler, with the netns mutex held, as every reader of them is.
+ */
 void clickup_atom_stats(const struct clickup_atom *atom, u64 *packets,
 			u64 *bytes, u64 *drops);
 void clickup_atom_stats_reset(struct clickup_atom *atom);
@@ -153,10 +157,15 @@ void clickup_atom_stats_reset(struct clickup_atom *atom);
  * (classifiers): refcounted, so migrate() can hand them to a successor
  * with the same number of outputs and the counts survive an upgrade.
  */
+struct clickup_port_cpu {
+	struct u64_stats_sync	syncp;	/* 32-bit: the counts are 2 words */
+	u64_stats_t		count[];
+};
+
 struct clickup_port_counts {
-	refcount_t	ref;
-	u32		n;
-	u64 __percpu	*pcpu;		/* [n] per CPU */
+	refcount_t			ref;
+	u32				n;
+	struct clickup_port_cpu __percpu *pcpu;	/* count[n] per CPU */
 };
 
 struct clickup_port_counts *clickup_port_counts_alloc(u32 n);
@@ -172,8 +181,14 @@ int clickup_port_counts_print(const struct clickup_port_counts *pc,
 static inline void clickup_port_count(struct clickup_port_counts *pc,
 				      u32 port)
 {
-	if (port < pc->n)
-		this_cpu_inc(*(pc->pcpu + port));
+	struct clickup_port_cpu *c;
+
+	if (port >= pc->n)
+		return;
+	c = this_cpu_ptr(pc->pcpu);
+	u64_stats_update_begin(&c->syncp);
+	u64_stats_inc(&c->count[port]);
+	u64_stats_update_end(&c->syncp);
 }
 void clickup_atom_unregister(struct clickup_atom_type *type);
 
