@@ -4,7 +4,8 @@
 
   hostile.py inject KIND IFACE SRC:SPORT DST:DPORT
       Watch IFACE for a segment DST:DPORT -> SRC:SPORT of a live
-      connection (its ACK number is where SRC's next byte is expected),
+      connection (DPORT 0: any; its ACK number is where SRC's next byte
+      is expected),
       then send, as SRC, one segment to DST whose sequence number is
       random but 256 MiB to 1 GiB ahead of that, so past any window:
       KIND "rst" (a RST) or "data" (100 bytes, ACK set). Prints the
@@ -65,7 +66,8 @@ def send(pkt, dst):
 
 
 def sniff_ack(iface, src, sport, dst, dport, timeout=20):
-    """The ACK number of a segment dst:dport -> src:sport seen on iface."""
+    """The ACK number and port of a segment dst:dport -> src:sport (any
+    port if dport is 0) seen on iface."""
     s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM,
                       socket.htons(ETH_P_IP))
     s.bind((iface, ETH_P_IP))
@@ -80,9 +82,9 @@ def sniff_ack(iface, src, sport, dst, dport, timeout=20):
         if len(p) < 40 or p[9] != 6 or (p[12:16], p[16:20]) != want:
             continue
         off = (p[0] & 15) * 4
-        sp, dp, _, ack = struct.unpack("!HHII", p[off:off + 12])
-        if (sp, dp) == (dport, sport) and p[off + 13] & 16:
-            return ack
+        psrc, pdst, _, ack = struct.unpack("!HHII", p[off:off + 12])
+        if pdst == sport and dport in (psrc, 0) and p[off + 13] & 16:
+            return ack, psrc
     sys.exit("no segment %s:%d -> %s:%d seen on %s" %
              (dst, dport, src, sport, iface))
 
@@ -92,7 +94,7 @@ def main():
     if cmd == "inject":
         kind, iface = sys.argv[2], sys.argv[3]
         (src, sport), (dst, dport) = endpoint(sys.argv[4]), endpoint(sys.argv[5])
-        expected = sniff_ack(iface, src, sport, dst, dport)
+        expected, dport = sniff_ack(iface, src, sport, dst, dport)
         seq = expected + random.randrange(1 << 28, 1 << 30)
         if kind == "rst":
             pkt = segment(src, sport, dst, dport, "R", seq, 0)
@@ -100,7 +102,8 @@ def main():
             pkt = segment(src, sport, dst, dport, "PA", seq,
                           random.randrange(1 << 32), b"x" * 100)
         send(pkt, dst)
-        print("expected seq %u, sent %s with seq %u" % (expected, kind, seq & 0xFFFFFFFF))
+        print("port %d: expected seq %u, sent %s with seq %u" %
+              (dport, expected, kind, seq & 0xFFFFFFFF))
     elif cmd == "flood":
         n = int(sys.argv[2])
         dst, dport = endpoint(sys.argv[3])
