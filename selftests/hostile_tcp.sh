@@ -209,13 +209,12 @@ for side in cu ct; do
 	inv0=$(invalid_of $side)
 	fetch $side "$TMPD/dl-$side" & FETCH=$!
 	wait_for 20 test -s "$TMPD/dl-$side"
-	# hostile.py learns the client's port from the live connection
-	o1=$(on $side srv "$PYTHON" "$HOSTILE" inject rst s0 "$SRV_IP:8080" "$CLI_IP:0" 2>&1)
+	# one hostile.py run (a slow VM may finish the download between
+	# two); it learns the client's port from the live connection
+	o1=$(on $side srv "$PYTHON" "$HOSTILE" inject both s0 "$SRV_IP:8080" "$CLI_IP:0" 2>&1)
 	port=$(echo "$o1" | sed -n 's/^port \([0-9]*\):.*/\1/p')
+	log "$side: $o1"
 	inv1=$(invalid_of $side)
-	o2=$(on $side srv "$PYTHON" "$HOSTILE" inject data s0 "$SRV_IP:8080" "$CLI_IP:${port:-0}" 2>&1)
-	log "$side: $o1; $o2"
-	inv2=$(invalid_of $side)
 	if [ "$side" = cu ]; then
 		ctl state show fw -j > "$TMPD/dl.json"
 		st=$(json_eval "$TMPD/dl.json" "([f['state'] for f in d if f['sport'] == ${port:-0}] + ['none'])[0]")
@@ -230,19 +229,18 @@ for side in cu ct; do
 		[ $side = cu ] && ctl state show fw | sed 's/^/# /' && ne_counters fw | sed 's/^/# /'
 	fi
 	RES[rst,$side]="$r, $((inv1 - inv0)) invalid"
-	RES[data,$side]="$((inv2 - inv1)) invalid, dropped"
 	[ $side = cu ] && RES[rst,$side]+=", flow $st"
 	on $side srv tc qdisc del dev s0 root
 done
-check "oow RST: the download completes, as with conntrack (${RES[rst,ct]}): ${RES[rst,cu]}" \
+check "oow RST + data: the download completes, as with conntrack (${RES[rst,ct]}): ${RES[rst,cu]}" \
 	test "${RES[rst,cu]%%,*}/${RES[rst,ct]%%,*}" = "download completes/download completes"
 case ${RES[rst,cu]#*, } in
-"1 invalid, flow "*close*|"1 invalid, flow none") ok_state=no ;;
-"1 invalid, flow "*) ok_state=yes ;;
+"2 invalid, flow "*close*|"2 invalid, flow none") ok_state=no ;;
+"2 invalid, flow "*) ok_state=yes ;;
 *) ok_state=no ;;
 esac
-check "oow RST and data: each counted invalid (strict: dropped), the flow not closed by them" \
-	test "$ok_state" = yes -a "${RES[data,cu]%% *}" = 1
+check "oow RST and data: both counted invalid (strict: dropped), the flow not closed by them" \
+	test "$ok_state" = yes
 
 # ---- port reuse right after a clean close -----------------------------------
 for side in cu ct; do
@@ -318,7 +316,7 @@ sysctl -qw net.netfilter.nf_conntrack_max="$CT_MAX_WAS"
 echo "#"
 printf '# %-14s | %-44s | %s\n' "case" "nftables + conntrack" "CLICK-UP (firewall.click, strict)"
 printf '# %-14s-+-%-44s-+-%s\n' "--------------" "--------------------------------------------" "------------------------------"
-for c in "syn:inbound SYN" "flood:flood at 64" "rst:oow RST" "data:oow data" \
+for c in "syn:inbound SYN" "flood:flood at 64" "rst:oow RST+data" \
 	 "reuse:port reuse" "idle:idle timeout"; do
 	printf '# %-14s | %-44s | %s\n' "${c#*:}" "${RES[${c%%:*},ct]}" "${RES[${c%%:*},cu]}"
 done

@@ -8,8 +8,8 @@
       is expected),
       then send, as SRC, one segment to DST whose sequence number is
       random but 256 MiB to 1 GiB ahead of that, so past any window:
-      KIND "rst" (a RST) or "data" (100 bytes, ACK set). Prints the
-      numbers used.
+      KIND "rst" (a RST), "data" (100 bytes, ACK set) or "both" (the
+      RST, then the data). Prints the numbers used.
   hostile.py flood N DST:DPORT NET
       N spoofed "handshakes": a SYN, then the ACK that would complete it
       (sequence number right after the SYN's, a random ACK number), from
@@ -96,12 +96,11 @@ def main():
         (src, sport), (dst, dport) = endpoint(sys.argv[4]), endpoint(sys.argv[5])
         expected, dport = sniff_ack(iface, src, sport, dst, dport)
         seq = expected + random.randrange(1 << 28, 1 << 30)
-        if kind == "rst":
-            pkt = segment(src, sport, dst, dport, "R", seq, 0)
-        else:
-            pkt = segment(src, sport, dst, dport, "PA", seq,
-                          random.randrange(1 << 32), b"x" * 100)
-        send(pkt, dst)
+        if kind in ("rst", "both"):
+            send(segment(src, sport, dst, dport, "R", seq, 0), dst)
+        if kind in ("data", "both"):
+            send(segment(src, sport, dst, dport, "PA", seq,
+                         random.randrange(1 << 32), b"x" * 100), dst)
         print("port %d: expected seq %u, sent %s with seq %u" %
               (dport, expected, kind, seq & 0xFFFFFFFF))
     elif cmd == "flood":
