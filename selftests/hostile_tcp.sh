@@ -205,7 +205,7 @@ check "inbound SYN: dropped by CLICK-UP as by conntrack (${RES[syn,ct]}), no flo
 
 # ---- out-of-window RST and data into a live download ------------------------
 for side in cu ct; do
-	on $side srv tc qdisc add dev s0 root tbf rate 4mbit burst 32kb latency 400ms
+	on $side srv tc qdisc add dev s0 root tbf rate 2mbit burst 32kb latency 400ms
 	inv0=$(invalid_of $side)
 	fetch $side "$TMPD/dl-$side" & FETCH=$!
 	wait_for 20 test -s "$TMPD/dl-$side"
