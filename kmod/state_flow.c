@@ -18,8 +18,11 @@
 #define CLICKUP_KEY_LEN		offsetof(struct clickup_flow_key, pad)
 #define CLICKUP_TUPLE_DIR(t)	((t)->key.pad[0])
 
-/* Internal status bit: both tuples are linked (conntrack's "confirmed"). */
+/* Internal status bits: both tuples are linked (conntrack's "confirmed");
+ * the table teardown saw one tuple of the flow.
+ */
 #define CLICKUP_FLOW_CONFIRMED	BIT(7)
+#define CLICKUP_FLOW_TORN	BIT(6)
 
 /*
  * Early drop looks at this many hash buckets from the new flow's own
@@ -476,13 +479,23 @@ bool clickup_table_strict(const struct clickup_table *table)
 }
 EXPORT_SYMBOL_GPL(clickup_table_strict);
 
-/* Table teardown: each flow once, through its ORIGINAL tuple. */
+/*
+ * Table teardown (no packet, dump or request can reach it any more):
+ * rhashtable_free_and_destroy() calls this once per tuple and may still
+ * read a tuple after the other tuple of its flow was visited, so the flow
+ * is freed at its second visit, not its first. Every flow then has both
+ * tuples linked: unlinking removes both at once, and a flow whose second
+ * tuple failed to link was removed by its creator.
+ */
 static void clickup_flow_destroy(void *ptr, void *arg)
 {
-	struct clickup_flow_tuple *t = ptr;
+	struct clickup_flow *flow = clickup_tuple_flow(ptr);
 
-	if (CLICKUP_TUPLE_DIR(t) == CLICKUP_DIR_ORIGINAL)
-		kmem_cache_free(clickup_flow_cache, clickup_tuple_flow(t));
+	if (!(flow->status & CLICKUP_FLOW_TORN)) {
+		flow->status |= CLICKUP_FLOW_TORN;
+		return;
+	}
+	kmem_cache_free(clickup_flow_cache, flow);
 }
 
 int clickup_flow_ht_init(struct rhashtable *ht)
