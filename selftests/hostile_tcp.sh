@@ -105,7 +105,7 @@ on() {
 # nft_invalid: packets the nft rule "ct state invalid drop" dropped.
 fw_field() {
 	ctl state -j > "$TMPD/t.json" &&
-	json_eval "$TMPD/t.json" "[t['$1'] for t in d if t['name'] == 'fw'][0]"
+	jq -r --arg f "$1" '.[] | select(.name == "fw") | .[$f]' "$TMPD/t.json"
 }
 ct_count() { on ct mid sysctl -n net.netfilter.nf_conntrack_count; }
 nft_invalid() {
@@ -217,7 +217,7 @@ for side in cu ct; do
 	inv1=$(invalid_of $side)
 	if [ "$side" = cu ]; then
 		ctl state show fw -j > "$TMPD/dl.json"
-		st=$(json_eval "$TMPD/dl.json" "([f['state'] for f in d if f['sport'] == ${port:-0}] + ['none'])[0]")
+		st=$(jq -r --argjson p "${port:-0}" '[.[] | select(.sport == $p) | .state] + ["none"] | .[0]' "$TMPD/dl.json")
 	else
 		st=-
 	fi
@@ -255,7 +255,7 @@ on ct mid sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_established=20 \
 	net.netfilter.nf_conntrack_tcp_timeout_unacknowledged=20
 idle_flows() {	# the assured bits of the flows to port 7100
 	ctl state show fw -j > "$TMPD/idle0.json" &&
-	json_eval "$TMPD/idle0.json" "[f['assured'] for f in d if f['dport'] == 7100]"
+	jq -c '[.[] | select(.dport == 7100) | .assured]' "$TMPD/idle0.json"
 }
 IDLE_PIDS=()
 for side in cu ct; do
@@ -264,17 +264,17 @@ for side in cu ct; do
 	on $side cli "$PYTHON" "$TMPD/peer.py" idle-client $SRV_IP 7100 36 > "$TMPD/idle-$side" &
 	IDLE_PIDS+=($!)
 done
-idle_assured() { [ "$(idle_flows)" = "[True]" ]; }
+idle_assured() { [ "$(idle_flows)" = "[true]" ]; }
 wait_for 20 idle_assured
 a0=$(idle_flows)
 wait "${IDLE_PIDS[@]}"
 for side in cu ct; do RES[idle,$side]="server's data $(cat "$TMPD/idle-$side")"; done
 ctl state show fw -j > "$TMPD/idle.json"
-n=$(json_eval "$TMPD/idle.json" "len([f for f in d if f['dport'] == 7100])")
+n=$(jq '[.[] | select(.dport == 7100)] | length' "$TMPD/idle.json")
 RES[idle,cu]+=", flow gone"
 [ "$n" = 0 ] || RES[idle,cu]+=" (not: $n)"
 check "idle timeout: the assured flow ($a0) expired, the server's late data dropped as with conntrack (${RES[idle,ct]})" \
-	test "$a0" = "[True]" -a "${RES[idle,cu]}" = "server's data nothing, flow gone" \
+	test "$a0" = "[true]" -a "${RES[idle,cu]}" = "server's data nothing, flow gone" \
 	-a "${RES[idle,ct]}" = "server's data nothing"
 ctl state set fw tcp_established 432000 tcp_unack 300 >/dev/null
 
@@ -296,10 +296,10 @@ done
 RES[flood,ct]+=", $(ct_count) entries"
 ctl state show fw -j > "$TMPD/flood.json"
 ctl state -j > "$TMPD/t.json"
-read -r n ev unas leg <<< "$(json_eval "$TMPD/flood.json" "' '.join(map(str, (
-	len(d), 0,
-	sum(1 for f in d if f['saddr'] != '$CLI_IP' and not f['assured']),
-	sum(1 for f in d if f['saddr'] == '$CLI_IP' and f['assured']))))")"
+read -r n ev unas leg <<< "$(jq -r --arg c "$CLI_IP" '[length, 0,
+	([.[] | select(.saddr != $c and (.assured | not))] | length),
+	([.[] | select(.saddr == $c and .assured)] | length)] | map(tostring) | join(" ")' \
+	"$TMPD/flood.json")"
 ev=$(fw_field evicted)
 RES[flood,cu]+=", $n entries, $ev evicted"
 log "flood: CLICK-UP ${RES[flood,cu]}; conntrack ${RES[flood,ct]}"
