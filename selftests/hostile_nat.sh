@@ -22,8 +22,8 @@
 #           random addresses routed through it: no new mapping, nothing
 #           comes back out
 #   expiry  with a short UDP timeout, a reply 2 s late passes and one two
-#           timeouts late does not (nft only until the flow API gives the
-#           table settable timeouts)
+#           timeouts late does not (both: conntrack's sysctls, the NAT
+#           table's udp_unreplied/udp_replied)
 # Both modes must pass every case they run; the table compares them.
 
 source "$(dirname "$0")/lib.sh"
@@ -87,6 +87,9 @@ build() {	# build cu|nft: the four namespaces, fresh
 	if [ "$1" = cu ]; then
 		ctl create natgw "$DAGS/nat_gw.click" > "$TMPD/create.out" 2>&1 ||
 			die "create: $(cat "$TMPD/create.out")"
+		# the same UDP timeouts as conntrack's below
+		ctl state set natgw udp_unreplied $UDP_TIMEOUT udp_replied $UDP_TIMEOUT ||
+			die "cannot set the NAT table's UDP timeouts"
 		return
 	fi
 	ip -n "$NS_CU" addr add $GW_IP/24 dev p1
@@ -163,15 +166,10 @@ run_cases() {	# run_cases MODE
 
 	# Idle expiry: a reply 2 s late finds the mapping, one 2 timeouts
 	# late does not.
-	if [ "$m" = nft ]; then
-		out=$(cli "${PROBE[@]}" delayed $SIP 7008 2)
-		n1=$(cli "${PROBE[@]}" delayed $SIP 7008 $((UDP_TIMEOUT * 2)))
-		[ "$out" = replied ] && [ "$n1" = silence ]
-		result "$m" expiry $? "UDP timeout $UDP_TIMEOUT s: a reply 2 s late: $out; $((UDP_TIMEOUT * 2)) s late: $n1"
-	else
-		R[$m,expiry]="not settable yet (nat's flows: 300 s)"
-		T[$m,expiry]=n/a
-	fi
+	out=$(cli "${PROBE[@]}" delayed $SIP 7008 2)
+	n1=$(cli "${PROBE[@]}" delayed $SIP 7008 $((UDP_TIMEOUT * 2)))
+	[ "$out" = replied ] && [ "$n1" = silence ]
+	result "$m" expiry $? "UDP timeout $UDP_TIMEOUT s: a reply 2 s late: $out; $((UDP_TIMEOUT * 2)) s late: $n1"
 
 	out=$(cli "${PROBE[@]}" refused $SIP 9)
 	result "$m" unreach "$([ "$out" = refused ]; echo $?)" "UDP to a closed port: $out"
