@@ -44,7 +44,7 @@ ifeq ($(strip $(KVER)),)
 endif
 export KDIR KVER
 
-.PHONY: all modules ctl www selftests example-atom bpf-progs check vm-shell deps clean demo bench bench-pkt install fuzz dashboard
+.PHONY: all modules ctl www selftests example-atom bpf-progs check vm-shell deps clean demo bench bench-pkt bench-hostile install fuzz dashboard
 
 # BPF programs (dts/bpf/, selftests/bpf/) need clang -target bpf: built by
 # `all` only when clang is installed (deps.sh installs it).
@@ -119,6 +119,13 @@ bench: deps
 bench-pkt: deps
 	$(MAKE) all
 	BENCH_PARTS=pkt ./bench/run.sh
+
+# Only the hostile-peer comparison (CLICK-UP beside nftables + conntrack,
+# selftests/hostile_{tcp,nat}.sh in the bench VM): that part of
+# docs/results.md.
+bench-hostile: deps
+	$(MAKE) all
+	BENCH_PARTS=hostile ./bench/run.sh
 
 vm-shell: all
 	./selftests/vm/run-vm.sh --shell

@@ -1,34 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nat(TABLE, ADDR[, PORTMIN-PORTMAX]): source NAT with port mapping, in the
- * spirit of Click's IPRewriter with a single "pattern ADDR PORTS" rule.
- * Both directions may pass through one instance: a packet addressed to
- * ADDR is a reply and is translated back, any other TCP/UDP packet is
- * outbound and gets ADDR and a mapped port as its source. Each mapping is
- * two flows in the core-owned TABLE (one keyed per direction), so it
- * outlives DAG swaps. Outputs say the direction, so one instance can
- * serve both: 0 outbound (source translated), 1 reply (destination
- * translated back), 2 (optional) no mapping for a reply or no free port.
- * IPv4 that is not TCP/UDP passes unchanged to 0, or to 1 if for ADDR.
+ * spirit of Click's IPRewriter with one "pattern ADDR PORTS 0 1" rule.
+ * The input port says the direction, never the addresses: input 0 is the
+ * inside, input 1 the outside. A TCP or UDP flow or an ICMP echo from the
+ * inside gets a mapping (source ADDR and a port, or echo id, from the
+ * range) and leaves on output 0; packets from the outside that belong to
+ * a mapping get the inside destination back and leave on output 1.
+ * Nothing from the outside creates a mapping. ICMP errors about a mapped
+ * flow are translated both ways, the quoted packet included, so path MTU
+ * discovery works through the NAT. Fragments are reassembled first, as
+ * nf_defrag_ipv4 does (todevice fragments again what exceeds the MTU).
+ * Output 2 (optional: unconnected, dropped) gets what is not translated:
+ * from the outside with no mapping, from the inside with no free port or
+ * a full table, and protocols NAT does not handle. The mappings live in
+ * the core-owned TABLE, so they outlive DAG swaps.
  */
+#include <linux/icmp.h>
 #include <linux/ip.h>
-#include <linux/random.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <net/checksum.h>
 #include <net/ip.h>
-#include <net/clickup.h>
+#include "nat.h"
 
-#define NAT_PORT_TRIES	64
-
-enum { NAT_OUT, NAT_REPLY, NAT_NONE };
-
-struct nat_priv {
-	struct clickup_table	*table;
-	__be32			addr;
-	u16			port_min;
-	u16			port_max;
-};
+/*
+ * Our own reassembly queues, apart from the stack's and conntrack's
+ * (ip_defrag_users ends at IP_DEFRAG_MACVLAN in every kernel we build for).
+ */
+#define NAT_DEFRAG_USER	(IP_DEFRAG_MACVLAN + 0x100)
 
 static int nat_init(struct clickup_atom *atom, u32 argc, char *const *argv,
 		    struct netlink_ext_ack *extack)
@@ -39,6 +39,10 @@ static int nat_init(struct clickup_atom *atom, u32 argc, char *const *argv,
 	if (clickup_arg_ipv4(atom, 1, &priv->addr, extack) ||
 	    (argc > 2 && clickup_arg_range(atom, 2, 1, 65535, &lo, &hi, extack)))
 		return -EINVAL;
+	if (!priv->addr) {
+		clickup_arg_error(extack, 1, "0.0.0.0 cannot be the NAT address");
+		return -EINVAL;
+	}
 	priv->port_min = lo;
 	priv->port_max = hi;
 	priv->table = clickup_arg_table(atom, 0, NULL, extack);
@@ -52,17 +56,37 @@ static void nat_destroy(struct clickup_atom *atom)
 	clickup_table_put(priv->table);
 }
 
-/* Rewrites the source (or destination) address and port of the packet. */
-static int nat_rewrite(struct sk_buff *skb, const struct clickup_l4 *l4,
-		       bool src, __be32 addr, __be16 port)
+/**
+ * nat_rewrite - rewrite the source (or destination) address and port
+ * @skb: the packet
+ * @l4: its parsed headers; a TCP, UDP or ICMP echo packet
+ * @src: rewrite the source, else the destination
+ * @addr: the new address
+ * @port: the new port (ICMP echo: the new id, whichever @src)
+ *
+ * Return: 0, or -ENOMEM when the headers cannot be made writable.
+ */
+int nat_rewrite(struct sk_buff *skb, const struct clickup_l4 *l4, bool src,
+		__be32 addr, __be16 port)
 {
-	unsigned int hdrlen = l4->key.proto == IPPROTO_TCP ?
-			      sizeof(struct tcphdr) : sizeof(struct udphdr);
-	__be32 *paddr;
-	__be16 *pport;
-	__sum16 *check;
+	unsigned int hdrlen;
+	__sum16 *check = NULL;
+	bool pseudo = true;
 	struct iphdr *iph;
+	__be16 *pport;
+	__be32 *paddr;
 
+	switch (l4->key.proto) {
+	case IPPROTO_TCP:
+		hdrlen = sizeof(struct tcphdr);
+		break;
+	case IPPROTO_UDP:
+		hdrlen = sizeof(struct udphdr);
+		break;
+	default:
+		hdrlen = sizeof(struct icmphdr);
+		break;
+	}
 	if (skb_ensure_writable(skb, l4->thoff + hdrlen))
 		return -ENOMEM;
 	iph = (struct iphdr *)(skb->data + l4->nhoff);
@@ -72,16 +96,24 @@ static int nat_rewrite(struct sk_buff *skb, const struct clickup_l4 *l4,
 
 		pport = src ? &th->source : &th->dest;
 		check = &th->check;
-	} else {
+	} else if (l4->key.proto == IPPROTO_UDP) {
 		struct udphdr *uh = (struct udphdr *)(skb->data + l4->thoff);
 
 		pport = src ? &uh->source : &uh->dest;
 		/* A zero UDP checksum means none: keep it that way. */
-		check = uh->check || skb->ip_summed == CHECKSUM_PARTIAL ?
-			&uh->check : NULL;
+		if (uh->check || skb->ip_summed == CHECKSUM_PARTIAL)
+			check = &uh->check;
+	} else {
+		struct icmphdr *ih = (struct icmphdr *)(skb->data + l4->thoff);
+
+		/* The id, in requests and replies alike; no pseudo header. */
+		pport = &ih->un.echo.id;
+		check = &ih->checksum;
+		pseudo = false;
 	}
 	if (check) {
-		inet_proto_csum_replace4(check, skb, *paddr, addr, true);
+		if (pseudo)
+			inet_proto_csum_replace4(check, skb, *paddr, addr, true);
 		inet_proto_csum_replace2(check, skb, *pport, port, false);
 		if (l4->key.proto == IPPROTO_UDP && !*check)
 			*check = CSUM_MANGLED_0;
@@ -92,88 +124,102 @@ static int nat_rewrite(struct sk_buff *skb, const struct clickup_l4 *l4,
 	return 0;
 }
 
-/* Finds or creates the outbound mapping of @key; NULL if none can be. */
-static struct clickup_flow *nat_map(struct nat_priv *priv,
-				    const struct clickup_flow_key *key)
+/**
+ * nat_translate - translate a packet by the mapping of its tuple
+ * @priv: the atom
+ * @skb: the packet
+ * @l4: its headers; @l4->key is the mapping's tuple for @side
+ * @side: where it entered
+ *
+ * From the inside a missing mapping is created; from the outside never.
+ *
+ * Return: the output port or a verdict.
+ */
+int nat_translate(const struct nat_priv *priv, struct sk_buff *skb,
+		  const struct clickup_l4 *l4, int side)
 {
-	u32 range = priv->port_max - priv->port_min + 1;
-	struct clickup_flow *out, *in;
-	struct clickup_flow_key rkey;
-	bool existed;
-	u32 i, start;
+	struct nat_map m;
 
-	out = clickup_flow_lookup(priv->table, key);
-	if (out)
-		return out;
+	if (!nat_map_find(priv, &l4->key, side, &m) &&
+	    (side == NAT_OUTSIDE || !nat_map_create(priv, &l4->key, &m)))
+		return NAT_UNTRANSLATED;
+	if (!nat_map_used(priv, skb, l4, side, &m))
+		return CLICKUP_DROP;
+	if (nat_rewrite(skb, l4, side == NAT_INSIDE, m.addr, m.port))
+		return CLICKUP_DROP;
+	return side == NAT_INSIDE ? NAT_TO_OUTSIDE : NAT_TO_INSIDE;
+}
 
-	/* Reply key: from the peer to ADDR:port. Claim a free port first. */
-	rkey = *key;
-	rkey.addr[0] = key->addr[1];
-	rkey.port[0] = key->port[1];
-	rkey.addr[1] = priv->addr;
-	/* Random like nf_nat: a lost mapping does not come back the same. */
-	start = get_random_u32();
-	for (i = 0; i < NAT_PORT_TRIES; i++) {
-		rkey.port[1] = htons(priv->port_min + (start + i) % range);
-		in = clickup_flow_insert(priv->table, &rkey,
-					 CLICKUP_FLOW_GENERIC, &existed);
-		if (!in)
-			return NULL;
-		if (!existed)
-			break;
-	}
-	if (i == NAT_PORT_TRIES)
-		return NULL;
-	in->xport = key->port[0];
-	/* Pairs with nat_process()'s acquire: xaddr set means xport is. */
-	smp_store_release(&in->xaddr, key->addr[0]);
+/*
+ * A fragment is queued for reassembly, as nf_defrag_ipv4 does: only the
+ * first one has the ports, and every one needs its address rewritten.
+ * Returns 0 with a whole datagram in @skb (just reassembled, or never a
+ * fragment), else a verdict: the fragment is queued or gone.
+ */
+static int nat_defrag(struct sk_buff *skb, const struct clickup_pkt *pkt)
+{
+	int nhoff = skb_network_offset(skb);
+	unsigned int len = skb->len, ihl, tot;
+	const struct iphdr *iph;
+	struct iphdr _iph;
 
-	out = clickup_flow_insert(priv->table, key, CLICKUP_FLOW_GENERIC,
-				  &existed);
-	if (!out || existed) {
-		/* Another CPU mapped this flow first: use its mapping. */
-		clickup_flow_remove(priv->table, in);
-		return out;
-	}
-	out->xport = rkey.port[1];
-	/* Pairs with nat_process()'s acquire: xaddr set means xport is. */
-	smp_store_release(&out->xaddr, priv->addr);
-	return out;
+	if (nhoff < 0)
+		return 0;
+	iph = skb_header_pointer(skb, nhoff, sizeof(_iph), &_iph);
+	if (!iph || iph->version != 4 || !ip_is_fragment(iph))
+		return 0;
+	ihl = iph->ihl * 4;
+	tot = ntohs(iph->tot_len);
+	if (ihl < sizeof(*iph) || tot < ihl || nhoff + tot > len ||
+	    skb_shared(skb))
+		return CLICKUP_DROP;
+	/* As ip_rcv() leaves it: data at the IP header, trimmed, IPCB clear. */
+	if (!pskb_may_pull(skb, nhoff + ihl) ||
+	    pskb_trim_rcsum(skb, nhoff + tot))
+		return CLICKUP_DROP;
+	skb_pull_rcsum(skb, nhoff);
+	memset(IPCB(skb), 0, sizeof(struct inet_skb_parm));
+	if (ip_defrag(pkt->net, skb, NAT_DEFRAG_USER))
+		return CLICKUP_STOLEN;
+	/* One datagram now: as nf_defrag, its DF does not stop refragmenting. */
+	skb->ignore_df = 1;
+	skb_clear_hash(skb);
+	skb_push_rcsum(skb, nhoff);
+	clickup_pkt_resized(pkt, (int)skb->len - (int)len);
+	return 0;
 }
 
 static int nat_process(struct clickup_atom *atom, struct sk_buff *skb,
 		       const struct clickup_pkt *pkt)
 {
-	struct nat_priv *priv = clickup_atom_priv(atom);
-	struct clickup_flow *flow;
+	const struct nat_priv *priv = clickup_atom_priv(atom);
+	int side = pkt->in_port;
 	struct clickup_l4 l4;
-	__be32 xaddr;
-	bool reply;
+	int ret;
 
+	ret = nat_defrag(skb, pkt);
+	if (ret)
+		return ret;
 	if (!clickup_l4_parse(skb, &l4))
-		return NAT_OUT;
-	reply = l4.key.addr[1] == priv->addr;
-	if ((l4.key.proto != IPPROTO_TCP && l4.key.proto != IPPROTO_UDP) ||
-	    !l4.key.port[1])
-		return reply ? NAT_REPLY : NAT_OUT;
-	flow = reply ? clickup_flow_lookup(priv->table, &l4.key) :
-		       nat_map(priv, &l4.key);
-	/* A mapping being set up by another CPU has no xaddr yet. */
-	xaddr = flow ? smp_load_acquire(&flow->xaddr) : 0;
-	if (!xaddr)
-		return NAT_NONE;
-	clickup_flow_refresh(priv->table, flow);
-	if (nat_rewrite(skb, &l4, !reply, xaddr, flow->xport))
-		return CLICKUP_DROP;
-	return reply ? NAT_REPLY : NAT_OUT;
+		return NAT_UNTRANSLATED;
+	switch (l4.key.proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+		if (!l4.key.port[0] || !l4.key.port[1])
+			return NAT_UNTRANSLATED;
+		return nat_translate(priv, skb, &l4, side);
+	case IPPROTO_ICMP:
+		return nat_icmp(priv, skb, &l4, side);
+	}
+	return NAT_UNTRANSLATED;
 }
 
 static struct clickup_atom_type nat_type = {
 	.name			= "nat",
 	.owner			= THIS_MODULE,
-	.inputs			= 1,
+	.inputs			= 2,
 	.outputs		= 3,
-	.optional_outputs	= BIT_ULL(NAT_NONE),
+	.optional_outputs	= BIT_ULL(NAT_UNTRANSLATED),
 	.min_args		= 2,
 	.max_args		= 3,
 	.priv_size		= sizeof(struct nat_priv),

@@ -1,76 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sessioncheck([TABLE]): the seed's TCP session check. Tracks the
- * handshake and teardown of each flow in the table and sends a packet to
- *   output 0: a legal step that makes the flow whitelisted (the ACK that
- *             completes the handshake; to writestate),
- *   output 1: a legal step that passes (SYN, SYN-ACK, FIN, RST, ...),
- *   output 2: an illegal one (a segment of no known session): drop.
- * Works whether the element sees both directions or only the client's.
+ * sessioncheck([TABLE[, SIDE]]): runs each TCP or UDP packet through its
+ * flow's tracker (conntrack's TCP state machine and window checks, the
+ * core's state_tcp.c) and sends it to
+ *   output 0: the step that whitelists a TCP flow (the handshake's ACK,
+ *             the flow now established; to writestate),
+ *   output 1: any other accepted packet,
+ *   output 2: a packet to drop: of no flow and unable to open one (a TCP
+ *             segment other than a bare SYN; anything from the outside
+ *             SIDE; the table full of assured flows), from the wrong
+ *             side, or invalid for its flow while the table's policy is
+ *             strict (liberal: counted, and it leaves on 1).
+ * Works whether the element sees both directions or only the inside's
+ * (state_tcp.c says what the one-way view cannot check).
  */
 #include <net/tcp.h>
 #include "whitelist.h"
 
 enum { SC_WHITELIST, SC_PASS, SC_ILLEGAL };
 
-static int sessioncheck_step(struct clickup_table *table,
-			     struct clickup_flow *flow, u8 flags, u8 dir)
+/* A new flow for @l4, or NULL: only the inside opens, TCP with a SYN. */
+static struct clickup_flow *sessioncheck_open(struct whitelist_priv *priv,
+					      const struct clickup_l4 *l4)
 {
-	bool syn = flags & TCPHDR_SYN, ack = flags & TCPHDR_ACK;
-	bool fin = flags & TCPHDR_FIN, rst = flags & TCPHDR_RST;
-	bool from_init = dir == flow->init_dir;
+	bool tcp = l4->key.proto == IPPROTO_TCP, existed;
 
-	if (rst) {
-		clickup_flow_set_state(table, flow, CLICKUP_FLOW_CLOSE);
-		return SC_PASS;
-	}
-	switch (flow->state) {
-	case CLICKUP_FLOW_SYN_SENT:
-		if (syn && !ack && from_init)
-			return SC_PASS;			/* retransmitted SYN */
-		if (syn && ack && !from_init) {
-			clickup_flow_set_state(table, flow,
-					       CLICKUP_FLOW_SYN_RECV);
-			return SC_PASS;
-		}
-		if (!syn && ack && from_init)
-			return SC_WHITELIST;		/* one-way view */
-		return SC_ILLEGAL;
-	case CLICKUP_FLOW_SYN_RECV:
-		if (syn && ack && !from_init)
-			return SC_PASS;
-		if (!syn && ack && from_init)
-			return SC_WHITELIST;
-		return SC_ILLEGAL;
-	case CLICKUP_FLOW_ESTABLISHED:
-		if (syn)
-			return SC_ILLEGAL;
-		if (fin) {
-			flow->fin_dir = dir;
-			clickup_flow_set_state(table, flow,
-					       CLICKUP_FLOW_FIN_WAIT);
-		}
-		return SC_PASS;
-	case CLICKUP_FLOW_FIN_WAIT:
-		if (syn)
-			return SC_ILLEGAL;
-		if (fin && dir != flow->fin_dir)
-			clickup_flow_set_state(table, flow,
-					       CLICKUP_FLOW_TIME_WAIT);
-		return SC_PASS;
-	case CLICKUP_FLOW_TIME_WAIT:
-	case CLICKUP_FLOW_CLOSE:
-		if (syn && !ack) {			/* the tuple is reused */
-			flow->init_dir = dir;
-			clickup_flow_set_state(table, flow,
-					       CLICKUP_FLOW_SYN_SENT);
-			return SC_PASS;
-		}
-		return flow->state == CLICKUP_FLOW_TIME_WAIT ? SC_PASS :
-							       SC_ILLEGAL;
-	default:
-		return SC_ILLEGAL;
-	}
+	if (priv->side == WL_OUTSIDE ||
+	    (tcp && (l4->tcp_flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST |
+				      TCPHDR_FIN)) != TCPHDR_SYN))
+		return NULL;
+	return clickup_flow_create(priv->table, &l4->key, NULL,
+				   tcp ? CLICKUP_FLOW_NONE :
+					 CLICKUP_FLOW_GENERIC, &existed);
 }
 
 static int sessioncheck_process(struct clickup_atom *atom, struct sk_buff *skb,
@@ -79,34 +40,33 @@ static int sessioncheck_process(struct clickup_atom *atom, struct sk_buff *skb,
 	struct whitelist_priv *priv = clickup_atom_priv(atom);
 	struct clickup_flow *flow;
 	struct clickup_l4 l4;
-	bool existed = true;
-	u8 dir, flags;
-	int ret;
+	bool created = false;
+	u8 dir, old;
 
-	if (!whitelist_parse(skb, &l4, &dir))
+	if (!whitelist_parse(skb, &l4))
 		return SC_ILLEGAL;
-	flags = l4.tcp_flags;
-	flow = clickup_flow_lookup(priv->table, &l4.key);
+	flow = clickup_flow_find(priv->table, &l4.key, &dir);
 	if (!flow) {
-		/* Only a bare SYN opens a session. */
-		if ((flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST | TCPHDR_FIN)) !=
-		    TCPHDR_SYN)
-			return SC_ILLEGAL;
-		flow = clickup_flow_insert(priv->table, &l4.key,
-					   CLICKUP_FLOW_SYN_SENT, &existed);
+		flow = sessioncheck_open(priv, &l4);
 		if (!flow)
-			return SC_ILLEGAL;	/* table full: refused */
+			return SC_ILLEGAL;
+		created = true;
+		dir = CLICKUP_DIR_ORIGINAL;
+	} else if (!whitelist_side_ok(priv, dir)) {
+		return SC_ILLEGAL;
 	}
-	spin_lock(&flow->lock);
-	if (!existed) {
-		flow->init_dir = dir;
-		ret = SC_PASS;
-	} else {
-		ret = sessioncheck_step(priv->table, flow, flags, dir);
+	old = READ_ONCE(flow->state);
+	if (clickup_flow_track(priv->table, flow, skb, &l4, dir) ==
+	    CLICKUP_TRACK_INVALID) {
+		/* A packet that made a flow and is invalid leaves none. */
+		if (created && old == CLICKUP_FLOW_NONE)
+			clickup_flow_remove(priv->table, flow);
+		return clickup_table_strict(priv->table) ? SC_ILLEGAL : SC_PASS;
 	}
-	spin_unlock(&flow->lock);
-	clickup_flow_refresh(priv->table, flow);
-	return ret;
+	if (l4.key.proto == IPPROTO_TCP && old != CLICKUP_FLOW_ESTABLISHED &&
+	    READ_ONCE(flow->state) == CLICKUP_FLOW_ESTABLISHED)
+		return SC_WHITELIST;
+	return SC_PASS;
 }
 
 static struct clickup_atom_type sessioncheck_type = {
@@ -114,7 +74,7 @@ static struct clickup_atom_type sessioncheck_type = {
 	.owner		= THIS_MODULE,
 	.inputs		= 1,
 	.outputs	= 3,
-	.max_args	= 1,
+	.max_args	= 2,
 	.priv_size	= sizeof(struct whitelist_priv),
 	.init		= whitelist_init,
 	.destroy	= whitelist_destroy,
@@ -123,5 +83,5 @@ static struct clickup_atom_type sessioncheck_type = {
 
 module_clickup_atom(sessioncheck_type);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("CLICK-UP atom sessioncheck: TCP session tracking for the whitelist");
+MODULE_DESCRIPTION("CLICK-UP atom sessioncheck: TCP/UDP session tracking for the whitelist");
 MODULE_ALIAS_CLICKUP_ATOM("sessioncheck");

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * writestate([TABLE]) (alias writewhitelist): record the packet's TCP
- * flow as whitelisted (established); output 0. A flow refused because the
- * table is full is dropped: the table's limit policy keeps old flows.
+ * writestate([TABLE[, SIDE]]) (alias writewhitelist): record the packet's
+ * flow as whitelisted (TCP: established; UDP: a flow) if it is not yet;
+ * output 0. After sessioncheck, whose tracker has already established the
+ * flow, it changes nothing. A flow refused because the table is full of
+ * assured flows is dropped: the table's limit policy keeps old flows.
  */
 #include "whitelist.h"
 
@@ -13,17 +15,21 @@ static int writestate_process(struct clickup_atom *atom, struct sk_buff *skb,
 	struct clickup_flow *flow;
 	struct clickup_l4 l4;
 	bool existed;
-	u8 dir;
+	u8 state;
 
-	if (!whitelist_parse(skb, &l4, &dir))
+	if (!whitelist_parse(skb, &l4))
 		return 0;
-	flow = clickup_flow_insert(priv->table, &l4.key,
-				   CLICKUP_FLOW_ESTABLISHED, &existed);
+	state = l4.key.proto == IPPROTO_TCP ? CLICKUP_FLOW_ESTABLISHED :
+					      CLICKUP_FLOW_GENERIC;
+	flow = clickup_flow_find(priv->table, &l4.key, NULL);
+	existed = flow;
+	if (!flow && priv->side != WL_OUTSIDE)
+		flow = clickup_flow_create(priv->table, &l4.key, NULL, state,
+					   &existed);
 	if (!flow)
 		return CLICKUP_DROP;
-	if (existed)
-		clickup_flow_set_state(priv->table, flow,
-				       CLICKUP_FLOW_ESTABLISHED);
+	if (existed && READ_ONCE(flow->state) != state)
+		clickup_flow_set_state(priv->table, flow, state);
 	return 0;
 }
 
@@ -35,7 +41,7 @@ static struct clickup_atom_type writestate_type = {
 	.owner		= THIS_MODULE,
 	.inputs		= 1,
 	.outputs	= 1,
-	.max_args	= 1,
+	.max_args	= 2,
 	.priv_size	= sizeof(struct whitelist_priv),
 	.init		= whitelist_init,
 	.destroy	= whitelist_destroy,
@@ -44,6 +50,6 @@ static struct clickup_atom_type writestate_type = {
 
 module_clickup_atom(writestate_type);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("CLICK-UP atom writestate: whitelist this TCP flow");
+MODULE_DESCRIPTION("CLICK-UP atom writestate: whitelist this flow");
 MODULE_ALIAS_CLICKUP_ATOM("writestate");
 MODULE_ALIAS_CLICKUP_ATOM("writewhitelist");

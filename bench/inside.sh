@@ -8,7 +8,7 @@
 # manner, default BENCH_RUNS), BENCH_SECS (seconds per traffic run,
 # default 5), BENCH_ROUNDS (interleaved rounds of the traffic runs,
 # default 3), BENCH_STATE_DIR (where the host put state-N.bin files),
-# BENCH_PARTS (default "upgrade bpf path pkt loss state mem"); part pkt's own
+# BENCH_PARTS (default "upgrade bpf path pkt loss state mem hostile"); part pkt's own
 # knobs are in bench/pkt.sh.
 set -u
 REPO=${CLICKUP_REPO:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -21,7 +21,7 @@ CTL=$REPO/ctl/clickupctl
 RUNS=${BENCH_RUNS:-50}
 SECS=${BENCH_SECS:-5}
 ROUNDS=${BENCH_ROUNDS:-3}
-PARTS=${BENCH_PARTS:-upgrade bpf path pkt loss state mem}
+PARTS=${BENCH_PARTS:-upgrade bpf path pkt loss state mem hostile}
 STATE_DIR=${BENCH_STATE_DIR:-$REPO/build/bench}
 export CLICKUP_REPO=$REPO NATIVE_RUNS=${NATIVE_RUNS:-$RUNS}
 # bench.py reads the DAG/ruleset files from tmpfs, not the 9p root
@@ -261,6 +261,19 @@ if part mem; then
 		ls -l /sys/kernel/slab/ | grep -E 'clickup|nf_conntrack' || true
 	} >"$OUT/mem.txt"
 	cu nft flush ruleset
+fi
+
+# ---- 6. hostile peers, CLICK-UP beside nftables + conntrack ----------------
+# The selftests' own cases and tables (docs/testing.md "Hostile peers"):
+# the same traffic against both in this VM.
+if part hostile; then
+	for t in hostile_tcp hostile_nat; do
+		log "part hostile: $t.sh"
+		"$REPO/selftests/$t.sh" >"$OUT/$t.txt" 2>&1
+		r=$?
+		echo "exit $r" >>"$OUT/$t.txt"
+		[ $r = 0 ] || { log "part hostile: $t.sh FAILED (exit $r)"; rc=1; }
+	done
 fi
 
 dmesg | grep -iE 'clickup' | tail -n 20 >"$OUT/dmesg-tail.txt"

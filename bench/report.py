@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 
+import report_hostile
 import report_pkt
 
 MODES = [("clickup", "CLICK-UP (autoload: clickupctl, libkmod)"),
@@ -475,9 +476,9 @@ def markdown(d, img, md):
         cpu=meta.get("cpu_model", "?"), runs=meta.get("runs", "?"),
         native_runs=meta.get("native_runs", "?"), secs=meta.get("secs", "?"),
         rounds=meta.get("rounds", "?"), img=rel, upgrade_part=part_md(d, rel, "upgrade"),
-        pkt_part=part_md(d, rel, "pkt"),
-        state=state_table(d), path=pt, profile=profile_md(d), loss=loss_table(d),
-        mem=mem_md(d), notes=notes(d))
+        pkt_part=part_md(d, rel, "pkt"), hostile_part=part_md(d, rel, "hostile"),
+        state_part=part_md(d, rel, "state"), path=pt, profile=profile_md(d), loss=loss_table(d),
+        mem_part=part_md(d, rel, "mem"), notes=notes(d))
     text = open(md).read() if os.path.exists(md) else "# Results\n"
     sec = "<!-- bench:begin (written by bench/report.py; edits here are overwritten) -->\n" + \
         body + "<!-- bench:end -->"
@@ -500,6 +501,10 @@ PARTS_MD = {
     "pkt": lambda d, img: PKT.format(table=report_pkt.table(d), img=img,
                                      profile=report_pkt.profiles(d)) + part_notes("pkt")
     if report_pkt.table(d) else "",
+    "state": lambda d, img: state_table(d),
+    "mem": lambda d, img: mem_md(d),
+    "hostile": lambda d, img: HOSTILE.format(table=report_hostile.table(d)) + part_notes("hostile")
+    if report_hostile.table(d) else "",
 }
 
 
@@ -537,6 +542,18 @@ Configurations interleaved, their order rotated each round.
 {profile}"""
 
 
+HOSTILE = """### 6. Hostile peers: CLICK-UP beside nftables + conntrack
+
+`make bench-hostile` (part `hostile`): `selftests/hostile_tcp.sh` and
+`selftests/hostile_nat.sh` in the bench VM. Each builds the same topology
+twice, once with CLICK-UP and once with nftables + conntrack, and sends
+both the same crafted segments (raw sockets, `selftests/pkt/`), floods and
+downloads; each cell says what a user of that side saw.
+
+{table}
+"""
+
+
 def notes(d):
     """docs/results.md's analysis, kept in bench/notes.md (hand-written)."""
     p = os.path.join(os.path.dirname(os.path.abspath(__file__)), "notes.md")
@@ -560,8 +577,7 @@ What each part does: [bench/README.md](../bench/README.md).
 
 ### 2. Swap cost vs state size
 
-{state}
-![swap latency vs state size]({img}/bench-state.png)
+{state_part}![swap latency vs state size]({img}/bench-state.png)
 
 ### 3. Packet path cost
 
@@ -590,7 +606,7 @@ alternating `firewall.click` and `firewall-log.click`:
 {loss}
 ### 5. State memory
 
-{mem}
+{mem_part}{hostile_part}
 {notes}"""
 
 

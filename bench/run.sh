@@ -31,7 +31,7 @@ if [ "${1:-}" != --report ]; then
 		[ -s "build/bench/state-$n.bin" ] || "$PY" bench/bench.py mkstate "build/bench/state-$n.bin" "$n"
 	done
 	mapfile -t knobs < <(env | grep -E '^(BENCH_|NATIVE_RUNS=)' | grep -v -E '^BENCH_(TOKEN|PARTS)=' || true)
-	parts=${BENCH_PARTS:-upgrade bpf path pkt loss state mem}
+	parts=${BENCH_PARTS:-upgrade bpf path pkt loss state mem hostile}
 	rm -rf "$RES.new"
 	mkdir -p "$RES.new"
 	# vm_run PARTS [QEMU ARGS]: one boot; its results into $RES.new
@@ -75,7 +75,7 @@ if [ -z "$PARTIAL" ]; then
 else
 	for p in $BENCH_PARTS; do
 		case $p in
-		upgrade | pkt) "$PY" bench/report.py markdown-part "$RES" docs/img docs/results.md "$p" ;;
+		upgrade | pkt | state | mem | hostile) "$PY" bench/report.py markdown-part "$RES" docs/img docs/results.md "$p" ;;
 		esac
 	done
 fi

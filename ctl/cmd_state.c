@@ -57,17 +57,46 @@ static int state_delete(struct ctx *c, int argc, char **argv)
 	return table_req(c, what, CLICKUP_CMD_FLOW_DEL, argv[2], put_key, &k);
 }
 
+/* set TABLE [max N] [policy liberal|strict] [NAME SECONDS]... */
 static int state_set(struct ctx *c, int argc, char **argv)
 {
+	struct table_settings ts = { 0 };
 	char what[64];
-	uint32_t max;
+	int i, k;
 
-	if (argc != 5 || strcmp(argv[3], "max"))
-		return sub_usage("set", "want 'set TABLE max N'%s", "");
-	if (parse_u32(argv[4], &max))
-		return sub_usage("set", "bad limit '%s' (0 to 4294967295)", argv[4]);
+	if (argc < 5 || (argc - 3) % 2)
+		return sub_usage("set", "want 'set TABLE WHAT VALUE...'%s", "");
+	for (i = 3; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "max")) {
+			if (parse_u32(argv[i + 1], &ts.max))
+				return sub_usage("set", "bad limit '%s' (0 to 4294967295)",
+						 argv[i + 1]);
+			ts.has_max = true;
+			continue;
+		}
+		if (!strcmp(argv[i], "policy")) {
+			if (!strcmp(argv[i + 1], "liberal"))
+				ts.policy = CLICKUP_POLICY_LIBERAL;
+			else if (!strcmp(argv[i + 1], "strict"))
+				ts.policy = CLICKUP_POLICY_STRICT;
+			else
+				return sub_usage("set", "bad policy '%s' (liberal or strict)",
+						 argv[i + 1]);
+			ts.has_policy = true;
+			continue;
+		}
+		for (k = 1; k <= CLICKUP_TIMEOUT_A_MAX; k++)
+			if (!strcmp(argv[i], timeout_names[k]))
+				break;
+		if (k > CLICKUP_TIMEOUT_A_MAX)
+			return sub_usage("set", "unknown setting '%s' (max, policy or a timeout: see 'state timeouts')",
+					 argv[i]);
+		if (parse_u32(argv[i + 1], &ts.timeouts[k]) || !ts.timeouts[k])
+			return sub_usage("set", "bad timeout '%s' (seconds, 1 or more)",
+					 argv[i + 1]);
+	}
 	snprintf(what, sizeof(what), "state set %s", argv[2]);
-	return table_req(c, what, CLICKUP_CMD_TABLE_SET, argv[2], put_max, &max);
+	return table_req(c, what, CLICKUP_CMD_TABLE_SET, argv[2], put_settings, &ts);
 }
 
 /* ---- dispatch -------------------------------------------------------------- */
@@ -95,6 +124,20 @@ static int do_show(struct ctx *c, int argc, char **argv)
 	if (!nl)
 		return EXIT_KERNEL;
 	return flows_show(nl, argv[2], c->json, 0, 0, NULL, &e) < 0 ?
+	       kfail(what, &e, "") : 0;
+}
+
+static int do_timeouts(struct ctx *c, int argc, char **argv)
+{
+	struct nlctx *nl = ctx_nl(c);
+	char what[64];
+	struct nlerr e;
+
+	(void)argc;
+	snprintf(what, sizeof(what), "state timeouts %s", argv[2]);
+	if (!nl)
+		return EXIT_KERNEL;
+	return table_timeouts_show(nl, argv[2], c->json, &e) < 0 ?
 	       kfail(what, &e, "") : 0;
 }
 
@@ -135,7 +178,11 @@ static const struct state_cmd {
 	{ "flush", " TABLE", "remove every flow of TABLE", 1, 1, do_flush },
 	{ "delete", " TABLE [PROTO SADDR:SPORT DADDR:DPORT]",
 	  "delete TABLE (unused), or one flow of it", 1, 4, state_delete },
-	{ "set", " TABLE max N", "limit TABLE to N flows", 3, 3, state_set },
+	{ "set", " TABLE [max N] [policy liberal|strict] [TIMEOUT SECONDS]...",
+	  "create TABLE if missing; set its limit, policy, timeouts", 2, 31,
+	  state_set },
+	{ "timeouts", " TABLE", "the policy and timeouts of TABLE", 1, 1,
+	  do_timeouts },
 	{ "save", " NE FILE", "write the tables of NE to FILE", 2, 2, do_save },
 	{ "restore", " NE FILE", "load FILE's flows into the tables", 2, 2,
 	  do_restore },

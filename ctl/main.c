@@ -58,9 +58,9 @@ static const struct command {
 	{ "batch", cmd_batch, 0, 1, "batch [FILE]",
 	  "Run one command per line of FILE ('-' or none: stdin) over one\n"
 	  "socket; words split as a shell does (quotes, backslash, #)." },
-	{ "state", cmd_state, 0, 5, "state [SUBCOMMAND] ...",
-	  "State tables: list, show, flush, delete, set, save, restore, check\n"
-	  "(clickupctl state help)." },
+	{ "state", cmd_state, 0, 33, "state [SUBCOMMAND] ...",
+	  "State tables: list, show, timeouts, flush, delete, set, save,\n"
+	  "restore, check (clickupctl state help)." },
 	{ "help", NULL, 0, 2, "help [COMMAND [SUBCOMMAND]]",
 	  "Print the usage of every command, or of one." },
 };

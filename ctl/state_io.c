@@ -21,7 +21,7 @@
  * so there is no 64 KiB nest limit; this keeps each skb modest).
  */
 #define RESTORE_MSG_BYTES	(96 * 1024)
-#define FLOW_NEST_BYTES (4 + 11 * 8)
+#define FLOW_NEST_BYTES (4 + 13 * 8 + 2 * (4 + 6 * 8))
 
 static int write_all(int fd, const uint8_t *b, size_t n)
 {
@@ -182,7 +182,8 @@ static int read_file(const char *path, uint8_t **bufp, size_t *lenp,
 	return 0;
 }
 
-static int load_file(const char *what, const char *path, struct sf *s)
+static int load_file(const char *what, const char *path, struct sf *s,
+		     uint32_t *version)
 {
 	char err[4200], msg[512];
 	uint8_t *buf;
@@ -191,12 +192,27 @@ static int load_file(const char *what, const char *path, struct sf *s)
 
 	if (read_file(path, &buf, &len, err, sizeof(err)) < 0)
 		return fail(what, "%s", err);
-	r = sf_decode(buf, len, s, msg, sizeof(msg));
+	r = sf_decode(buf, len, s, msg, sizeof(msg), version);
 	free(buf);
 	if (r < 0)
 		return fail(what, "%s: %s", strcmp(path, "-") ? path : "<stdin>",
 			    msg);
 	return 0;
+}
+
+static int put_tcp(struct nl_msg *m, int type, const struct sf_tcp *t)
+{
+	struct nlattr *nest = nla_nest_start(m, type);
+
+	if (!nest ||
+	    nla_put_u32(m, CLICKUP_TCP_A_END, t->end) < 0 ||
+	    nla_put_u32(m, CLICKUP_TCP_A_MAXEND, t->maxend) < 0 ||
+	    nla_put_u32(m, CLICKUP_TCP_A_MAXWIN, t->maxwin) < 0 ||
+	    nla_put_u32(m, CLICKUP_TCP_A_MAXACK, t->maxack) < 0 ||
+	    nla_put_u8(m, CLICKUP_TCP_A_SCALE, t->scale) < 0 ||
+	    nla_put_u8(m, CLICKUP_TCP_A_FLAGS, t->flags) < 0)
+		return -1;
+	return nla_nest_end(m, nest) < 0 ? -1 : 0;
 }
 
 static int put_flow(struct nl_msg *m, const struct sf_flow *f)
@@ -205,12 +221,17 @@ static int put_flow(struct nl_msg *m, const struct sf_flow *f)
 
 	if (!nest ||
 	    put_tuple(m, f->proto, f->saddr, f->daddr, f->sport, f->dport) < 0 ||
+	    nla_put_u32(m, CLICKUP_FLOW_A_R_SADDR, f->r_saddr) < 0 ||
+	    nla_put_u32(m, CLICKUP_FLOW_A_R_DADDR, f->r_daddr) < 0 ||
+	    nla_put_u16(m, CLICKUP_FLOW_A_R_SPORT, f->r_sport) < 0 ||
+	    nla_put_u16(m, CLICKUP_FLOW_A_R_DPORT, f->r_dport) < 0 ||
 	    nla_put_u8(m, CLICKUP_FLOW_A_STATE, f->state) < 0 ||
-	    nla_put_u8(m, CLICKUP_FLOW_A_INIT_DIR, f->init_dir) < 0 ||
-	    nla_put_u8(m, CLICKUP_FLOW_A_FIN_DIR, f->fin_dir) < 0 ||
-	    nla_put_u32(m, CLICKUP_FLOW_A_XADDR, f->xaddr) < 0 ||
-	    nla_put_u16(m, CLICKUP_FLOW_A_XPORT, f->xport) < 0 ||
+	    nla_put_u8(m, CLICKUP_FLOW_A_STATUS, f->status) < 0 ||
 	    nla_put_u32(m, CLICKUP_FLOW_A_TIMEOUT, f->timeout_ms) < 0)
+		return -1;
+	if (f->proto == 6 &&
+	    (put_tcp(m, CLICKUP_FLOW_A_TCP_ORIG, &f->tcp[0]) < 0 ||
+	     put_tcp(m, CLICKUP_FLOW_A_TCP_REPLY, &f->tcp[1]) < 0))
 		return -1;
 	return nla_nest_end(m, nest) < 0 ? -1 : 0;
 }
@@ -236,7 +257,7 @@ int state_restore(struct ctx *c, const char *ne, const char *path)
 
 	snprintf(what, sizeof(what), "state restore %s", ne);
 	/* the whole file is checked before anything is sent */
-	if (load_file(what, path, &s))
+	if (load_file(what, path, &s, NULL))
 		return 1;
 	nl = ctx_nl(c);
 	if (!nl) {
@@ -329,9 +350,10 @@ int state_check(struct ctx *c, const char *path)
 	struct sf s;
 	time_t t;
 	size_t total = 0;
+	uint32_t version;
 
 	snprintf(what, sizeof(what), "state check");
-	if (load_file(what, path, &s))
+	if (load_file(what, path, &s, &version))
 		return 1;
 	/* a valid CRC does not make the time representable */
 	t = (time_t)s.created;
@@ -344,7 +366,7 @@ int state_check(struct ctx *c, const char *path)
 	print_start(c->json);
 	open_obj(NULL);
 	print_str("file", path, "%s: ok: ", path);
-	print_u64("version", SF_VERSION, "version %u", SF_VERSION);
+	print_u64("version", version, "version %u", version);
 	print_str("ne", s.ne, ", NE %s", s.ne);
 	print_u64("created", s.created, ", saved %s", when);
 	tprint(", %zu table%s, %zu flow%s\n", s.n, s.n == 1 ? "" : "s",
@@ -359,7 +381,7 @@ int state_check(struct ctx *c, const char *path)
 			  st->n, st->n == 1 ? "" : "s");
 		open_arr("flows");
 		if (print_json())	/* the text summarises the flows */
-			print_flows(st, 0, 0);
+			print_flows(st, 0, 0, true);
 		close_arr();
 		close_obj();
 	}

@@ -1,36 +1,29 @@
-// The seed's upgrade: firewall.click with one new atom, a log of every
-// illegal segment before it is dropped (rate-limited dmesg lines). Every
-// other atom keeps its name and type, so only the log module is loaded
-// and the whitelist table "fw" carries on.
-//
-// The seed's whitelist firewall (CLICK-UP demo walkthrough), bump in the
-// wire between p1 (client side) and p2 (server side):
-//   fromdevice -> classifier(IP) -> strip(MAC) -> checkipheader ->
-//   ipclassifier(TCP) -> readstate -> sessioncheck -> writestate ->
-//   encap(0x0800, fa:fe:ca:5d:97:6c, ee:43:35:3d:55:7c) -> todevice
-// Non-IP frames pass untouched; non-TCP IP passes; TCP passes only as a
-// legal session step or once whitelisted (table "fw", core-owned, so it
-// survives upgrades). Replies (p2 -> p1) pass straight through.
-// encap writes the seed's addresses: the client's interface must have
-// MAC fa:fe:ca:5d:97:6c and the server's ee:43:35:3d:55:7c.
+// The seed's upgrade: firewall.click with a log of every packet the
+// session check drops, each way (rate-limited dmesg lines), before it is
+// dropped. Every other atom keeps its name and type, so only the log
+// module is loaded and the flow table "fw" carries on. What the element
+// does: see dts/firewall.click.
 
 in      :: FromDevice(p1);
 out     :: ToDevice(p2);
-ip      :: Classifier(12/0800, -);
+ip      :: Classifier(12/0800, 12/0806, -);
 strip   :: Strip(14);
 chk     :: CheckIPHeader;
-tcp     :: IPClassifier(tcp, -);
-rs      :: ReadState(fw);
-sc      :: SessionCheck(fw);
+tcp     :: IPClassifier(tcp, udp, -);
+rs      :: ReadState(fw, inside);
+sc      :: SessionCheck(fw, inside);
 ws      :: WriteState(fw);
 enc     :: Encap(0x0800, fa:fe:ca:5d:97:6c, ee:43:35:3d:55:7c);
 drop    :: Discard;
+nonip   :: Discard;
 
 in -> ip;
 ip [0] -> strip -> chk -> tcp;
 ip [1] -> out;
+ip [2] -> nonip;
 tcp [0] -> rs;
-tcp [1] -> enc;
+tcp [1] -> rs;
+tcp [2] -> enc;
 rs [0] -> sc;
 rs [1] -> enc;
 sc [0] -> ws -> enc;
@@ -38,4 +31,33 @@ sc [1] -> enc;
 sc [2] -> log :: Log(fw-drop) -> drop;
 enc -> out;
 
-back_in :: FromDevice(p2) -> back_out :: ToDevice(p1);
+back_in  :: FromDevice(p2);
+back_out :: ToDevice(p1);
+bip      :: Classifier(12/0800, 12/0806, -);
+bchk     :: CheckIPHeader;
+bl4      :: IPClassifier(tcp, udp, icmp type 0, icmp type 3,
+			 icmp type 11, icmp type 12, -);
+brs      :: ReadState(fw, outside);
+bsc      :: SessionCheck(fw, outside);
+bun      :: Unstrip(14);
+bdrop    :: Discard;
+bother   :: Discard;
+bnonip   :: Discard;
+
+back_in -> bip;
+bip [0] -> Strip(14) -> bchk -> bl4;
+bip [1] -> back_out;
+bip [2] -> bnonip;
+bl4 [0] -> brs;
+bl4 [1] -> brs;
+bl4 [2] -> bun;
+bl4 [3] -> bun;
+bl4 [4] -> bun;
+bl4 [5] -> bun;
+bl4 [6] -> bother;
+brs [0] -> bsc;
+brs [1] -> bun;
+bsc [0] -> bun;
+bsc [1] -> bun;
+bsc [2] -> blog :: Log(fw-drop-in) -> bdrop;
+bun -> back_out;

@@ -103,6 +103,7 @@ static void clickup_atom_free(struct clickup_atom *atom, bool inited)
 		kfree(atom->argv[i]);
 	kfree(atom->argv);
 	kfree(atom->next);
+	kfree(atom->next_in);
 	atomic_dec(&((struct clickup_atom_type *)atom->type)->users);
 	module_put(atom->type->owner);
 	kfree(atom);
@@ -247,7 +248,9 @@ static int clickup_dag_wire(struct clickup_dag *dag,
 			continue;
 		atom->next = kcalloc(atom->nr_outputs, sizeof(*atom->next),
 				     GFP_KERNEL_ACCOUNT);
-		if (!atom->next)
+		atom->next_in = kcalloc(atom->nr_outputs, sizeof(*atom->next_in),
+					GFP_KERNEL_ACCOUNT);
+		if (!atom->next || !atom->next_in)
 			return -ENOMEM;
 	}
 	for (i = 0; i < spec->nr_edges; i++) {
@@ -282,6 +285,7 @@ static int clickup_dag_wire(struct clickup_dag *dag,
 			return -EINVAL;
 		}
 		src->next[se->port] = dst;
+		src->next_in[se->port] = se->dst_port;
 	}
 	NL_SET_BAD_ATTR(extack, NULL);
 	for (i = 0; i < dag->nr_atoms; i++) {

@@ -37,7 +37,7 @@ static struct clickup_atom *clickup_entry_atom(const struct clickup_dag *dag,
 
 /* Returns a clickup_verdict; the skb is gone unless it is ACCEPT or DROP. */
 static int clickup_walk(const struct clickup_dag *dag, struct clickup_atom *atom,
-			struct sk_buff *skb, const struct clickup_pkt *pkt)
+			struct sk_buff *skb, struct clickup_pkt *pkt)
 {
 	u32 budget = dag->nr_atoms;	/* acyclic: never exhausted */
 
@@ -57,6 +57,7 @@ static int clickup_walk(const struct clickup_dag *dag, struct clickup_atom *atom
 			return CLICKUP_DROP;
 		}
 		clickup_count(atom, len, false);
+		pkt->in_port = atom->next_in[port];
 		atom = atom->next[port];
 	}
 }
@@ -65,7 +66,8 @@ static int clickup_walk(const struct clickup_dag *dag, struct clickup_atom *atom
  * What the stack expects of an skb it gets back with NF_ACCEPT. Atoms move
  * the data pointer (strip, unstrip, encap) and may set headers
  * (checkipheader, encap), but change the length only at the front, so the
- * distance moved is the change in length.
+ * distance moved is the change in length; those that change it elsewhere
+ * (reassembly) say so with clickup_pkt_resized().
  */
 struct clickup_skb_saved {
 	unsigned int	len;
@@ -111,13 +113,39 @@ static void clickup_skb_restore(struct sk_buff *skb,
 	skb->protocol = saved->protocol;
 }
 
+/* The packet's context and what the hook must give back on ACCEPT. */
+struct clickup_pkt_ctx {
+	struct clickup_pkt		pkt;
+	struct clickup_skb_saved	saved;
+};
+
+/**
+ * clickup_pkt_resized - the packet's length changed other than at the front
+ * @pkt: the packet's context, as process() got it
+ * @delta: bytes added (or removed, negative) past the data pointer, the
+ *	   data pointer staying where it was relative to the headers
+ *
+ * For atoms that reassemble (ip_defrag()) or trim: an ACCEPT then still
+ * hands the stack the data where the hook found it.
+ */
+void clickup_pkt_resized(const struct clickup_pkt *pkt, int delta)
+{
+	struct clickup_pkt_ctx *ctx = container_of(pkt, struct clickup_pkt_ctx,
+						   pkt);
+
+	ctx->saved.len += delta;
+}
+EXPORT_SYMBOL_GPL(clickup_pkt_resized);
+
 unsigned int clickup_hook_fn(void *priv, struct sk_buff *skb,
 			     const struct nf_hook_state *state)
 {
 	const struct clickup_hook *hook = priv;
-	struct clickup_pkt pkt = { .state = state, .net = state->net };
+	struct clickup_pkt_ctx ctx = {
+		.pkt = { .state = state, .net = state->net },
+	};
+	struct clickup_skb_saved *saved = &ctx.saved;
 	const struct clickup_dag *dag;
-	struct clickup_skb_saved saved;
 	struct clickup_atom *entry;
 	int verdict;
 
@@ -129,25 +157,25 @@ unsigned int clickup_hook_fn(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 
 	/* At every hook the stack hands over data at the network header. */
-	clickup_skb_save(skb, &saved);
+	clickup_skb_save(skb, saved);
 	/*
 	 * Click's FromDevice semantics: atoms see whole frames. The push
 	 * keeps a CHECKSUM_COMPLETE sum covering the data, as a frame
 	 * leaving by todevice must have it.
 	 */
-	if (state->pf == NFPROTO_NETDEV && saved.mac_set && saved.mac < 0)
-		skb_push_rcsum(skb, -saved.mac);
+	if (state->pf == NFPROTO_NETDEV && saved->mac_set && saved->mac < 0)
+		skb_push_rcsum(skb, -saved->mac);
 
 	/* Per-CPU counters assume no softirq re-entry on this CPU. */
 	local_bh_disable();
-	verdict = clickup_walk(dag, entry, skb, &pkt);
+	verdict = clickup_walk(dag, entry, skb, &ctx.pkt);
 	local_bh_enable();
 
 	switch (verdict) {
 	case CLICKUP_STOLEN:
 		return NF_STOLEN;
 	case CLICKUP_ACCEPT:
-		clickup_skb_restore(skb, &saved);
+		clickup_skb_restore(skb, saved);
 		return NF_ACCEPT;
 	default:
 		return NF_DROP;

@@ -116,6 +116,11 @@ struct clickup_table {
 	atomic64_t		inserted;
 	atomic64_t		refused;	/* full or out of memory */
 	atomic64_t		expired;
+	atomic64_t		invalid;	/* tracker: out of window */
+	atomic64_t		evicted;	/* unassured, dropped early */
+	u8			policy;		/* enum clickup_table_policy */
+	/* Seconds, by enum clickup_timeout_attr ([0] unused). */
+	u32			timeouts[__CLICKUP_TIMEOUT_A_MAX];
 	struct delayed_work	gc;
 	char			name[CLICKUP_NAME_MAX];
 	atomic_t		users;		/* atoms (clickup_table_get) */
@@ -202,7 +207,27 @@ bool clickup_flow_expired(const struct clickup_flow *flow);
 struct clickup_flow *clickup_flow_alloc(gfp_t gfp);
 void clickup_flow_free(struct clickup_flow *flow);
 int clickup_flow_add(struct clickup_table *table, struct clickup_flow *flow);
-unsigned long clickup_flow_state_timeout(u8 state);
+void clickup_flow_scan(struct clickup_table *table,
+		       struct clickup_flow_tuple *tuple, bool all);
+struct clickup_flow *clickup_tuple_original(struct clickup_flow_tuple *t);
+extern const u32 clickup_default_timeouts[__CLICKUP_TIMEOUT_A_MAX];
+
+/* state_track.c */
+u32 clickup_flow_timeout_secs(const struct clickup_table *table,
+			      const struct clickup_flow *flow, u8 state);
+unsigned long clickup_flow_timeout(const struct clickup_table *table,
+				   const struct clickup_flow *flow, u8 state);
+void clickup_flow_expire_in(struct clickup_flow *flow, u32 secs, bool force);
+
+/* state_flow.c */
+extern struct kmem_cache *clickup_flow_cache;
+int clickup_flow_ht_init(struct rhashtable *ht);
+void clickup_flow_ht_destroy(struct rhashtable *ht);
+
+/* state_tcp.c */
+int clickup_tcp_track(struct clickup_table *table, struct clickup_flow *flow,
+		      const struct sk_buff *skb, const struct clickup_l4 *l4,
+		      u8 dir);
 void clickup_table_unref(struct clickup_table *table);
 
 /* state_gc.c */
@@ -210,8 +235,13 @@ unsigned long clickup_gc_interval(void);
 void clickup_table_gc(struct work_struct *work);
 void clickup_table_flush(struct clickup_table *table);
 
-/* state_nl.c */
+/* state_nl.c, state_flow_nl.c */
+const char *clickup_table_name(struct genl_info *info);
+struct clickup_table *clickup_table_lookup(struct net *net, const char *name,
+					   struct netlink_ext_ack *extack);
 extern const struct nla_policy clickup_flow_policy[CLICKUP_FLOW_A_MAX + 1];
+extern const struct nla_policy clickup_tcp_policy[CLICKUP_TCP_A_MAX + 1];
+extern const struct nla_policy clickup_timeout_policy[CLICKUP_TIMEOUT_A_MAX + 1];
 int clickup_nl_table_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int clickup_nl_table_set(struct sk_buff *skb, struct genl_info *info);
 int clickup_nl_table_empty(struct sk_buff *skb, struct genl_info *info);

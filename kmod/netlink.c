@@ -337,7 +337,8 @@ static int clickup_put_atom(struct sk_buff *skb, const struct clickup_dag *dag,
 		if (!item ||
 		    nla_put_u32(skb, CLICKUP_EDGE_A_PORT, i) ||
 		    nla_put_u32(skb, CLICKUP_EDGE_A_DST, atom->next[i]->index) ||
-		    nla_put_u32(skb, CLICKUP_EDGE_A_DST_PORT, 0))
+		    nla_put_u32(skb, CLICKUP_EDGE_A_DST_PORT,
+				atom->next_in[i]))
 			return -EMSGSIZE;
 		nla_nest_end(skb, item);
 	}

@@ -18,8 +18,8 @@
  * (one RCU read section each, cond_resched() between), and the next run
  * resumes where this one stopped, one jiffy later. A pass that reached
  * the end starts again after gc_interval_ms. The table stays under 0.75
- * flows per bucket on average (rhashtable grows it), so a step sees a few
- * hundred flows.
+ * tuples (two per flow) per bucket on average (rhashtable grows it), so a
+ * step sees about a hundred flows.
  */
 #define CLICKUP_GC_BUDGET		8192
 #define CLICKUP_GC_STEP			256
@@ -47,17 +47,13 @@ static bool clickup_table_scan(struct clickup_table *table,
 			       unsigned int *cursor, unsigned int n, bool all)
 {
 	const struct bucket_table *tbl;
-	struct clickup_flow *flow;
+	struct clickup_flow_tuple *t;
 	struct rhash_head *pos;
 
 	tbl = rht_dereference_rcu(table->ht.tbl, &table->ht);
 	for (; n && *cursor < tbl->size; n--, (*cursor)++) {
-		rht_for_each_entry_rcu(flow, pos, tbl, *cursor, node) {
-			if (all)
-				clickup_flow_remove(table, flow);
-			else
-				clickup_flow_reap(table, flow);
-		}
+		rht_for_each_entry_rcu(t, pos, tbl, *cursor, node)
+			clickup_flow_scan(table, t, all);
 	}
 	return *cursor >= tbl->size;
 }

@@ -8,9 +8,9 @@
 #
 #  1. TABLE_DEL of a table an NE uses is refused (EBUSY, the NE named);
 #     flush stays allowed; once the NE is gone the delete works;
-#  2. FLOW_NEW honours TIMEOUT, stores a whitelist flow given in the
-#     reverse direction under its normalised key (the packet path finds
-#     it), and leaves a NAT (generic) flow as given;
+#  2. FLOW_NEW honours TIMEOUT, stores a flow given in the reverse
+#     direction as given (the packet path finds it by its REPLY tuple),
+#     and a NAT (generic) flow as given;
 #  3. a flow past its timeout passes no packet even though the GC has not
 #     removed it yet;
 #  4. a dump that a table or flow change interrupts is flagged
@@ -119,7 +119,7 @@ users=$(stat_of wl users)
 [ "$users" -ge 1 ] 2>/dev/null && pass "1: the NE still uses table wl (users $users)" ||
 	fail "1: table wl has users '$users' after the refused delete"
 
-# ==== 2. FLOW_NEW: timeout, normalised keys, initialised flows ===============
+# ==== 2. FLOW_NEW: timeout, tuples, initialised flows ========================
 log "2. FLOW_NEW timeout and keys (at ${SECONDS} s)"
 tool flow wl 6 $CLI_IP 2000 $SRV_IP 80 $S_EST 5000 0 >/dev/null
 ctl state show wl -j > "$TMPD/show.json"
@@ -128,13 +128,14 @@ left=$(jq '[.[] | select(.sport == 2000) | .expires_ms][0]' "$TMPD/show.json")
 	pass "2: TIMEOUT 5000 ms honoured (expires in $left ms)" ||
 	fail "2: TIMEOUT 5000 ms ignored: the flow expires in $left ms"
 
-# the reverse direction, as a server-side tool would write it
+# the reverse direction, as a server-side tool would write it: the flow
+# is stored as given (its ORIGINAL tuple), and found by either tuple
 out=$(tool flow wl 6 $SRV_IP 80 $CLI_IP 2001 $S_EST 60000 0)
 ctl state show wl -j > "$TMPD/show.json"
-key=$(jq -c '[.[] | select(.sport == 2001 or .dport == 2001) | [.saddr, .sport, .daddr, .dport, .init_dir]]' "$TMPD/show.json")
-want="[[\"$CLI_IP\",2001,\"$SRV_IP\",80,1]]"
+key=$(jq -c '[.[] | select(.sport == 2001 or .dport == 2001) | [.saddr, .sport, .daddr, .dport, .reply.saddr, .reply.sport]]' "$TMPD/show.json")
+want="[[\"$SRV_IP\",80,\"$CLI_IP\",2001,\"$CLI_IP\",2001]]"
 if [ "$key" = "$want" ]; then
-	pass "2: reverse flow stored normalised, init_dir flipped: $key"
+	pass "2: reverse flow stored as given, REPLY its reverse: $key"
 else
 	fail "2: reverse flow stored as $key (want $want)"
 fi

@@ -8,7 +8,7 @@
  *   set TABLE [MAX]                TABLE_SET
  *   del TABLE | flush TABLE        TABLE_DEL / TABLE_FLUSH
  *   tables PREFIX N                TABLE_SET PREFIX0..N-1, stop at the first error
- *   flow TABLE PROTO SADDR SPORT DADDR DPORT STATE [TIMEOUT_MS [INIT_DIR]]
+ *   flow TABLE PROTO SADDR SPORT DADDR DPORT STATE [TIMEOUT_MS [STATUS]]
  *                                  FLOW_NEW of one flow
  *   bulk TABLE N STATE [TIMEOUT_MS]
  *                                  FLOW_NEW of N distinct TCP flows, 1000 a message
@@ -265,7 +265,7 @@ static void on_count(struct nlmsghdr *nlh, void *arg)
 
 static void put_flow(struct nl_msg *m, uint8_t proto, uint32_t saddr,
 		     uint16_t sport, uint32_t daddr, uint16_t dport,
-		     uint8_t state, long timeout, int init_dir)
+		     uint8_t state, long timeout, int status)
 {
 	struct nlattr *f = nla_nest_start(m, CLICKUP_A_FLOW);
 
@@ -277,8 +277,8 @@ static void put_flow(struct nl_msg *m, uint8_t proto, uint32_t saddr,
 	nla_put_u8(m, CLICKUP_FLOW_A_STATE, state);
 	if (timeout >= 0)
 		nla_put_u32(m, CLICKUP_FLOW_A_TIMEOUT, timeout);
-	if (init_dir >= 0)
-		nla_put_u8(m, CLICKUP_FLOW_A_INIT_DIR, init_dir);
+	if (status >= 0)
+		nla_put_u8(m, CLICKUP_FLOW_A_STATUS, status);
 	nla_nest_end(m, f);
 }
 
@@ -299,7 +299,7 @@ static int flow_one(struct cu *cu, char **av)
 	return 0;
 }
 
-/* N flows 10.1.x.y:p -> 10.2.0.1:80, normalised already (10.1 < 10.2). */
+/* N flows 10.1.x.y:p -> 10.2.0.1:80. */
 static int flow_bulk(struct cu *cu, char **av)
 {
 	long n = atol(av[1]), timeout = av[3] ? atol(av[3]) : -1, i = 0;
@@ -346,7 +346,10 @@ static void on_table(struct nlmsghdr *nlh, void *arg)
 		[CLICKUP_TABLE_A_USERS] = "users",
 		[CLICKUP_TABLE_A_GC_PASS_US] = "gc_pass_us",
 		[CLICKUP_TABLE_A_GC_CHUNK_US] = "gc_chunk_us",
+		[CLICKUP_TABLE_A_INVALID] = "invalid",
+		[CLICKUP_TABLE_A_EVICTED] = "evicted",
 	};
+	const char *sep = "";
 	struct nlattr *tb[CLICKUP_A_MAX + 1], *t[CLICKUP_TABLE_A_MAX + 1];
 	struct stats_arg *s = arg;
 	int i;
@@ -362,15 +365,15 @@ static void on_table(struct nlmsghdr *nlh, void *arg)
 		if (!names[i])
 			continue;
 		if (!t[i])
-			printf("%s -%s", names[i], i == CLICKUP_TABLE_A_MAX ? "\n" : " ");
+			printf("%s%s -", sep, names[i]);
 		else if (nla_len(t[i]) == 4)
-			printf("%s %u%s", names[i], nla_get_u32(t[i]),
-			       i == CLICKUP_TABLE_A_MAX ? "\n" : " ");
+			printf("%s%s %u", sep, names[i], nla_get_u32(t[i]));
 		else
-			printf("%s %llu%s", names[i],
-			       (unsigned long long)nla_get_u64(t[i]),
-			       i == CLICKUP_TABLE_A_MAX ? "\n" : " ");
+			printf("%s%s %llu", sep, names[i],
+			       (unsigned long long)nla_get_u64(t[i]));
+		sep = " ";
 	}
+	printf("\n");
 }
 
 static int stats(struct cu *cu, const char *name)

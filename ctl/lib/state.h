@@ -11,8 +11,14 @@
 struct tinfo {
 	char name[CLICKUP_NAME_MAX];
 	uint32_t entries, max, entry_size, users;
-	uint64_t inserted, refused, expired, memory;
+	uint64_t inserted, refused, expired, memory, invalid, evicted;
+	uint8_t policy;
+	uint32_t timeouts[CLICKUP_TIMEOUT_A_MAX + 1];	/* seconds, [0] unused */
 };
+
+/* Timeout names as `state set` takes them (enum clickup_timeout_attr). */
+extern const char *const timeout_names[CLICKUP_TIMEOUT_A_MAX + 1];
+const char *policy_name(uint8_t policy);
 
 struct tlist {
 	struct tinfo *v;
@@ -43,6 +49,14 @@ int fetch_ne_tables(struct nlctx *nl, const char *ne, struct ne_tables *nt,
 int table_req_nl(struct nlctx *nl, uint8_t cmd, const char *name,
 		 int (*put)(struct nl_msg *, void *), void *arg, struct nlerr *e);
 int put_max(struct nl_msg *m, void *arg);	/* arg: uint32_t * */
+/* state set TABLE ...: what the request carries */
+struct table_settings {
+	bool has_max, has_policy;
+	uint32_t max;
+	uint8_t policy;
+	uint32_t timeouts[CLICKUP_TIMEOUT_A_MAX + 1];	/* 0: unchanged */
+};
+int put_settings(struct nl_msg *m, void *arg);	/* arg: struct table_settings * */
 int put_key(struct nl_msg *m, void *arg);	/* arg: struct flow_key *:
 						 * CLICKUP_A_FLOW with the key */
 /* Words of clickupctl's command line: 0, or -1 when malformed. */
@@ -65,6 +79,11 @@ int tables_show(struct nlctx *nl, bool json, struct nlerr *e);
  */
 int flows_show(struct nlctx *nl, const char *name, bool json, size_t offset,
 	       size_t limit, size_t *total, struct nlerr *e);
-void print_flows(const struct sf_table *t, size_t offset, size_t limit);
+/* The policy and timeouts of one table (ENOENT when there is none). */
+int table_timeouts_show(struct nlctx *nl, const char *name, bool json,
+			struct nlerr *e);
+/* @tcp: with each TCP flow's window tracking (JSON only). */
+void print_flows(const struct sf_table *t, size_t offset, size_t limit,
+		 bool tcp);
 
 #endif

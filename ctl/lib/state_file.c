@@ -48,6 +48,9 @@ static const char *const state_names[__CLICKUP_FLOW_S_MAX] = {
 	[CLICKUP_FLOW_S_TIME_WAIT] = "time_wait",
 	[CLICKUP_FLOW_S_CLOSE] = "close",
 	[CLICKUP_FLOW_S_GENERIC] = "generic",
+	[CLICKUP_FLOW_S_CLOSE_WAIT] = "close_wait",
+	[CLICKUP_FLOW_S_LAST_ACK] = "last_ack",
+	[CLICKUP_FLOW_S_SYN_SENT2] = "syn_sent2",
 };
 
 const char *sf_state_name(uint8_t state)
@@ -186,17 +189,29 @@ size_t sf_encode(const struct sf *s, uint8_t **bufp)
 
 			r[0] = f->proto;
 			r[1] = f->state;
-			r[2] = f->init_dir;
-			r[3] = f->fin_dir;
+			r[2] = f->status;
+			/* 3 reserved */
 			memcpy(r + 4, &f->saddr, 4);
 			memcpy(r + 8, &f->daddr, 4);
 			memcpy(r + 12, &f->sport, 2);
 			memcpy(r + 14, &f->dport, 2);
-			memcpy(r + 16, &f->xaddr, 4);
-			memcpy(r + 20, &f->xport, 2);
-			/* 22..23 reserved */
-			put32(r + 24, f->timeout_ms);
-			/* 28..31 reserved */
+			memcpy(r + 16, &f->r_saddr, 4);
+			memcpy(r + 20, &f->r_daddr, 4);
+			memcpy(r + 24, &f->r_sport, 2);
+			memcpy(r + 26, &f->r_dport, 2);
+			put32(r + 28, f->timeout_ms);
+			for (int d = 0; d < 2; d++) {
+				uint8_t *q = r + 32 + 20 * d;
+
+				put32(q, f->tcp[d].end);
+				put32(q + 4, f->tcp[d].maxend);
+				put32(q + 8, f->tcp[d].maxwin);
+				put32(q + 12, f->tcp[d].maxack);
+				q[16] = f->tcp[d].scale;
+				q[17] = f->tcp[d].flags;
+				/* 18..19 reserved */
+			}
+			/* 72..79 reserved */
 		}
 	}
 	put32(b + off, sf_crc32(b, off));
@@ -235,10 +250,43 @@ static bool name_ok(const uint8_t *p)
 	return len < CLICKUP_NAME_MAX && zero(p + len, CLICKUP_NAME_MAX - len);
 }
 
-int sf_decode(const uint8_t *b, size_t len, struct sf *s, char *err,
-	      size_t errsize)
+/* A version 2 record; -1 if a field is out of range. */
+static int sf_record(const uint8_t *r, struct sf_flow *f)
 {
-	uint32_t version, ntables, crc, want;
+	if (r[1] >= __CLICKUP_FLOW_S_MAX || (r[2] & ~CLICKUP_FLOW_F_ALL) || r[3] ||
+	    !zero(r + 72, 8))
+		return -1;
+	f->proto = r[0];
+	f->state = r[1];
+	f->status = r[2];
+	memcpy(&f->saddr, r + 4, 4);
+	memcpy(&f->daddr, r + 8, 4);
+	memcpy(&f->sport, r + 12, 2);
+	memcpy(&f->dport, r + 14, 2);
+	memcpy(&f->r_saddr, r + 16, 4);
+	memcpy(&f->r_daddr, r + 20, 4);
+	memcpy(&f->r_sport, r + 24, 2);
+	memcpy(&f->r_dport, r + 26, 2);
+	f->timeout_ms = get32(r + 28);
+	for (int d = 0; d < 2; d++) {
+		const uint8_t *q = r + 32 + 20 * d;
+
+		if (q[16] > 14 || (q[17] & ~CLICKUP_TCP_F_ALL) || !zero(q + 18, 2))
+			return -1;
+		f->tcp[d].end = get32(q);
+		f->tcp[d].maxend = get32(q + 4);
+		f->tcp[d].maxwin = get32(q + 8);
+		f->tcp[d].maxack = get32(q + 12);
+		f->tcp[d].scale = q[16];
+		f->tcp[d].flags = q[17];
+	}
+	return 0;
+}
+
+int sf_decode(const uint8_t *b, size_t len, struct sf *s, char *err,
+	      size_t errsize, uint32_t *versionp)
+{
+	uint32_t version, ntables, crc, want, recsize;
 	uint64_t fsize, need;
 	size_t off;
 
@@ -254,16 +302,17 @@ int sf_decode(const uint8_t *b, size_t len, struct sf *s, char *err,
 	if (len < SF_HDR_SIZE + SF_CRC_SIZE)
 		return err_set(err, errsize, "truncated at byte %zu", len);
 	version = get32(b + 16);
-	if (version != SF_VERSION)
+	if (version != SF_VERSION && version != 1)
 		return err_set(err, errsize,
-			       "unsupported format version %u (this clickupctl reads %u)",
+			       "unsupported format version %u (this clickupctl reads 1 and %u)",
 			       version, SF_VERSION);
+	recsize = version == 1 ? SF_V1_REC_SIZE : SF_REC_SIZE;
 	if (get32(b + 20) != SF_HDR_SIZE || get32(b + 24) != SF_TABLE_SIZE ||
-	    get32(b + 28) != SF_REC_SIZE)
+	    get32(b + 28) != recsize)
 		return err_set(err, errsize,
 			       "bad header: section sizes %u/%u/%u, want %u/%u/%u",
 			       get32(b + 20), get32(b + 24), get32(b + 28),
-			       SF_HDR_SIZE, SF_TABLE_SIZE, SF_REC_SIZE);
+			       SF_HDR_SIZE, SF_TABLE_SIZE, recsize);
 	fsize = get64(b + 40);
 	if (len < fsize)
 		return err_set(err, errsize,
@@ -307,36 +356,27 @@ int sf_decode(const uint8_t *b, size_t len, struct sf *s, char *err,
 					       "table '%s' appears twice", b + off);
 			}
 		count = get32(b + off + 36);
-		need = (uint64_t)count * SF_REC_SIZE;
+		need = (uint64_t)count * recsize;
 		t = sf_add_table(s, (const char *)b + off, get32(b + off + 32));
 		off += SF_TABLE_SIZE;
 		if (len - SF_CRC_SIZE - off < need)
 			goto short_;
-		for (uint32_t k = 0; k < count; k++, off += SF_REC_SIZE) {
-			const uint8_t *r = b + off;
+		for (uint32_t k = 0; k < count; k++, off += recsize) {
 			struct sf_flow f = { 0 };
+			int r = version == 1 ? sf_v1_record(b + off, &f) :
+					       sf_record(b + off, &f);
 
-			if (r[1] >= __CLICKUP_FLOW_S_MAX || r[2] > 1 || r[3] > 1 ||
-			    !zero(r + 22, 2) || !zero(r + 28, 4)) {
+			if (r < 0) {
 				err_set(err, errsize,
 					"table '%s', flow %u at byte %zu: bad record",
 					t->name, k, off);
 				sf_free(s);
 				return -1;
 			}
-			f.proto = r[0];
-			f.state = r[1];
-			f.init_dir = r[2];
-			f.fin_dir = r[3];
-			memcpy(&f.saddr, r + 4, 4);
-			memcpy(&f.daddr, r + 8, 4);
-			memcpy(&f.sport, r + 12, 2);
-			memcpy(&f.dport, r + 14, 2);
-			memcpy(&f.xaddr, r + 16, 4);
-			memcpy(&f.xport, r + 20, 2);
-			f.timeout_ms = get32(r + 24);
 			sf_add_flow(t, &f);
 		}
+		if (version == 1)
+			sf_v1_finish(t);
 	}
 	if (off != len - SF_CRC_SIZE) {
 		sf_free(s);
@@ -344,6 +384,8 @@ int sf_decode(const uint8_t *b, size_t len, struct sf *s, char *err,
 			       "%zu bytes after the last table (counts do not add up)",
 			       len - SF_CRC_SIZE - off);
 	}
+	if (versionp)
+		*versionp = version;
 	return 0;
 short_:
 	sf_free(s);

@@ -98,6 +98,19 @@ static int on_table(uint8_t cmd, struct nlattr **tb, void *arg)
 	ti->entry_size = nla_u32_or(t[CLICKUP_TABLE_A_ENTRY_SIZE], 0);
 	ti->memory = nla_u64_or(t[CLICKUP_TABLE_A_MEMORY], 0);
 	ti->users = nla_u32_or(t[CLICKUP_TABLE_A_USERS], 0);
+	ti->invalid = nla_u64_or(t[CLICKUP_TABLE_A_INVALID], 0);
+	ti->evicted = nla_u64_or(t[CLICKUP_TABLE_A_EVICTED], 0);
+	if (t[CLICKUP_TABLE_A_POLICY] && nla_len(t[CLICKUP_TABLE_A_POLICY]) >= 1)
+		ti->policy = nla_get_u8(t[CLICKUP_TABLE_A_POLICY]);
+	memset(ti->timeouts, 0, sizeof(ti->timeouts));
+	if (t[CLICKUP_TABLE_A_TIMEOUTS]) {
+		struct nlattr *to[CLICKUP_TIMEOUT_A_MAX + 1];
+
+		if (nla_parse_nested(to, CLICKUP_TIMEOUT_A_MAX,
+				     t[CLICKUP_TABLE_A_TIMEOUTS], NULL) >= 0)
+			for (int i = 1; i <= CLICKUP_TIMEOUT_A_MAX; i++)
+				ti->timeouts[i] = nla_u32_or(to[i], 0);
+	}
 	return 0;
 }
 
@@ -120,6 +133,32 @@ const struct tinfo *find_table(const struct tlist *l, const char *name)
 	return NULL;
 }
 
+static uint8_t u8_or(struct nlattr *a, uint8_t dflt)
+{
+	return a && nla_len(a) >= 1 ? nla_get_u8(a) : dflt;
+}
+
+static uint16_t u16_or(struct nlattr *a, uint16_t dflt)
+{
+	return a && nla_len(a) >= 2 ? nla_get_u16(a) : dflt;
+}
+
+static void tcp_from_attr(struct nlattr *nest, struct sf_tcp *s)
+{
+	struct nlattr *t[CLICKUP_TCP_A_MAX + 1];
+
+	if (!nest || nla_parse_nested(t, CLICKUP_TCP_A_MAX, nest, NULL) < 0)
+		return;
+	s->end = nla_u32_or(t[CLICKUP_TCP_A_END], 0);
+	s->maxend = nla_u32_or(t[CLICKUP_TCP_A_MAXEND], 0);
+	s->maxwin = nla_u32_or(t[CLICKUP_TCP_A_MAXWIN], 0);
+	s->maxack = nla_u32_or(t[CLICKUP_TCP_A_MAXACK], 0);
+	s->scale = u8_or(t[CLICKUP_TCP_A_SCALE], 0);
+	s->flags = u8_or(t[CLICKUP_TCP_A_FLAGS], 0) & CLICKUP_TCP_F_ALL;
+	if (s->scale > 14)
+		s->scale = 14;
+}
+
 static void flow_from_attr(struct nlattr *nest, struct sf_table *t)
 {
 	struct nlattr *f[CLICKUP_FLOW_A_MAX + 1];
@@ -127,24 +166,21 @@ static void flow_from_attr(struct nlattr *nest, struct sf_table *t)
 
 	if (nla_parse_nested(f, CLICKUP_FLOW_A_MAX, nest, NULL) < 0)
 		return;
-	if (f[CLICKUP_FLOW_A_PROTO] && nla_len(f[CLICKUP_FLOW_A_PROTO]) >= 1)
-		fl.proto = nla_get_u8(f[CLICKUP_FLOW_A_PROTO]);
+	fl.proto = u8_or(f[CLICKUP_FLOW_A_PROTO], 0);
 	fl.saddr = nla_u32_or(f[CLICKUP_FLOW_A_SADDR], 0);
 	fl.daddr = nla_u32_or(f[CLICKUP_FLOW_A_DADDR], 0);
-	fl.xaddr = nla_u32_or(f[CLICKUP_FLOW_A_XADDR], 0);
-	if (f[CLICKUP_FLOW_A_SPORT] && nla_len(f[CLICKUP_FLOW_A_SPORT]) >= 2)
-		fl.sport = nla_get_u16(f[CLICKUP_FLOW_A_SPORT]);
-	if (f[CLICKUP_FLOW_A_DPORT] && nla_len(f[CLICKUP_FLOW_A_DPORT]) >= 2)
-		fl.dport = nla_get_u16(f[CLICKUP_FLOW_A_DPORT]);
-	if (f[CLICKUP_FLOW_A_XPORT] && nla_len(f[CLICKUP_FLOW_A_XPORT]) >= 2)
-		fl.xport = nla_get_u16(f[CLICKUP_FLOW_A_XPORT]);
-	if (f[CLICKUP_FLOW_A_STATE] && nla_len(f[CLICKUP_FLOW_A_STATE]) >= 1)
-		fl.state = nla_get_u8(f[CLICKUP_FLOW_A_STATE]);
-	if (f[CLICKUP_FLOW_A_INIT_DIR] && nla_len(f[CLICKUP_FLOW_A_INIT_DIR]) >= 1)
-		fl.init_dir = nla_get_u8(f[CLICKUP_FLOW_A_INIT_DIR]) ? 1 : 0;
-	if (f[CLICKUP_FLOW_A_FIN_DIR] && nla_len(f[CLICKUP_FLOW_A_FIN_DIR]) >= 1)
-		fl.fin_dir = nla_get_u8(f[CLICKUP_FLOW_A_FIN_DIR]) ? 1 : 0;
+	fl.sport = u16_or(f[CLICKUP_FLOW_A_SPORT], 0);
+	fl.dport = u16_or(f[CLICKUP_FLOW_A_DPORT], 0);
+	/* an older kernel: no REPLY tuple, the reverse */
+	fl.r_saddr = nla_u32_or(f[CLICKUP_FLOW_A_R_SADDR], fl.daddr);
+	fl.r_daddr = nla_u32_or(f[CLICKUP_FLOW_A_R_DADDR], fl.saddr);
+	fl.r_sport = u16_or(f[CLICKUP_FLOW_A_R_SPORT], fl.dport);
+	fl.r_dport = u16_or(f[CLICKUP_FLOW_A_R_DPORT], fl.sport);
+	fl.state = u8_or(f[CLICKUP_FLOW_A_STATE], 0);
+	fl.status = u8_or(f[CLICKUP_FLOW_A_STATUS], 0) & CLICKUP_FLOW_F_ALL;
 	fl.timeout_ms = nla_u32_or(f[CLICKUP_FLOW_A_TIMEOUT], 0);
+	tcp_from_attr(f[CLICKUP_FLOW_A_TCP_ORIG], &fl.tcp[0]);
+	tcp_from_attr(f[CLICKUP_FLOW_A_TCP_REPLY], &fl.tcp[1]);
 	if (fl.state >= __CLICKUP_FLOW_S_MAX)
 		fl.state = CLICKUP_FLOW_S_NONE;
 	sf_add_flow(t, &fl);
@@ -227,6 +263,30 @@ int table_req_nl(struct nlctx *nl, uint8_t cmd, const char *name,
 int put_max(struct nl_msg *m, void *arg)
 {
 	return nla_put_u32(m, CLICKUP_A_TABLE_MAX, *(uint32_t *)arg);
+}
+
+int put_settings(struct nl_msg *m, void *arg)
+{
+	const struct table_settings *ts = arg;
+	struct nlattr *nest;
+	bool any = false;
+
+	if ((ts->has_max && nla_put_u32(m, CLICKUP_A_TABLE_MAX, ts->max) < 0) ||
+	    (ts->has_policy &&
+	     nla_put_u8(m, CLICKUP_A_TABLE_POLICY, ts->policy) < 0))
+		return -1;
+	for (int i = 1; i <= CLICKUP_TIMEOUT_A_MAX; i++)
+		any |= ts->timeouts[i] != 0;
+	if (!any)
+		return 0;
+	nest = nla_nest_start(m, CLICKUP_A_TABLE_TIMEOUTS);
+	if (!nest)
+		return -1;
+	for (int i = 1; i <= CLICKUP_TIMEOUT_A_MAX; i++)
+		if (ts->timeouts[i] &&
+		    nla_put_u32(m, (int)i, ts->timeouts[i]) < 0)
+			return -1;
+	return nla_nest_end(m, nest) < 0 ? -1 : 0;
 }
 
 static int on_atom_table(uint8_t cmd, struct nlattr **tb, void *arg)

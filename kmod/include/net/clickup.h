@@ -40,6 +40,7 @@ struct clickup_stats;
 struct clickup_atom {
 	const struct clickup_atom_type *type;
 	struct clickup_atom	**next;		/* [nr_outputs] */
+	u8			*next_in;	/* [nr_outputs] input of next[] */
 	u32			nr_outputs;
 	u32			index;
 	u64			optional_outputs; /* unconnected: drop */
@@ -70,7 +71,11 @@ static inline void *clickup_atom_priv(const struct clickup_atom *atom)
 struct clickup_pkt {
 	const struct nf_hook_state	*state;
 	struct net			*net;
+	/* The input port the packet entered this atom by (0 at an entry). */
+	u32				in_port;
 };
+
+void clickup_pkt_resized(const struct clickup_pkt *pkt, int delta);
 
 /*
  * A read or write handler, Click's way to look at and poke a running
@@ -189,12 +194,25 @@ void clickup_atom_unregister(struct clickup_atom_type *type);
 
 /*
  * Flow state tables: named per netns, owned by the core, so they outlive
- * DAG swaps and the atom modules that use them. Entries are found by a
- * 5-tuple key; the whitelist normalises it (clickup_flow_key_normalise) so
- * both directions of a connection find one entry.
+ * DAG swaps and the atom modules that use them. As in nf_conntrack, a
+ * flow has two tuples, ORIGINAL (as its first packet went) and REPLY (as
+ * answers come back; the reverse of ORIGINAL unless a NAT rewrites it),
+ * both in the table's hash: a lookup by either finds the one flow and
+ * says which direction matched.
  */
 struct clickup_table;
 
+enum clickup_dir {
+	CLICKUP_DIR_ORIGINAL,
+	CLICKUP_DIR_REPLY,
+	CLICKUP_DIR_MAX
+};
+
+/*
+ * A tuple: addresses and ports as on the wire ([0] source). Lookups leave
+ * pad zero; the tuples stored in a flow keep their direction in pad[0]
+ * (lookups compare and hash only up to pad).
+ */
 struct clickup_flow_key {
 	__be32	addr[2];	/* [0] source, [1] destination */
 	__be16	port[2];
@@ -202,7 +220,7 @@ struct clickup_flow_key {
 	u8	pad[3];
 };
 
-/* TCP session states of the seed's whitelist; NAT mappings use GENERIC. */
+/* TCP states (nf_conntrack's, numbered as the uapi); GENERIC: not TCP. */
 enum clickup_flow_state {
 	CLICKUP_FLOW_NONE	 = CLICKUP_FLOW_S_NONE,
 	CLICKUP_FLOW_SYN_SENT	 = CLICKUP_FLOW_S_SYN_SENT,
@@ -212,39 +230,88 @@ enum clickup_flow_state {
 	CLICKUP_FLOW_TIME_WAIT	 = CLICKUP_FLOW_S_TIME_WAIT,
 	CLICKUP_FLOW_CLOSE	 = CLICKUP_FLOW_S_CLOSE,
 	CLICKUP_FLOW_GENERIC	 = CLICKUP_FLOW_S_GENERIC,
+	CLICKUP_FLOW_CLOSE_WAIT	 = CLICKUP_FLOW_S_CLOSE_WAIT,
+	CLICKUP_FLOW_LAST_ACK	 = CLICKUP_FLOW_S_LAST_ACK,
+	CLICKUP_FLOW_SYN_SENT2	 = CLICKUP_FLOW_S_SYN_SENT2,
 	__CLICKUP_FLOW_MAX	 = __CLICKUP_FLOW_S_MAX
 };
 
-struct clickup_flow {
+struct clickup_flow_tuple {
 	struct rhash_head	node;
 	struct clickup_flow_key	key;
-	spinlock_t		lock;		/* state transitions */
-	u8			state;		/* enum clickup_flow_state */
-	u8			init_dir;	/* direction of the first SYN */
-	u8			fin_dir;	/* direction of the first FIN */
-	u8			flags;
-	__be32			xaddr;		/* NAT: rewrite to */
-	__be16			xport;
+};
+
+/*
+ * What one direction has sent, as nf_conntrack's ip_ct_tcp_state: the
+ * highest sequence end (td_end), the highest end the peer's window allows
+ * (td_maxend), the largest window seen (td_maxwin), the highest ACK sent
+ * (td_maxack), the window scale of its SYN and CLICKUP_TCP_F_* flags. A
+ * UDP flow keeps the jiffies of its "stream" deadline in seen[0].td_end.
+ */
+struct clickup_tcp_seen {
+	u32	td_end;
+	u32	td_maxend;
+	u32	td_maxwin;
+	u32	td_maxack;
+	u8	td_scale;
+	u8	flags;
+};
+
+/* struct clickup_flow status bits (CLICKUP_FLOW_F_* in the uapi). */
+#define CLICKUP_FLOW_ASSURED	CLICKUP_FLOW_F_ASSURED
+#define CLICKUP_FLOW_SEEN_REPLY	CLICKUP_FLOW_F_SEEN_REPLY
+
+struct clickup_flow {
+	struct clickup_flow_tuple tuple[CLICKUP_DIR_MAX];
 	unsigned long		expires;	/* jiffies */
+	spinlock_t		lock;		/* state, seen[], last */
+	u8			state;		/* enum clickup_flow_state */
+	u8			status;		/* CLICKUP_FLOW_ASSURED, ... */
+	/* TCP tracker (state_tcp.c): the last packet, as nf_conntrack's */
+	u8			last;		/* dir << 3 | flag index */
+	u8			last_flags;	/* options of an ignored SYN */
+	struct clickup_tcp_seen	seen[CLICKUP_DIR_MAX];
+	u32			last_end;	/* its seq + len */
+	u16			last_win;	/* its window */
+	u8			last_wscale;	/* an ignored SYN's scale */
 	struct rcu_head		rcu;
 };
 
 /* Parsed L3/L4 facts of one IPv4 packet. */
 struct clickup_l4 {
-	struct clickup_flow_key	key;		/* as seen, not normalised */
+	struct clickup_flow_key	key;		/* as seen on the wire */
 	unsigned int		nhoff;		/* from skb->data */
 	unsigned int		thoff;		/* from skb->data */
+	unsigned int		end;		/* past the IP packet (its total
+						 * length; not a link layer's
+						 * padding), from skb->data
+						 */
 	u8			tcp_flags;	/* TCPHDR_* */
+	u8			later_frag;	/* a fragment past the first:
+						 * no L4 header, no ports
+						 */
 };
+
+/* clickup_flow_track() verdicts. */
+enum {
+	CLICKUP_TRACK_OK,	/* accepted; state/timeout may have changed */
+	CLICKUP_TRACK_INVALID,	/* out of window or illegal: state untouched */
+};
+
+/* Per-table policy for invalid packets (CLICKUP_POLICY_* in the uapi). */
+#define CLICKUP_TABLE_LIBERAL	CLICKUP_POLICY_LIBERAL
+#define CLICKUP_TABLE_STRICT	CLICKUP_POLICY_STRICT
 
 struct clickup_table *clickup_table_get(struct clickup_atom *atom,
 					const char *name,
 					struct netlink_ext_ack *extack);
 void clickup_table_put(struct clickup_table *table);
-struct clickup_flow *clickup_flow_lookup(struct clickup_table *table,
-					 const struct clickup_flow_key *key);
-struct clickup_flow *clickup_flow_insert(struct clickup_table *table,
-					 const struct clickup_flow_key *key,
+struct clickup_flow *clickup_flow_find(struct clickup_table *table,
+				       const struct clickup_flow_key *key,
+				       u8 *dir);
+struct clickup_flow *clickup_flow_create(struct clickup_table *table,
+					 const struct clickup_flow_key *orig,
+					 const struct clickup_flow_key *reply,
 					 u8 state, bool *existed);
 void clickup_flow_remove(struct clickup_table *table,
 			 struct clickup_flow *flow);
@@ -252,8 +319,26 @@ void clickup_flow_set_state(struct clickup_table *table,
 			    struct clickup_flow *flow, u8 state);
 void clickup_flow_refresh(struct clickup_table *table,
 			  struct clickup_flow *flow);
+int clickup_flow_track(struct clickup_table *table, struct clickup_flow *flow,
+		       const struct sk_buff *skb, const struct clickup_l4 *l4,
+		       u8 dir);
+bool clickup_table_strict(const struct clickup_table *table);
 bool clickup_l4_parse(const struct sk_buff *skb, struct clickup_l4 *l4);
-u8 clickup_flow_key_normalise(struct clickup_flow_key *key);
+void clickup_flow_key_reverse(struct clickup_flow_key *rev,
+			      const struct clickup_flow_key *key);
+
+/* The flow is assured: never evicted to make room for a new one. */
+static inline bool clickup_flow_assured(const struct clickup_flow *flow)
+{
+	return READ_ONCE(flow->status) & CLICKUP_FLOW_ASSURED;
+}
+
+/* The tuple of @flow in direction @dir. */
+static inline const struct clickup_flow_key *
+clickup_flow_tuple(const struct clickup_flow *flow, u8 dir)
+{
+	return &flow->tuple[dir].key;
+}
 
 /*
  * Whether a tenant-triggered kernel log line may be printed for @net: the

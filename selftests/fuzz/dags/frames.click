@@ -21,14 +21,20 @@ sc [1] -> ok;
 sc [2] -> Discard;
 ok -> enc :: Encap(0x0800, 02:00:00:00:00:01, 02:00:00:00:00:02) -> out;
 
-// UDP: NAT, both directions
-ipc [1] -> nat :: NAT(fzn, 10.0.0.254, 20000-20099);
+// UDP and ICMP: NAT; to its address from the outside (input 1), the rest
+// from the inside. ICMP also goes to the stack (hooks.click sees it at
+// prerouting) when nat does not translate it.
+ipc [1] -> side :: IPClassifier(dst host 10.0.0.254, -);
+ipc [2] -> side;
+side [0] -> [1] nat :: NAT(fzn, 10.0.0.254, 20000-20099);
+side [1] -> [0] nat;
 nat [0] -> un2 :: Unstrip(14) -> out;
 nat [1] -> un2;
-nat [2] -> nomap :: Log(fz-nomap) -> Discard;
+nat [2] -> nomap :: IPClassifier(icmp, -);
+nomap [0] -> lg :: Log(fz-icmp) -> Accept;
+nomap [1] -> Log(fz-nomap) -> Discard;
 
-// ICMP and other IPv4 to the stack (hooks.click sees it at prerouting)
-ipc [2] -> lg :: Log(fz-icmp) -> Accept;
+// Other IPv4 to the stack
 ipc [3] -> Accept;
 
 // IPv6 to the stack; QinQ's inner tag checked in place, then out; ARP

@@ -85,6 +85,10 @@ enum clickup_attr {
 	CLICKUP_A_HANDLER_VALUE, /* NUL string: the value read, or the one
 				  * to write (< CLICKUP_ARG_MAX)
 				  */
+	CLICKUP_A_TABLE_POLICY,	/* u8: enum clickup_table_policy (TABLE_SET) */
+	CLICKUP_A_TABLE_TIMEOUTS, /* nest: enum clickup_timeout_attr, u32
+				   * seconds each (TABLE_SET)
+				   */
 	__CLICKUP_A_MAX,
 };
 #define CLICKUP_A_MAX (__CLICKUP_A_MAX - 1)
@@ -200,14 +204,25 @@ enum clickup_table_attr {
 	CLICKUP_TABLE_A_GC_CHUNK_US,	/* u64: longest GC step (one RCU
 					 * read section) so far, us
 					 */
+	CLICKUP_TABLE_A_POLICY,		/* u8: enum clickup_table_policy */
+	CLICKUP_TABLE_A_INVALID,	/* u64: packets the tracker found out
+					 * of window or illegal (passed when
+					 * liberal, dropped when strict)
+					 */
+	CLICKUP_TABLE_A_EVICTED,	/* u64: unassured flows dropped early
+					 * to make room for a new one
+					 */
+	CLICKUP_TABLE_A_TIMEOUTS,	/* nest: enum clickup_timeout_attr */
 	__CLICKUP_TABLE_A_MAX,
 };
 #define CLICKUP_TABLE_A_MAX (__CLICKUP_TABLE_A_MAX - 1)
 
 /*
- * CLICKUP_A_FLOW: one flow (a whitelisted TCP session, one direction of a
- * NAT mapping). The key is PROTO, SADDR, DADDR, SPORT, DPORT as stored
- * (the whitelist stores it normalised: lower address first).
+ * CLICKUP_A_FLOW: one flow. PROTO, SADDR, DADDR, SPORT, DPORT are its
+ * ORIGINAL tuple (as its first packet went); R_* its REPLY tuple (as
+ * answers come back), which a request may leave out to mean the reverse
+ * of ORIGINAL. A dump gives every field; FLOW_NEW (restore) takes them
+ * all back, FLOW_DEL the tuple of either direction.
  */
 enum clickup_flow_attr {
 	CLICKUP_FLOW_A_UNSPEC,
@@ -217,16 +232,54 @@ enum clickup_flow_attr {
 	CLICKUP_FLOW_A_SPORT,		/* be16 */
 	CLICKUP_FLOW_A_DPORT,		/* be16 */
 	CLICKUP_FLOW_A_STATE,		/* u8: enum clickup_flow_state_uapi */
-	CLICKUP_FLOW_A_INIT_DIR,	/* u8: 0/1, side that sent the SYN */
-	CLICKUP_FLOW_A_FIN_DIR,		/* u8: 0/1, side that sent a FIN */
-	CLICKUP_FLOW_A_XADDR,		/* be32: NAT rewrite address */
-	CLICKUP_FLOW_A_XPORT,		/* be16: NAT rewrite port */
+	CLICKUP_FLOW_A_INIT_DIR,	/* obsolete (one normalised key per
+					 * flow, before issue 11): rejected
+					 */
+	CLICKUP_FLOW_A_FIN_DIR,		/* obsolete: rejected */
+	CLICKUP_FLOW_A_XADDR,		/* obsolete: rejected */
+	CLICKUP_FLOW_A_XPORT,		/* obsolete: rejected */
 	CLICKUP_FLOW_A_TIMEOUT,		/* u32: ms until it expires */
+	CLICKUP_FLOW_A_R_SADDR,		/* be32: REPLY tuple */
+	CLICKUP_FLOW_A_R_DADDR,		/* be32 */
+	CLICKUP_FLOW_A_R_SPORT,		/* be16 */
+	CLICKUP_FLOW_A_R_DPORT,		/* be16 */
+	CLICKUP_FLOW_A_STATUS,		/* u8: CLICKUP_FLOW_F_* */
+	CLICKUP_FLOW_A_TCP_ORIG,	/* nest: enum clickup_tcp_attr, what
+					 * the ORIGINAL side sent (TCP)
+					 */
+	CLICKUP_FLOW_A_TCP_REPLY,	/* nest: the same, REPLY side */
 	__CLICKUP_FLOW_A_MAX,
 };
 #define CLICKUP_FLOW_A_MAX (__CLICKUP_FLOW_A_MAX - 1)
 
-/* Values of CLICKUP_FLOW_A_STATE. */
+/* CLICKUP_FLOW_A_STATUS bits. */
+#define CLICKUP_FLOW_F_ASSURED		(1U << 0) /* never evicted early */
+#define CLICKUP_FLOW_F_SEEN_REPLY	(1U << 1) /* a REPLY packet was seen */
+#define CLICKUP_FLOW_F_ALL		0x03
+
+/* Window tracking of one direction (nf_conntrack's ip_ct_tcp_state). */
+enum clickup_tcp_attr {
+	CLICKUP_TCP_A_UNSPEC,
+	CLICKUP_TCP_A_END,		/* u32: highest seq + len sent */
+	CLICKUP_TCP_A_MAXEND,		/* u32: highest end the peer allows */
+	CLICKUP_TCP_A_MAXWIN,		/* u32: largest window (scaled) */
+	CLICKUP_TCP_A_MAXACK,		/* u32: highest ack sent */
+	CLICKUP_TCP_A_SCALE,		/* u8: window scale, <= 14 */
+	CLICKUP_TCP_A_FLAGS,		/* u8: CLICKUP_TCP_F_* */
+	__CLICKUP_TCP_A_MAX,
+};
+#define CLICKUP_TCP_A_MAX (__CLICKUP_TCP_A_MAX - 1)
+
+#define CLICKUP_TCP_F_WINDOW_SCALE	(1U << 0) /* SYN had the option */
+#define CLICKUP_TCP_F_SACK_PERM		(1U << 1)
+#define CLICKUP_TCP_F_CLOSE_INIT	(1U << 2) /* this side sent a FIN first */
+#define CLICKUP_TCP_F_UNACKED		(1U << 3) /* data not yet acked */
+#define CLICKUP_TCP_F_MAXACK_SET	(1U << 4)
+#define CLICKUP_TCP_F_ALL		0x1f
+
+/* Values of CLICKUP_FLOW_A_STATE: nf_conntrack's TCP states, GENERIC
+ * for the rest. Values below 8 are those of save files of version 1.
+ */
 enum clickup_flow_state_uapi {
 	CLICKUP_FLOW_S_NONE,
 	CLICKUP_FLOW_S_SYN_SENT,
@@ -235,9 +288,44 @@ enum clickup_flow_state_uapi {
 	CLICKUP_FLOW_S_FIN_WAIT,
 	CLICKUP_FLOW_S_TIME_WAIT,
 	CLICKUP_FLOW_S_CLOSE,
-	CLICKUP_FLOW_S_GENERIC,		/* NAT mapping */
+	CLICKUP_FLOW_S_GENERIC,		/* not TCP */
+	CLICKUP_FLOW_S_CLOSE_WAIT,
+	CLICKUP_FLOW_S_LAST_ACK,
+	CLICKUP_FLOW_S_SYN_SENT2,	/* simultaneous open */
 	__CLICKUP_FLOW_S_MAX,
 };
+
+/* CLICKUP_A_TABLE_POLICY: what happens to a packet the tracker finds
+ * out of window or illegal for its flow (it never changes the state).
+ */
+enum clickup_table_policy {
+	CLICKUP_POLICY_LIBERAL,		/* passed, counted (default) */
+	CLICKUP_POLICY_STRICT,		/* dropped, counted */
+	__CLICKUP_POLICY_MAX,
+};
+
+/* CLICKUP_A_TABLE_TIMEOUTS, CLICKUP_TABLE_A_TIMEOUTS: u32 seconds each. */
+enum clickup_timeout_attr {
+	CLICKUP_TIMEOUT_A_UNSPEC,
+	CLICKUP_TIMEOUT_A_TCP_SYN_SENT,		/* 120 (and SYN_SENT2) */
+	CLICKUP_TIMEOUT_A_TCP_SYN_RECV,		/* 60 */
+	CLICKUP_TIMEOUT_A_TCP_ESTABLISHED,	/* 432000 (5 days) */
+	CLICKUP_TIMEOUT_A_TCP_FIN_WAIT,		/* 120 */
+	CLICKUP_TIMEOUT_A_TCP_CLOSE_WAIT,	/* 60 */
+	CLICKUP_TIMEOUT_A_TCP_LAST_ACK,		/* 30 */
+	CLICKUP_TIMEOUT_A_TCP_TIME_WAIT,	/* 120 */
+	CLICKUP_TIMEOUT_A_TCP_CLOSE,		/* 10 */
+	CLICKUP_TIMEOUT_A_TCP_UNACK,		/* 300: unacked data, or
+						 * established but no reply
+						 * seen (one-way)
+						 */
+	CLICKUP_TIMEOUT_A_UDP_UNREPLIED,	/* 30 */
+	CLICKUP_TIMEOUT_A_UDP_REPLIED,		/* 120 (assured stream) */
+	CLICKUP_TIMEOUT_A_GENERIC,		/* 600: other protocols */
+	__CLICKUP_TIMEOUT_A_MAX,
+};
+#define CLICKUP_TIMEOUT_A_MAX (__CLICKUP_TIMEOUT_A_MAX - 1)
+#define CLICKUP_TIMEOUT_MAX_SECONDS	(60U * 24 * 3600) /* 60 days */
 
 #define CLICKUP_TYPE_F_ENTRY	(1U << 0)	/* attaches to a hook */
 #define CLICKUP_TYPE_F_TERMINAL	(1U << 1)	/* has no outputs */
