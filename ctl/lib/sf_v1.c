@@ -85,25 +85,6 @@ int sf_v1_record(const uint8_t *r, struct sf_flow *f)
 	return 0;
 }
 
-static int tuple_cmp(uint8_t pa, uint32_t sa, uint32_t da, uint16_t spa,
-		     uint16_t dpa, const struct sf_flow *b)
-{
-	uint64_t ka[3] = {
-		pa,
-		(uint64_t)__builtin_bswap32(sa) << 32 | __builtin_bswap32(da),
-		(uint64_t)__builtin_bswap16(spa) << 16 | __builtin_bswap16(dpa),
-	}, kb[3] = {
-		b->proto,
-		(uint64_t)__builtin_bswap32(b->saddr) << 32 | __builtin_bswap32(b->daddr),
-		(uint64_t)__builtin_bswap16(b->sport) << 16 | __builtin_bswap16(b->dport),
-	};
-
-	for (int i = 0; i < 3; i++)
-		if (ka[i] != kb[i])
-			return ka[i] < kb[i] ? -1 : 1;
-	return 0;
-}
-
 /* The flow whose ORIGINAL tuple is the REPLY tuple of @f (sorted @t). */
 static struct sf_flow *partner(struct sf_table *t, const struct sf_flow *f)
 {
@@ -111,7 +92,7 @@ static struct sf_flow *partner(struct sf_table *t, const struct sf_flow *f)
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = tuple_cmp(f->proto, f->r_saddr, f->r_daddr, f->r_sport,
+		int c = sf_tuple_cmp(f->proto, f->r_saddr, f->r_daddr, f->r_sport,
 				  f->r_dport, &t->flows[mid]);
 
 		if (!c)

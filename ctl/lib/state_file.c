@@ -88,13 +88,13 @@ void sf_add_flow(struct sf_table *t, const struct sf_flow *f)
 	t->flows[t->n++] = *f;
 }
 
-/* Key order: proto, then addresses and ports in numeric (host) order. */
-static int key_cmp(const struct sf_flow *a, const struct sf_flow *b)
+int sf_tuple_cmp(uint8_t proto, uint32_t saddr, uint32_t daddr,
+		 uint16_t sport, uint16_t dport, const struct sf_flow *b)
 {
 	uint64_t ka[3] = {
-		a->proto,
-		(uint64_t)__builtin_bswap32(a->saddr) << 32 | __builtin_bswap32(a->daddr),
-		(uint64_t)__builtin_bswap16(a->sport) << 16 | __builtin_bswap16(a->dport),
+		proto,
+		(uint64_t)__builtin_bswap32(saddr) << 32 | __builtin_bswap32(daddr),
+		(uint64_t)__builtin_bswap16(sport) << 16 | __builtin_bswap16(dport),
 	}, kb[3] = {
 		b->proto,
 		(uint64_t)__builtin_bswap32(b->saddr) << 32 | __builtin_bswap32(b->daddr),
@@ -105,6 +105,11 @@ static int key_cmp(const struct sf_flow *a, const struct sf_flow *b)
 		if (ka[i] != kb[i])
 			return ka[i] < kb[i] ? -1 : 1;
 	return 0;
+}
+
+static int key_cmp(const struct sf_flow *a, const struct sf_flow *b)
+{
+	return sf_tuple_cmp(a->proto, a->saddr, a->daddr, a->sport, a->dport, b);
 }
 
 static int flow_cmp(const void *x, const void *y)

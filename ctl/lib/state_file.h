@@ -56,6 +56,12 @@ struct sf_table *sf_add_table(struct sf *s, const char *name, uint32_t max);
 void sf_add_flow(struct sf_table *t, const struct sf_flow *f);
 /* Sorts the flows by key and drops repeated keys (a dump may repeat). */
 void sf_sort_dedup(struct sf_table *t);
+/* Order of a tuple (proto, saddr, daddr, sport, dport; network order)
+ * against @b's ORIGINAL tuple: proto, then addresses and ports in numeric
+ * order; the order sf_sort_dedup() sorts by.
+ */
+int sf_tuple_cmp(uint8_t proto, uint32_t saddr, uint32_t daddr,
+		 uint16_t sport, uint16_t dport, const struct sf_flow *b);
 
 /* The whole file in a malloc'ed buffer; returns its size. */
 size_t sf_encode(const struct sf *s, uint8_t **buf);
