@@ -205,9 +205,10 @@ check "inbound SYN: dropped by CLICK-UP as by conntrack (${RES[syn,ct]}), no flo
 
 # ---- out-of-window RST and data into a live download ------------------------
 for side in cu ct; do
-	# The server trickles (12 KB/s) until the injection is done, so the
-	# download is live when it lands however slow the VM is; then at
-	# full speed.
+	# The server's data trickles (12 KB/s) until the injection is done,
+	# so the download is live when it lands however slow the VM is;
+	# then at full speed. hostile.py sends past the qdisc: the crafted
+	# segments never queue behind the data.
 	on $side srv tc qdisc add dev s0 root tbf rate 96kbit burst 16kb latency 400ms
 	inv0=$(invalid_of $side)
 	fetch $side "$TMPD/dl-$side" & FETCH=$!
@@ -215,7 +216,6 @@ for side in cu ct; do
 	# one hostile.py run; it learns the client's port from the live
 	# connection
 	o1=$(on $side srv "$PYTHON" "$HOSTILE" inject both s0 "$SRV_IP:8080" "$CLI_IP:0" 2>&1)
-	on $side srv tc qdisc del dev s0 root
 	port=$(echo "$o1" | sed -n 's/^port \([0-9]*\):.*/\1/p')
 	log "$side: $o1"
 	inv1=$(invalid_of $side)
@@ -225,6 +225,7 @@ for side in cu ct; do
 	else
 		st=-
 	fi
+	on $side srv tc qdisc del dev s0 root
 	if wait $FETCH && blob_ok "$TMPD/dl-$side"; then
 		r="download completes"
 	else

@@ -6,7 +6,8 @@
       Watch IFACE for a segment DST:DPORT -> SRC:SPORT of a live
       connection (DPORT 0: any; its ACK number is where SRC's next byte
       is expected),
-      then send, as SRC, one segment to DST whose sequence number is
+      then send, as SRC, out of IFACE to that segment's sender (past
+      IFACE's qdisc), one segment to DST whose sequence number is
       random but 256 MiB to 1 GiB ahead of that, so past any window:
       KIND "rst" (a RST), "data" (100 bytes, ACK set) or "both" (the
       RST, then the data). Prints the numbers used.
@@ -24,6 +25,7 @@ import sys
 import time
 
 ETH_P_IP = 0x0800
+SOL_PACKET, PACKET_QDISC_BYPASS = 263, 20  # linux/socket.h, if_packet.h
 
 
 def csum(data):
@@ -65,9 +67,18 @@ def send(pkt, dst):
     raw_socket().sendto(pkt, (dst, 0))
 
 
+def send_link(iface, mac, pkt):
+    """pkt out of iface to mac, past iface's qdisc: a crafted segment
+    never waits (or is dropped) behind a shaped download's queue."""
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM,
+                      socket.htons(ETH_P_IP))
+    s.setsockopt(SOL_PACKET, PACKET_QDISC_BYPASS, 1)
+    s.sendto(pkt, (iface, ETH_P_IP, 0, 0, mac))
+
+
 def sniff_ack(iface, src, sport, dst, dport, timeout=20):
-    """The ACK number and port of a segment dst:dport -> src:sport (any
-    port if dport is 0) seen on iface."""
+    """The ACK number, port and sender's MAC of a segment dst:dport ->
+    src:sport (any port if dport is 0) seen on iface."""
     s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM,
                       socket.htons(ETH_P_IP))
     s.bind((iface, ETH_P_IP))
@@ -76,7 +87,7 @@ def sniff_ack(iface, src, sport, dst, dport, timeout=20):
     end = time.time() + timeout
     while time.time() < end:
         try:
-            p = s.recv(2048)
+            p, addr = s.recvfrom(2048)
         except socket.timeout:
             continue
         if len(p) < 40 or p[9] != 6 or (p[12:16], p[16:20]) != want:
@@ -84,7 +95,7 @@ def sniff_ack(iface, src, sport, dst, dport, timeout=20):
         off = (p[0] & 15) * 4
         psrc, pdst, _, ack = struct.unpack("!HHII", p[off:off + 12])
         if pdst == sport and dport in (psrc, 0) and p[off + 13] & 16:
-            return ack, psrc
+            return ack, psrc, addr[4]
     sys.exit("no segment %s:%d -> %s:%d seen on %s" %
              (dst, dport, src, sport, iface))
 
@@ -94,13 +105,13 @@ def main():
     if cmd == "inject":
         kind, iface = sys.argv[2], sys.argv[3]
         (src, sport), (dst, dport) = endpoint(sys.argv[4]), endpoint(sys.argv[5])
-        expected, dport = sniff_ack(iface, src, sport, dst, dport)
+        expected, dport, mac = sniff_ack(iface, src, sport, dst, dport)
         seq = expected + random.randrange(1 << 28, 1 << 30)
         if kind in ("rst", "both"):
-            send(segment(src, sport, dst, dport, "R", seq, 0), dst)
+            send_link(iface, mac, segment(src, sport, dst, dport, "R", seq, 0))
         if kind in ("data", "both"):
-            send(segment(src, sport, dst, dport, "PA", seq,
-                         random.randrange(1 << 32), b"x" * 100), dst)
+            send_link(iface, mac, segment(src, sport, dst, dport, "PA", seq,
+                                          random.randrange(1 << 32), b"x" * 100))
         print("port %d: expected seq %u, sent %s with seq %u" %
               (dport, expected, kind, seq & 0xFFFFFFFF))
     elif cmd == "flood":
