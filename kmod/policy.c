@@ -62,4 +62,5 @@ const struct nla_policy clickup_policy[CLICKUP_A_MAX + 1] = {
 				    .len = CLICKUP_NAME_MAX - 1 },
 	[CLICKUP_A_HANDLER_VALUE] = { .type = NLA_NUL_STRING,
 				      .len = CLICKUP_ARG_MAX - 1 },
+	[CLICKUP_A_NO_AUTOLOAD]	= { .type = NLA_FLAG },
 };

@@ -5,11 +5,13 @@
  * A DAG naming an atom type the kernel lacks makes the kernel call
  * request_module("clickup-atom-<type>") inside the request: one
  * usermode-helper modprobe process per missing type, one after another.
- * Instead, clickupctl asks the kernel which types it has (ATOM_GET dump),
- * resolves each missing one through the same alias with libkmod (what
- * modprobe does: modules.alias, modules.dep, the blacklist), and inserts
- * the modules concurrently, one thread per module, before it sends the
- * DAG. The running element is not touched meanwhile.
+ * Instead, clickupctl sends the DAG with autoload off (CLICKUP_A_NO_AUTOLOAD,
+ * cmd_ne.c); only when that fails on a missing type does it ask the
+ * kernel which types it has (ATOM_GET dump), resolve each missing one
+ * through the same alias with libkmod (what modprobe does: modules.alias,
+ * modules.dep, the blacklist), insert the modules concurrently, one
+ * thread per module, and send the DAG again. The running element is not
+ * touched meanwhile.
  *
  * request_module() stays the fallback: for DAGs sent by other tools, and
  * whenever loading here is not possible (built without libkmod, no

@@ -85,6 +85,12 @@ enum clickup_attr {
 	CLICKUP_A_HANDLER_VALUE, /* NUL string: the value read, or the one
 				  * to write (< CLICKUP_ARG_MAX)
 				  */
+	CLICKUP_A_NO_AUTOLOAD,	/* flag (NE_NEW, NE_UPGRADE): an atom type
+				 * not registered fails the request with
+				 * ENOENT, its atom as the bad attribute,
+				 * instead of request_module(); for callers
+				 * that load modules themselves
+				 */
 	__CLICKUP_A_MAX,
 };
 #define CLICKUP_A_MAX (__CLICKUP_A_MAX - 1)
