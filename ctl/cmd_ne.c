@@ -52,7 +52,7 @@ int cmd_create(struct ctx *c, int argc, char **argv)
 	/* The DAG goes first with autoload off: when every type is there
 	 * (a preloaded upgrade) that is the whole request. A missing type
 	 * fails it at once; then the modules of every missing type are
-	 * loaded from user space (libkmod, concurrently) and the DAG sent
+	 * loaded from user space (libkmod, in one go) and the DAG sent
 	 * again, with the kernel's request_module() as the fallback.
 	 */
 	if (ne_put_flags(nl, ne, up, &g, &ml,
