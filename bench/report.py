@@ -104,7 +104,7 @@ def upgrade_tables(d):
                "file, the pipe round trip, no kernel):\n")
     out.append("| new atom types | libkmod: loading in user space | libkmod: kernel total "
                "| kernel autoload: kernel total | of which load (modprobe) | preloaded: kernel "
-               "total | of which instantiate | preloaded: type check in user space "
+               "total | of which instantiate | preloaded: modload_ns (type dump, loads) "
                "| native: create (kernel) | native ÷ preloaded, kernel | `check` (user space) |")
     out.append("|---" * 11 + "|")
     for c in u["cases"]:

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* create, upgrade, delete, show, atoms: the requests are lib/'s. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,10 +47,25 @@ int cmd_create(struct ctx *c, int argc, char **argv)
 		ret = EXIT_KERNEL;
 		goto out;
 	}
-	/* Missing atom modules from user space first (libkmod, concurrently);
-	 * the kernel's request_module() stays the fallback.
+	if (bpf_atoms_load(&g, what) < 0)
+		goto out;
+	/* The DAG goes first with autoload off: when every type is there
+	 * (a preloaded upgrade) that is the whole request. A missing type
+	 * fails it at once; then the modules of every missing type are
+	 * loaded from user space (libkmod, in one go) and the DAG sent
+	 * again, with the kernel's request_module() as the fallback.
 	 */
-	if (!c->no_modload && modload_dag(nl, &g, &ml) < 0) {
+	if (ne_put_flags(nl, ne, up, &g, &ml,
+			 c->no_modload ? 0 : NE_PUT_NO_AUTOLOAD, c->json, &e,
+			 where, sizeof(where), &atom) == 0) {
+		ret = 0;
+		goto out;
+	}
+	if (c->no_modload || e.err != ENOENT || atom < 0) {
+		ret = kfail(what, &e, where);
+		goto out;
+	}
+	if (modload_dag(nl, &g, &ml) < 0) {
 		for (char *l = ml.errors; l && *l; l = strtok(NULL, "\n")) {
 			if (l == ml.errors)
 				l = strtok(l, "\n");
@@ -57,8 +73,6 @@ int cmd_create(struct ctx *c, int argc, char **argv)
 		}
 		goto out;
 	}
-	if (bpf_atoms_load(&g, what) < 0)
-		goto out;
 	if (ne_put(nl, ne, up, &g, &ml, c->json, &e, where, sizeof(where),
 		   &atom) < 0)
 		ret = kfail(what, &e, where);

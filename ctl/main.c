@@ -31,7 +31,7 @@ static const struct command {
 	  "List the registered atom types (loaded atom modules)." },
 	{ "create", cmd_create, 2, 2, "create [--no-modload] NE FILE",
 	  "Create network element NE from the DAG in FILE ('-': stdin).\n"
-	  "Atom modules the kernel lacks are loaded first, concurrently\n"
+	  "Atom modules the kernel lacks are loaded by clickupctl itself\n"
 	  "(libkmod); --no-modload leaves that to the kernel (modprobe)." },
 	{ "upgrade", cmd_create, 2, 2, "upgrade [--no-modload] NE FILE",
 	  "Swap NE to the DAG in FILE atomically; state and counters of kept\n"

@@ -150,7 +150,7 @@ int clickup_spec_parse(struct clickup_spec *spec, const struct nlattr *nla,
 		       struct netlink_ext_ack *extack);
 int clickup_spec_check_graph(const struct clickup_spec *spec,
 			     struct netlink_ext_ack *extack);
-int clickup_spec_load(struct clickup_spec *spec, u32 *loaded,
+int clickup_spec_load(struct clickup_spec *spec, bool autoload, u32 *loaded,
 		      struct netlink_ext_ack *extack);
 void clickup_spec_free(struct clickup_spec *spec);
 
@@ -179,8 +179,9 @@ void clickup_wait_frees(void);
 
 /* swap.c: the create/upgrade pipeline */
 int clickup_swap(struct net *net, const char *name, bool create,
-		 const struct nlattr *dag_nla, struct clickup_swap_times *times,
-		 u64 *generation, struct netlink_ext_ack *extack);
+		 bool autoload, const struct nlattr *dag_nla,
+		 struct clickup_swap_times *times, u64 *generation,
+		 struct netlink_ext_ack *extack);
 int clickup_ne_delete(struct net *net, const char *name, u64 *generation,
 		      struct netlink_ext_ack *extack);
 struct list_head *clickup_net_nes(struct net *net);

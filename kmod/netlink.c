@@ -100,6 +100,7 @@ int clickup_nl_swap(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	err = clickup_swap(net, name, cmd == CLICKUP_CMD_NE_NEW,
+			   !nla_get_flag(info->attrs[CLICKUP_A_NO_AUTOLOAD]),
 			   info->attrs[CLICKUP_A_DAG], &times, &generation,
 			   info->extack);
 	if (err)

@@ -94,4 +94,5 @@ const struct nla_policy clickup_policy[CLICKUP_A_MAX + 1] = {
 				      .len = CLICKUP_ARG_MAX - 1 },
 	[CLICKUP_A_TABLE_POLICY] = NLA_POLICY_MAX(NLA_U8, __CLICKUP_POLICY_MAX - 1),
 	[CLICKUP_A_TABLE_TIMEOUTS] = NLA_POLICY_NESTED(clickup_timeout_policy),
+	[CLICKUP_A_NO_AUTOLOAD]	= { .type = NLA_FLAG },
 };

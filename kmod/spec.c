@@ -299,7 +299,7 @@ out:
 }
 
 /* Resolves every type, autoloading only those not registered yet. */
-int clickup_spec_load(struct clickup_spec *spec, u32 *loaded,
+int clickup_spec_load(struct clickup_spec *spec, bool autoload, u32 *loaded,
 		      struct netlink_ext_ack *extack)
 {
 	u32 i;
@@ -309,10 +309,12 @@ int clickup_spec_load(struct clickup_spec *spec, u32 *loaded,
 		struct clickup_spec_atom *sa = &spec->atoms[i];
 		bool did_load = false;
 
-		sa->type = clickup_type_get(sa->type_name, true, &did_load);
+		sa->type = clickup_type_get(sa->type_name, autoload,
+					    &did_load);
 		if (!sa->type) {
-			clickup_extack_fmt(extack, "unknown atom type '%s'",
-					   sa->type_name);
+			clickup_extack_fmt(extack, "unknown atom type '%s'%s",
+					   sa->type_name,
+					   autoload ? "" : " (not loaded)");
 			NL_SET_BAD_ATTR(extack, sa->nla);
 			return -ENOENT;
 		}

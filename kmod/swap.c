@@ -8,7 +8,8 @@
  *                and that the graph is acyclic (no lock)
  *   2. load      resolve every atom type, autoloading missing modules (no
  *                lock: a module's init registers its type and must not
- *                wait for us)
+ *                wait for us); with CLICKUP_A_NO_AUTOLOAD a missing type
+ *                fails the request instead (the caller loads it, resends)
  *   3. build     under the netns mutex: find or make the NE, instantiate
  *                and wire the atoms, take over counters and state from the
  *                running DAG of the same names
@@ -29,8 +30,9 @@
 #include "trace.h"
 
 int clickup_swap(struct net *net, const char *name, bool create,
-		 const struct nlattr *dag_nla, struct clickup_swap_times *times,
-		 u64 *generation, struct netlink_ext_ack *extack)
+		 bool autoload, const struct nlattr *dag_nla,
+		 struct clickup_swap_times *times, u64 *generation,
+		 struct netlink_ext_ack *extack)
 {
 	struct mutex *mutex = clickup_net_mutex(net);
 	struct clickup_dag *dag, *old;
@@ -50,7 +52,7 @@ int clickup_swap(struct net *net, const char *name, bool create,
 
 	/* 2. load */
 	t1 = ktime_get_ns();
-	err = clickup_spec_load(&spec, &times->loaded, extack);
+	err = clickup_spec_load(&spec, autoload, &times->loaded, extack);
 	if (err)
 		goto out_spec;
 

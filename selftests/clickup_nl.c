@@ -336,6 +336,13 @@ static void build_bridge(struct nl_msg *m, const char *ne)
 		bridge_edges, ARRAY_SIZE(bridge_edges));
 }
 
+/* The same, telling the kernel not to autoload (clickupctl's first try). */
+static void build_bridge_noautoload(struct nl_msg *m, const char *ne)
+{
+	build_bridge(m, ne);
+	nla_put_flag(m, CLICKUP_A_NO_AUTOLOAD);
+}
+
 /* ---- reply parsing ---------------------------------------------------- */
 
 static void parse_reply(struct nlmsghdr *nlh, void *arg)
@@ -803,6 +810,18 @@ TEST_F(ne, upgrade)
 	}
 }
 
+/* With every type registered, NO_AUTOLOAD changes nothing. */
+TEST_F(ne, upgrade_no_autoload)
+{
+	struct reply r;
+
+	ASSERT_EQ(0, cu_ne_send(&self->cu, CLICKUP_CMD_NE_UPGRADE, NE,
+			     build_bridge_noautoload, &r))
+		TH_LOG("%s", self->cu.ext);
+	ASSERT_EQ(2, r.generation);
+	ASSERT_EQ(0, r.t_loaded);
+}
+
 TEST_F(ne, del)
 {
 	struct reply r;
@@ -1150,6 +1169,12 @@ static void bad_unknown_type(struct nl_msg *m, const char *ne)
 	DAG(m, ne, a, bridge_edges);
 }
 
+static void bad_unknown_type_noautoload(struct nl_msg *m, const char *ne)
+{
+	bad_unknown_type(m, ne);
+	nla_put_flag(m, CLICKUP_A_NO_AUTOLOAD);
+}
+
 static void bad_cycle(struct nl_msg *m, const char *ne)
 {
 	static const struct atom a[] = {
@@ -1430,6 +1455,8 @@ BAD(unknown_attr, bad_unknown_attr, EINVAL, 0, NULL);
 BAD(unknown_dag_attr, bad_unknown_dag_attr, EINVAL, 0, NULL);
 BAD(unknown_atom_type, bad_unknown_type, ENOENT, 0,
     "unknown atom type 'nosuchatom'");
+BAD(unknown_atom_type_noautoload, bad_unknown_type_noautoload, ENOENT, 0,
+    "unknown atom type 'nosuchatom' (not loaded)");
 BAD(cycle, bad_cycle, ELOOP, 0, "cycle");
 BAD(self_loop, bad_self_loop, ELOOP, 0, "cycle");
 BAD(edge_dst_index, bad_edge_index, EINVAL, 0,

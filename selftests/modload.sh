@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # clickupctl loads missing atom modules itself (libkmod, ctl/modload.c),
-# not through the kernel's request_module():
+# not through the kernel's request_module() (it sends the DAG with
+# CLICKUP_A_NO_AUTOLOAD first, loads on the kernel's ENOENT, resends):
 #   - with /proc/sys/kernel/modprobe pointing at a trap that logs and
 #     fails, a create naming five unloaded atom types succeeds, traffic
 #     flows, the trap never ran, the kernel loaded nothing (times.loaded
@@ -83,6 +84,11 @@ out=$(ctl upgrade $NE "$TMPD/five.click" 2>&1) && pass "text reply: $out" || fai
 case $out in
 *"loaded in user space"*) fail "an upgrade with nothing missing loaded modules: $out" ;;
 esac
+# Nothing missing: the DAG went once, with autoload off, and no type dump
+# or libkmod work was done (modload_ns counts that work).
+got=$(ctl upgrade $NE "$TMPD/five.click" -j | jq -r '"\(.modload_ns) \(.modload_missing) \(.modload_loaded) \(.loaded)"')
+[ "$got" = "0 0 0 0" ] && pass "nothing missing: one request, no type dump, nothing loaded" ||
+	fail "nothing missing: modload_ns/missing/loaded, loaded = $got, want 0 0 0 0"
 
 # ---- the trap is live: the kernel's path runs it ---------------------------------
 cat > "$TMPD/log.click" <<'EOF'
@@ -133,7 +139,7 @@ else
 fi
 [ ! -d /sys/module/clickup_atom_log ] && pass "failed loads left no module behind" ||
 	fail "clickup_atom_log loaded after failed loads"
-[ "$(ne_generation $NE)" = 2 ] && ping_ok && pass "element unchanged and forwarding" ||
+[ "$(ne_generation $NE)" = 3 ] && ping_ok && pass "element unchanged and forwarding" ||
 	fail "element changed by failed upgrades (generation $(ne_generation $NE))"
 
 echo "$MODPROBE_OLD" > /proc/sys/kernel/modprobe

@@ -148,8 +148,11 @@ void lex_next(struct lexer *lx)
 	} else {
 		t->t = T_OTHER;
 		for (size_t i = 0; i < sizeof(punct) / sizeof(*punct); i++) {
-			size_t k = strlen(punct[i].s);
+			size_t k;
 
+			if (punct[i].s[0] != c)	/* cheap test first */
+				continue;
+			k = strlen(punct[i].s);
 			if ((size_t)(lx->end - lx->p) >= k &&
 			    !memcmp(lx->p, punct[i].s, k)) {
 				t->t = punct[i].t;

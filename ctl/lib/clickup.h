@@ -27,15 +27,22 @@ int ne_show_as(struct nlctx *nl, const char *only, bool json, bool array,
 	       struct nlerr *e);
 
 /* ne.c: create (up false) or upgrade NE to g (validated; bpf atoms'
- * fds loaded). The reply (or, from a kernel that only acks, the name)
- * is printed as print_result(), with ml (modules loaded from user space
- * before, or NULL). On a kernel error where describes the
- * atom or edge its offset points at (" (atom 3 'x', f.click:4)") and
- * *atom is that atom's index (-1: none).
+ * fds loaded). The reply is printed as print_result(), with ml (modules
+ * loaded from user space before, or NULL). On a kernel error where
+ * describes the atom or edge its offset points at (" (atom 3 'x',
+ * f.click:4)") and *atom is that atom's index (-1: none).
  */
 int ne_put(struct nlctx *nl, const char *ne, bool up, const struct dag *g,
 	   const struct modload *ml, bool json, struct nlerr *e, char *where,
 	   size_t size, long *atom);
+/* The kernel fails with ENOENT, *atom set, on an atom type that is not
+ * registered instead of autoloading it (the caller loads it, resends).
+ */
+#define NE_PUT_NO_AUTOLOAD	0x1
+int ne_put_flags(struct nlctx *nl, const char *ne, bool up,
+		 const struct dag *g, const struct modload *ml,
+		 unsigned int flags, bool json, struct nlerr *e, char *where,
+		 size_t size, long *atom);
 int ne_delete(struct nlctx *nl, const char *ne, struct nlerr *e);
 /* 1 if NE exists, 0 if not, -1 with e on another error. */
 int ne_exists(struct nlctx *nl, const char *ne, struct nlerr *e);

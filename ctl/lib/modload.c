@@ -5,11 +5,13 @@
  * A DAG naming an atom type the kernel lacks makes the kernel call
  * request_module("clickup-atom-<type>") inside the request: one
  * usermode-helper modprobe process per missing type, one after another.
- * Instead, clickupctl asks the kernel which types it has (ATOM_GET dump),
- * resolves each missing one through the same alias with libkmod (what
- * modprobe does: modules.alias, modules.dep, the blacklist), and inserts
- * the modules concurrently, one thread per module, before it sends the
- * DAG. The running element is not touched meanwhile.
+ * Instead, clickupctl sends the DAG with autoload off (CLICKUP_A_NO_AUTOLOAD,
+ * cmd_ne.c); only when that fails on a missing type does it ask the
+ * kernel which types it has (ATOM_GET dump), resolve each missing one
+ * through the same alias with libkmod (what modprobe does: modules.alias,
+ * modules.dep, the blacklist), insert the modules one after another from
+ * one libkmod context, and send the DAG again. The running element is not
+ * touched meanwhile.
  *
  * request_module() stays the fallback: for DAGs sent by other tools, and
  * whenever loading here is not possible (built without libkmod, no
@@ -18,7 +20,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,13 +128,11 @@ static int dump_types(struct nlctx *nl, struct wants *w)
 
 #ifdef HAVE_LIBKMOD
 
-/* One module to insert, by its own thread. */
+/* One module to insert. */
 struct job {
 	const char *type;	/* the first type of the DAG that needs it */
 	char *name, *path;	/* path: NULL when modules.dep has none */
 	int err;		/* probe: 0, -errno, or > 0: blacklisted */
-	pthread_t tid;
-	bool started;
 };
 
 struct jobs {
@@ -141,29 +140,23 @@ struct jobs {
 	size_t n;
 };
 
-static void *insert_one(void *arg)
+/*
+ * What modprobe does for one module, from the one context: dependencies
+ * first (already loaded ones skipped), options and install commands from
+ * modprobe.d, the blacklist. -EEXIST only if j's own module is there
+ * (raced us): not ours.
+ */
+static void insert_one(struct kmod_ctx *k, struct job *j)
 {
-	struct job *j = arg;
-	/* one context per thread: a kmod_ctx is not thread-safe */
-	struct kmod_ctx *k = kmod_new(NULL, NULL);
 	struct kmod_module *m;
 
-	if (!k) {
-		j->err = -ENOMEM;
-		return NULL;
-	}
 	j->err = kmod_module_new_from_name(k, j->name, &m);
-	if (!j->err) {
-		/* dependencies first, already loaded ones skipped; -EEXIST
-		 * only if j's own module is there (raced us): not ours
-		 */
-		j->err = kmod_module_probe_insert_module(m,
-				KMOD_PROBE_APPLY_BLACKLIST | KMOD_PROBE_FAIL_ON_LOADED,
-				NULL, NULL, NULL, NULL);
-		kmod_module_unref(m);
-	}
-	kmod_unref(k);
-	return NULL;
+	if (j->err)
+		return;
+	j->err = kmod_module_probe_insert_module(m,
+			KMOD_PROBE_APPLY_BLACKLIST | KMOD_PROBE_FAIL_ON_LOADED,
+			NULL, NULL, NULL, NULL);
+	kmod_module_unref(m);
 }
 
 static int add_job(struct jobs *js, const char *type, struct kmod_module *m)
@@ -296,6 +289,14 @@ static void job_error(struct kmod_ctx *k, const struct job *j,
 	     file, strerror(-j->err));
 }
 
+/*
+ * One after another, from this thread. Concurrent inserts (a thread and a
+ * libkmod context each) were measured 2-7x slower than this on the 2-vCPU
+ * test VM under load: finit_module()s contend in the kernel (module
+ * layout, ftrace patching and page permission changes cost IPIs and
+ * locks), and every extra context reads the configuration and indexes
+ * again (bench/notes-upgrade.md).
+ */
 static int load_missing(const struct wants *w, struct modload *ml)
 {
 	struct kmod_ctx *k = kmod_new(NULL, NULL);
@@ -304,16 +305,11 @@ static int load_missing(const struct wants *w, struct modload *ml)
 
 	if (!k)
 		return ml_err(ml, "libkmod: cannot create a context");
+	/* the indexes mapped once, not opened again for every lookup */
+	kmod_load_resources(k);
 	ret = resolve(k, w, &js, ml);
-	for (size_t i = 0; !ret && i < js.n; i++) {
-		if (pthread_create(&js.v[i].tid, NULL, insert_one, &js.v[i]))
-			insert_one(&js.v[i]);	/* no thread: do it here */
-		else
-			js.v[i].started = true;
-	}
-	for (size_t i = 0; i < js.n; i++)
-		if (js.v[i].started)
-			pthread_join(js.v[i].tid, NULL);
+	for (size_t i = 0; !ret && i < js.n; i++)
+		insert_one(k, &js.v[i]);
 	ml->loaded = calloc(js.n ? js.n : 1, sizeof(*ml->loaded));
 	for (size_t i = 0; !ret && i < js.n; i++) {
 		struct job *j = &js.v[i];

@@ -25,8 +25,8 @@ struct modload {
 
 /*
  * Insert the modules of every atom type of g that the kernel (over nl) has
- * not registered, concurrently. Returns 0 (also when there was nothing to
- * do, or when loading is left to the kernel: no libkmod, no permission to
+ * not registered, one after another. Returns 0 (also when there was
+ * nothing to do, or when loading is left to the kernel: no libkmod, no permission to
  * dump types or insert modules), or -1 with ml->errors set: one line per
  * type that cannot be loaded, naming the type and the module file.
  */

@@ -15,7 +15,6 @@ struct reply {
 	bool json;
 	const char *event;
 	const struct modload *ml;
-	bool seen;
 };
 
 static int on_reply(uint8_t cmd, struct nlattr **tb, void *arg)
@@ -24,7 +23,6 @@ static int on_reply(uint8_t cmd, struct nlattr **tb, void *arg)
 
 	(void)cmd;
 	print_result(r->json, r->event, tb, r->ml);
-	r->seen = true;
 	return 0;
 }
 
@@ -38,45 +36,47 @@ static long offset_atom(const struct dag *g, const struct dag_map *map,
 	return -1;
 }
 
-int ne_put(struct nlctx *nl, const char *ne, bool up, const struct dag *g,
-	   const struct modload *ml, bool json, struct nlerr *e, char *where,
-	   size_t size, long *atom)
+int ne_put_flags(struct nlctx *nl, const char *ne, bool up,
+		 const struct dag *g, const struct modload *ml,
+		 unsigned int flags, bool json, struct nlerr *e, char *where,
+		 size_t size, long *atom)
 {
-	struct reply r = { json, up ? "upgrade" : "create", ml, false };
+	struct reply r = { json, up ? "upgrade" : "create", ml };
 	struct dag_map map = { 0 };
 	struct nl_msg *m;
 	int ret = -1;
 
 	where[0] = 0;
 	*atom = -1;
-	m = nlc_msg(nl, up ? CLICKUP_CMD_NE_UPGRADE : CLICKUP_CMD_NE_NEW,
-		    NLM_F_ACK, dag_msg_size(g));
+	/* No NLM_F_ACK: the kernel answers with the reply or the error,
+	 * one message to read.
+	 */
+	m = nlc_msg(nl, up ? CLICKUP_CMD_NE_UPGRADE : CLICKUP_CMD_NE_NEW, 0,
+		    dag_msg_size(g));
 	if (!m || nla_put_string(m, CLICKUP_A_NE_NAME, ne) < 0 ||
+	    ((flags & NE_PUT_NO_AUTOLOAD) &&
+	     nla_put_flag(m, CLICKUP_A_NO_AUTOLOAD) < 0) ||
 	    put_dag(m, g, &map) < 0) {
 		nlmsg_free(m);
 		nlerr_nomem(e);
 		goto out;
 	}
-	if (nlc_talk(nl, m, on_reply, &r, e) < 0) {
+	if (nlc_talk_one(nl, m, on_reply, &r, e) < 0) {
 		describe_offset(g, &map, e, where, size);
 		*atom = offset_atom(g, &map, e->offs);
 		goto out;
 	}
 	ret = 0;
-	if (!r.seen) {	/* a kernel side that only acks */
-		struct nlattr *tb[CLICKUP_A_MAX + 1] = { 0 };
-		char buf[256];
-		struct nlattr *name = (struct nlattr *)buf;
-
-		name->nla_type = CLICKUP_A_NE_NAME;
-		name->nla_len = (uint16_t)(NLA_HDRLEN + strlen(ne) + 1);
-		strcpy((char *)nla_data(name), ne);
-		tb[CLICKUP_A_NE_NAME] = name;
-		print_result(json, r.event, tb, ml);
-	}
 out:
 	dag_map_free(&map);
 	return ret;
+}
+
+int ne_put(struct nlctx *nl, const char *ne, bool up, const struct dag *g,
+	   const struct modload *ml, bool json, struct nlerr *e, char *where,
+	   size_t size, long *atom)
+{
+	return ne_put_flags(nl, ne, up, g, ml, 0, json, e, where, size, atom);
 }
 
 static int on_ne(uint8_t cmd, struct nlattr **tb, void *arg)

@@ -23,6 +23,9 @@ struct talk {
 	void *arg;
 	struct nlerr *e;
 	bool done, intr;
+	bool one;	/* the first reply message ends the request */
+	bool counted;	/* an NLMSG_ERROR or _DONE came: libnl counted it */
+	uint32_t seq;	/* of the request */
 };
 
 static void bufsize(int fd, int opt_force, int opt, int size)
@@ -37,6 +40,7 @@ int nlc_open_family(struct nlctx *c, const char *family, struct diag *d)
 	int one = 1, fd, r;
 
 	c->timeout_ms = 0;
+	c->seq = 0;
 	c->sk = nl_socket_alloc();
 	if (!c->sk) {
 		diag_set(d, "cannot allocate a netlink socket");
@@ -145,7 +149,7 @@ static int on_error(struct sockaddr_nl *who, struct nlmsgerr *err, void *arg)
 		payload = sizeof(err->error) + err->msg.nlmsg_len;
 	t->e->err = err->error < 0 ? -err->error : err->error;
 	extack(h, NLMSG_ALIGN(NLMSG_HDRLEN + payload), t->e);
-	t->done = true;
+	t->done = t->counted = true;
 	return NL_STOP;
 }
 
@@ -154,7 +158,7 @@ static int on_ack(struct nl_msg *msg, void *arg)
 	struct talk *t = arg;
 
 	(void)msg;
-	t->done = true;
+	t->done = t->counted = true;
 	return NL_STOP;
 }
 
@@ -173,7 +177,7 @@ static int on_finish(struct nl_msg *msg, void *arg)
 			extack(h, NLMSG_ALIGN(NLMSG_HDRLEN + sizeof(int)), t->e);
 		}
 	}
-	t->done = true;
+	t->done = t->counted = true;
 	return NL_STOP;
 }
 
@@ -199,12 +203,33 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	if (genlmsg_parse(h, 0, tb, CLICKUP_A_MAX, NULL) < 0) {
 		t->e->err = EPROTO;
 		snprintf(t->e->msg, sizeof(t->e->msg), "malformed reply");
+		t->done = t->one;
 		return NL_SKIP;
 	}
 	r = t->fn ? t->fn(gh->cmd, tb, t->arg) : 0;
 	if (r < 0)
 		t->e->err = -r;
+	if (t->one) {
+		t->done = true;
+		return NL_STOP;
+	}
 	return NL_OK;
+}
+
+/*
+ * nlc_talk_one()'s check. libnl's own counts the answers that end with
+ * an NLMSG_ERROR or _DONE (the next one expected), which a successful
+ * request of these does not have: they carry sequence numbers of our own
+ * (nlctx.seq), so libnl's count stays right for everything else
+ * (including libnl's own requests, genl_ctrl_*); when one does end with
+ * an error, talk() moves libnl's next number on as its count moved. A
+ * message of another request (a late answer) is skipped.
+ */
+static int seq_check(struct nl_msg *msg, void *arg)
+{
+	struct talk *t = arg;
+
+	return nlmsg_hdr(msg)->nlmsg_seq == t->seq ? NL_OK : NL_SKIP;
 }
 
 static struct nl_cb *callbacks(struct talk *t)
@@ -213,6 +238,8 @@ static struct nl_cb *callbacks(struct talk *t)
 
 	if (!cb)
 		return NULL;
+	if (t->one)
+		nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, seq_check, t);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, t);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, t);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, t);
@@ -229,11 +256,12 @@ static void lib_error(struct nlerr *e, int r)
 	snprintf(e->msg, sizeof(e->msg), "%s", nl_geterror(r));
 }
 
-int nlc_talk(struct nlctx *c, struct nl_msg *msg, nl_reply_fn fn, void *arg,
-	     struct nlerr *e)
+static int talk(struct nlctx *c, struct nl_msg *msg, nl_reply_fn fn,
+		void *arg, struct nlerr *e, bool one)
 {
-	struct talk t = { fn, arg, e, false, false };
-	long long deadline = now_ms() + c->timeout_ms;
+	struct talk t = { fn, arg, e, false, false, one, false, 0 };
+	/* no clock read without a timeout: a syscall under emulation */
+	long long deadline = c->timeout_ms ? now_ms() + c->timeout_ms : 0;
 	struct nl_cb *cb;
 	int r;
 
@@ -244,7 +272,15 @@ int nlc_talk(struct nlctx *c, struct nl_msg *msg, nl_reply_fn fn, void *arg,
 		e->err = ENOMEM;
 		return -1;
 	}
+	/* libnl adds NLM_F_ACK to every request unless told not to */
+	if (one) {
+		t.seq = ++c->seq;
+		nlmsg_hdr(msg)->nlmsg_seq = t.seq;
+		nl_socket_disable_auto_ack(c->sk);
+	}
 	r = nl_send_auto(c->sk, msg);
+	if (one)
+		nl_socket_enable_auto_ack(c->sk);
 	nlmsg_free(msg);
 	if (r < 0) {
 		/* EMSGSIZE here means the DAG exceeds the socket buffer */
@@ -253,6 +289,11 @@ int nlc_talk(struct nlctx *c, struct nl_msg *msg, nl_reply_fn fn, void *arg,
 		nl_cb_put(cb);
 		return -1;
 	}
+	/* One bounded message: read it at once, without libnl's MSG_PEEK
+	 * of its size first (a second recvmsg per message).
+	 */
+	if (one)
+		nl_socket_disable_msg_peek(c->sk);
 	while (!t.done) {
 		r = nl_recvmsgs(c->sk, cb);
 		if (r < 0 && !t.done) {
@@ -268,10 +309,26 @@ int nlc_talk(struct nlctx *c, struct nl_msg *msg, nl_reply_fn fn, void *arg,
 			break;
 		}
 	}
+	if (one)
+		nl_socket_enable_msg_peek(c->sk);
+	if (one && t.counted)
+		nl_socket_use_seq(c->sk);
 	nl_cb_put(cb);
 	if (e->err)
 		return -1;
 	return t.intr ? 1 : 0;
+}
+
+int nlc_talk(struct nlctx *c, struct nl_msg *msg, nl_reply_fn fn, void *arg,
+	     struct nlerr *e)
+{
+	return talk(c, msg, fn, arg, e, false);
+}
+
+int nlc_talk_one(struct nlctx *c, struct nl_msg *msg, nl_reply_fn fn,
+		 void *arg, struct nlerr *e)
+{
+	return talk(c, msg, fn, arg, e, true);
 }
 
 static int no_seq_check(struct nl_msg *msg, void *arg)
@@ -284,7 +341,7 @@ static int no_seq_check(struct nl_msg *msg, void *arg)
 int nlc_listen(struct nlctx *c, const char *group, nl_reply_fn fn, void *arg,
 	       struct nlerr *e)
 {
-	struct talk t = { fn, arg, e, false, false };
+	struct talk t = { fn, arg, e, false, false, false, false, 0 };
 	struct nl_cb *cb;
 	int grp, r;
 

@@ -19,6 +19,7 @@ struct nlctx {
 	struct nl_sock *sk;
 	int family;
 	unsigned int timeout_ms;	/* per request; 0 = wait forever */
+	uint32_t seq;	/* the last nlc_talk_one() request's */
 };
 
 /* What went wrong, as the kernel told us. */
@@ -53,6 +54,14 @@ struct nl_msg *nlc_msg(struct nlctx *c, uint8_t cmd, int flags, size_t size);
  */
 int nlc_talk(struct nlctx *c, struct nl_msg *msg, nl_reply_fn fn, void *arg,
 	     struct nlerr *e);
+/* The same for a request sent without NLM_F_ACK whose answer is one
+ * message of at most NLMSG_GOODSIZE (the reply, or the error): one
+ * recvmsg() instead of four (libnl peeks at each message's size first,
+ * and the ACK is a message of its own). Under emulation each system call
+ * costs tens of microseconds.
+ */
+int nlc_talk_one(struct nlctx *c, struct nl_msg *msg, nl_reply_fn fn,
+		 void *arg, struct nlerr *e);
 
 /* Join multicast group name of the family and call fn for every message
  * until an error; never returns 0.

@@ -48,10 +48,15 @@ static const struct inst *inst_find(const struct parser *ps, const char *name)
 static bool full_name(struct lexer *lx, const struct scope *sc,
 		      const struct token *t, char *buf, size_t size)
 {
-	if (snprintf(buf, size, "%s%.*s", sc->prefix, (int)t->len, t->s) >=
-	    (int)size)
+	size_t pl = strlen(sc->prefix), tl = strnlen(t->s, t->len);
+
+	/* called for every name in the file: no snprintf() */
+	if (pl + tl >= size)
 		return lex_fail(lx, t->loc, "name '%s%.*s' too long", sc->prefix,
 				(int)t->len, t->s);
+	memcpy(buf, sc->prefix, pl);
+	memcpy(buf + pl, t->s, tl);
+	buf[pl + tl] = 0;
 	if (strlen(buf) >= CLICKUP_NAME_MAX && !*sc->prefix)
 		return lex_fail(lx, t->loc, "name longer than %d characters",
 				CLICKUP_NAME_MAX - 1);

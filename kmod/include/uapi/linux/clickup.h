@@ -89,6 +89,12 @@ enum clickup_attr {
 	CLICKUP_A_TABLE_TIMEOUTS, /* nest: enum clickup_timeout_attr, u32
 				   * seconds each (TABLE_SET)
 				   */
+	CLICKUP_A_NO_AUTOLOAD,	/* flag (NE_NEW, NE_UPGRADE): an atom type
+				 * not registered fails the request with
+				 * ENOENT, its atom as the bad attribute,
+				 * instead of request_module(); for callers
+				 * that load modules themselves
+				 */
 	__CLICKUP_A_MAX,
 };
 #define CLICKUP_A_MAX (__CLICKUP_A_MAX - 1)
