@@ -360,6 +360,40 @@ dmesg_clean() {
 	return 1
 }
 
+# ---- the host's port forward and browser (run-vm.sh) ------------------
+
+# host_port_forward NS: the VM's user-mode NIC (run-vm.sh VM_HOSTFWD or
+# VM_BROWSER) into NS, where socat hands the host's forwarded port (guest
+# port 3000) to clickupd at its default address, 127.0.0.1:3000 of NS.
+# Returns 1 without such a NIC (not given, or no virtio_net, e.g. the debug
+# kernel).
+HOSTFWD_IP=10.0.2.15	# qemu user-mode networking's guest address
+host_port_forward() {
+	local ns=$1
+	modprobe virtio_net 2>/dev/null
+	wait_for 30 test -e /sys/class/net/eth0 || return 1
+	ip link set eth0 netns "$ns" &&
+		ip -n "$ns" addr add $HOSTFWD_IP/24 dev eth0 &&
+		ip -n "$ns" link set eth0 up || return 1
+	bg ns_exec "$ns" socat TCP-LISTEN:3000,bind=$HOSTFWD_IP,fork,reuseaddr TCP:127.0.0.1:3000
+}
+
+# host_browser NS: a browser on the host (run-vm.sh VM_BROWSER=1, `make
+# check`) that opens clickupd of NS (127.0.0.1:3000) at
+# $CLICKUP_BROWSER_URL, driven from NS at $CLICKUP_WEBDRIVER
+# (selftests/browser.py). Skips, saying why, when there is none.
+host_browser() {
+	local ns=$1
+	[ -n "${CLICKUP_WEBDRIVER:-}" ] ||
+		skip "no browser on the host: ${CLICKUP_BROWSER_SKIP:-run in the VM with VM_BROWSER=1 (make check does)}"
+	require_cmd socat curl
+	host_port_forward "$ns" || skip "no user-mode NIC in the guest (virtio_net missing?)"
+	# chromedriver answers to Host: localhost only (browser.py says so too)
+	wait_for 60 ns_exec "$ns" curl -sf -o /dev/null -H 'Host: localhost' \
+		"$CLICKUP_WEBDRIVER/status" ||
+		die "the host's chromedriver does not answer at $CLICKUP_WEBDRIVER"
+}
+
 # ---- statistics ---------------------------------------------------------
 
 # stats FILE: one number per line -> "n min median p99 max"
