@@ -379,20 +379,34 @@ host_port_forward() {
 	bg ns_exec "$ns" socat TCP-LISTEN:3000,bind=$HOSTFWD_IP,fork,reuseaddr TCP:127.0.0.1:3000
 }
 
-# host_browser NS: a browser on the host (run-vm.sh VM_BROWSER=1, `make
-# check`) that opens clickupd of NS (127.0.0.1:3000) at
+# host_browser_ready NS: a browser on the host (run-vm.sh VM_BROWSER=1,
+# `make check`, `make demo`) that opens clickupd of NS (127.0.0.1:3000) at
 # $CLICKUP_BROWSER_URL, driven from NS at $CLICKUP_WEBDRIVER
-# (selftests/browser.py). Skips, saying why, when there is none.
-host_browser() {
+# (selftests/browser.py). Returns 1 when there is none, 2 when it does not
+# answer, the reason in $HOST_BROWSER_WHY. host_browser NS: the same,
+# skipping the test without one, failing it when it does not answer.
+host_browser_ready() {
 	local ns=$1
-	[ -n "${CLICKUP_WEBDRIVER:-}" ] ||
-		skip "no browser on the host: ${CLICKUP_BROWSER_SKIP:-run in the VM with VM_BROWSER=1 (make check does)}"
-	require_cmd socat curl
-	host_port_forward "$ns" || skip "no user-mode NIC in the guest (virtio_net missing?)"
+	HOST_BROWSER_WHY=
+	if [ -z "${CLICKUP_WEBDRIVER:-}" ]; then
+		HOST_BROWSER_WHY="no browser on the host: ${CLICKUP_BROWSER_SKIP:-run in the VM with VM_BROWSER=1 (make check does)}"
+	elif ! command -v socat >/dev/null || ! command -v curl >/dev/null; then
+		HOST_BROWSER_WHY="needs socat and curl"
+	elif ! host_port_forward "$ns"; then
+		HOST_BROWSER_WHY="no user-mode NIC in the guest (virtio_net missing?)"
 	# chromedriver answers to Host: localhost only (browser.py says so too)
-	wait_for 60 ns_exec "$ns" curl -sf -o /dev/null -H 'Host: localhost' \
-		"$CLICKUP_WEBDRIVER/status" ||
-		die "the host's chromedriver does not answer at $CLICKUP_WEBDRIVER"
+	elif ! wait_for 60 ns_exec "$ns" curl -sf -o /dev/null -H 'Host: localhost' \
+		"$CLICKUP_WEBDRIVER/status"; then
+		HOST_BROWSER_WHY="the host's chromedriver does not answer at $CLICKUP_WEBDRIVER"
+		return 2
+	fi
+	[ -z "$HOST_BROWSER_WHY" ]
+}
+host_browser() {
+	local rc=0
+	host_browser_ready "$1" || rc=$?
+	[ $rc != 1 ] || skip "$HOST_BROWSER_WHY"
+	[ $rc = 0 ] || die "$HOST_BROWSER_WHY"
 }
 
 # ---- statistics ---------------------------------------------------------
