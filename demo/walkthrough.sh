@@ -182,7 +182,7 @@ shot_start() {	# clickupd and the page, generation 1 drawn
 		return 1
 	}
 	bg cu "$PYTHON" "$DEMO/dashboard_shot.py" --url http://127.0.0.1:3000/ --ne $NE \
-		--ready "$TMPD/shot.ready" --out "$OUTDIR/dashboard-demo.png"
+		--up "$FW_UP" --ready "$TMPD/shot.ready" --out "$OUTDIR/dashboard-demo.png"
 	SHOT_PID=$BG_PID
 	wait_for 180 test -e "$TMPD/shot.ready" ||
 		loud "the dashboard did not draw $NE within 180 s"
