@@ -21,10 +21,11 @@ WWW=$REPO/ctl/www
 PORT=3000
 SHOTS=${CLICKUP_OUT:-$TMPD}/dashboard
 
-require_clickup
-require_cmd curl tc
+# first: without a browser nothing else is worth its time
 [ -n "${CLICKUP_WEBDRIVER:-}" ] ||
 	skip "no browser on the host: ${CLICKUP_BROWSER_SKIP:-run in the VM with VM_BROWSER=1 (make check does)}"
+require_clickup
+require_cmd curl tc
 [ -x "$CLICKUPD" ] || skip "no $CLICKUPD (build ctl/)"
 /usr/bin/python3 -c 'import selenium' 2>/dev/null || skip "needs python3-selenium"
 [ -s "$WWW/vendor/elk-api.js" ] || die "ctl/www/vendor/ is empty: the dashboard is not built (make -C ctl/www)"
