@@ -221,6 +221,8 @@ static enum MHD_Result modload_error(struct MHD_Connection *c, const char *ne,
 		used += w > 0 ? (size_t)w : sizeof(text);
 		l += n + (l[n] == '\n');
 	}
+	if (!*text)	/* no line: ml_err() itself ran out of memory */
+		snprintf(text, sizeof(text), "%s %s: cannot load its atom modules", what, ne);
 	if (!strstr(first, "unknown atom type"))
 		return reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, more, "%s", text);
 	snprintf(more + strlen(more), sizeof(more) - strlen(more), ",\"errno\":%d", ENOENT);
