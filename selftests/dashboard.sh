@@ -1,12 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The dashboard in a real browser: headless Chromium (Debian's, driven by
-# selenium: dashboard.py) against clickupd and the kernel module. The
-# walkthrough's firewall (dts/firewall.click) runs between the client and
-# the server; clickupd serves the page in the NE's namespace. The browser
-# runs on the host, as a user's does (run-vm.sh VM_BROWSER=1, which `make
-# check` sets; without it the test skips), and reaches clickupd through
-# the VM's forwarded port; dashboard.py runs here and drives it. Asserted (dashboard.py): the graph has the DAG's atoms,
+# The dashboard in a real browser: Debian's headless Chromium, driven over
+# WebDriver (dashboard.py, browser.py), against clickupd and the kernel
+# module. The walkthrough's firewall (dts/firewall.click) runs between the
+# client and the server; clickupd serves the page in the NE's namespace.
+# The browser runs on the host, as a user's does (run-vm.sh VM_BROWSER=1,
+# which `make check` sets; without it the test skips), and reaches
+# clickupd through the VM's forwarded port; dashboard.py runs here and
+# drives it. Asserted (dashboard.py): the graph has the DAG's atoms,
 # edges and numbered ports; counters rise under traffic; requests without
 # the token, with a wrong one or from another origin are refused; an
 # invalid DAG shows its error at its line as it is typed; the diff before
@@ -27,7 +28,6 @@ SHOTS=${CLICKUP_OUT:-$TMPD}/dashboard
 require_clickup
 require_cmd curl tc
 [ -x "$CLICKUPD" ] || skip "no $CLICKUPD (build ctl/)"
-/usr/bin/python3 -c 'import selenium' 2>/dev/null || skip "needs python3-selenium"
 [ -s "$WWW/vendor/elk-api.js" ] || die "ctl/www/vendor/ is empty: the dashboard is not built (make -C ctl/www)"
 
 setup_topology

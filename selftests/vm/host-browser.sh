@@ -6,7 +6,7 @@
 # Chromium took ~1 min to start and ELK's layout 400-900 s; here both take
 # seconds.
 #
-#   guest python (selenium) --> 10.0.2.100:4444 --guestfwd--> socat -->
+#   guest python (WebDriver) --> 10.0.2.100:4444 --guestfwd--> socat -->
 #       chromedriver on 127.0.0.1:DRIVER (this host) --> Chromium -->
 #       127.0.0.1:PAGE --hostfwd--> guest 10.0.2.15:3000 (clickupd)
 #
