@@ -175,7 +175,10 @@ if [[ " $PARTS " = *" fw "* ]]; then
 	fi
 fi
 shot_start() {	# clickupd and the page, generation 1 drawn
-	bg cu "$REPO/ctl/clickupd" --token-file "$TMPD/token" --www "$REPO/ctl/www"
+	# ip netns exec execs clickupd: $BG_PID is its pid (cu, a function,
+	# would leave a subshell between)
+	bg ip netns exec "$NS_CU" "$REPO/ctl/clickupd" --token-file "$TMPD/token" \
+		--www "$REPO/ctl/www"
 	CLICKUPD_PID=$BG_PID
 	wait_for 60 cu curl -sf -o /dev/null http://127.0.0.1:3000/api/v1/atoms || {
 		loud "clickupd does not answer: no dashboard screenshot"
