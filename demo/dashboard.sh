@@ -21,7 +21,6 @@ SECS=${DASHBOARD_SECS:-3600}
 N=${DASHBOARD_DOWNLOADS:-10}
 MBIT=${DASHBOARD_MBIT:-20}
 CLICKUPD=$REPO/ctl/clickupd
-GUEST_IP=10.0.2.15	# qemu user-mode networking's guest address
 
 require_clickup
 require_cmd curl socat tc
@@ -56,13 +55,8 @@ wait_for 60 cu curl -sf -o /dev/null http://127.0.0.1:3000/api/v1/elements ||
 	die "clickupd does not answer"
 
 # The forwarded port: the NIC into the NE's namespace, socat to clickupd.
-modprobe virtio_net 2>/dev/null
-wait_for 30 test -e /sys/class/net/eth0 ||
+host_port_forward "$NS_CU" ||
 	die "no eth0: start the VM with VM_HOSTFWD (make dashboard does)"
-ip link set eth0 netns "$NS_CU"
-cu ip addr add $GUEST_IP/24 dev eth0
-cu ip link set eth0 up
-bg cu socat TCP-LISTEN:3000,bind=$GUEST_IP,fork,reuseaddr TCP:127.0.0.1:3000
 
 TOKEN=$(cat /run/clickupd/token)
 cat <<EOT

@@ -160,6 +160,43 @@ cat >"$OUTDIR/meta.json" <<EOF
  "nat_ip": "$NAT_IP", "token": "${DEMO_TOKEN:-}"}
 EOF
 
+# The dashboard, photographed in the middle of round 1's CLICK-UP upgrade
+# (demo/dashboard_shot.py -> dashboard-demo.png): clickupd in the NE's
+# namespace, the host's browser (run-vm.sh VM_BROWSER=1, which demo/run.sh
+# sets) at the VM's forwarded port. Without one, no picture, said once.
+SHOT=
+if [[ " $PARTS " = *" fw "* ]]; then
+	if [ ! -x "$REPO/ctl/clickupd" ]; then
+		echo "# no dashboard screenshot: no ctl/clickupd (make)"
+	elif host_browser_ready "$NS_CU"; then
+		SHOT=1
+	else
+		echo "# no dashboard screenshot: $HOST_BROWSER_WHY"
+	fi
+fi
+shot_start() {	# clickupd and the page, generation 1 drawn
+	# ip netns exec execs clickupd: $BG_PID is its pid (cu, a function,
+	# would leave a subshell between)
+	bg ip netns exec "$NS_CU" "$REPO/ctl/clickupd" --token-file "$TMPD/token" \
+		--www "$REPO/ctl/www"
+	CLICKUPD_PID=$BG_PID
+	wait_for 60 cu curl -sf -o /dev/null http://127.0.0.1:3000/api/v1/atoms || {
+		loud "clickupd does not answer: no dashboard screenshot"
+		return 1
+	}
+	bg cu "$PYTHON" "$DEMO/dashboard_shot.py" --url http://127.0.0.1:3000/ --ne $NE \
+		--up "$FW_UP" --ready "$TMPD/shot.ready" --out "$OUTDIR/dashboard-demo.png"
+	SHOT_PID=$BG_PID
+	wait_for 180 test -e "$TMPD/shot.ready" ||
+		loud "the dashboard did not draw $NE within 180 s"
+}
+shot_end() {	# after the run: the picture saved, clickupd gone
+	wait_for 120 sh -c "! kill -0 $SHOT_PID 2>/dev/null"
+	wait "$SHOT_PID" || loud "the dashboard screenshot failed (see above)"
+	kill "$CLICKUPD_PID" 2>/dev/null
+	[ -s "$OUTDIR/dashboard-demo.png" ] || loud "no dashboard screenshot"
+}
+
 # CLICK-UP: a `clickupctl batch` started with the client, fed the upgrade
 # line at the trigger (see client.py --hook-batch).
 cu_hook() {	# cu_hook DAG: client options in CU[@]
@@ -209,7 +246,10 @@ if [[ " $PARTS " = *" fw "* ]]; then
 
 		fresh_ne "$FW_DAG"
 		cu_hook "$FW_UP"
+		shot=
+		[ "$i" != 1 ] || [ -z "$SHOT" ] || ! shot_start || shot=1
 		client fw-b-$i "$URL" "$FILES" "$SIZE" --at "$AT" "${CU[@]}"
+		[ -z "$shot" ] || shot_end
 
 		fresh_ne "$FW_DAG"
 		client fw-c-$i "$URL" "$FILES" "$SIZE" --at "$AT" --hook "$(native_hook fw-c-$i "$FW_UP" 0)"

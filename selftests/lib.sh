@@ -360,6 +360,55 @@ dmesg_clean() {
 	return 1
 }
 
+# ---- the host's port forward and browser (run-vm.sh) ------------------
+
+# host_port_forward NS: the VM's user-mode NIC (run-vm.sh VM_HOSTFWD or
+# VM_BROWSER) into NS, where socat hands the host's forwarded port (guest
+# port 3000) to clickupd at its default address, 127.0.0.1:3000 of NS.
+# Returns 1 without such a NIC (not given, or no virtio_net, e.g. the debug
+# kernel).
+HOSTFWD_IP=10.0.2.15	# qemu user-mode networking's guest address
+host_port_forward() {
+	local ns=$1
+	# (the debug kernel has no virtio_net: no NIC)
+	modprobe virtio_net 2>/dev/null || [ -e /sys/class/net/eth0 ] || return 1
+	wait_for 30 test -e /sys/class/net/eth0 || return 1
+	ip link set eth0 netns "$ns" &&
+		ip -n "$ns" addr add $HOSTFWD_IP/24 dev eth0 &&
+		ip -n "$ns" link set eth0 up || return 1
+	bg ns_exec "$ns" socat TCP-LISTEN:3000,bind=$HOSTFWD_IP,fork,reuseaddr TCP:127.0.0.1:3000
+}
+
+# host_browser_ready NS: a browser on the host (run-vm.sh VM_BROWSER=1,
+# `make check`, `make demo`) that opens clickupd of NS (127.0.0.1:3000) at
+# $CLICKUP_BROWSER_URL, driven from NS at $CLICKUP_WEBDRIVER
+# (selftests/browser.py). Returns 1 when there is none, 2 when it does not
+# answer, the reason in $HOST_BROWSER_WHY. host_browser NS: the same,
+# skipping the test without one, failing it when it does not answer.
+host_browser_ready() {
+	local ns=$1
+	HOST_BROWSER_WHY=
+	if [ -z "${CLICKUP_WEBDRIVER:-}" ]; then
+		HOST_BROWSER_WHY="no browser on the host: ${CLICKUP_BROWSER_SKIP:-run in the VM with VM_BROWSER=1 (make check does)}"
+	elif ! command -v socat >/dev/null || ! command -v curl >/dev/null; then
+		HOST_BROWSER_WHY="needs socat and curl"
+	elif ! host_port_forward "$ns"; then
+		HOST_BROWSER_WHY="no user-mode NIC in the guest (virtio_net missing?)"
+	# chromedriver answers to Host: localhost only (browser.py says so too)
+	elif ! wait_for 60 ns_exec "$ns" curl -sf -o /dev/null -H 'Host: localhost' \
+		"$CLICKUP_WEBDRIVER/status"; then
+		HOST_BROWSER_WHY="the host's chromedriver does not answer at $CLICKUP_WEBDRIVER"
+		return 2
+	fi
+	[ -z "$HOST_BROWSER_WHY" ]
+}
+host_browser() {
+	local rc=0
+	host_browser_ready "$1" || rc=$?
+	[ $rc != 1 ] || skip "$HOST_BROWSER_WHY"
+	[ $rc = 0 ] || die "$HOST_BROWSER_WHY"
+}
+
 # ---- statistics ---------------------------------------------------------
 
 # stats FILE: one number per line -> "n min median p99 max"

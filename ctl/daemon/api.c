@@ -4,6 +4,7 @@
  * question, printing JSON into memory, and answers with it or with the
  * error line clickupctl would print.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "clickup.h"
 #include "daemon.h"
 #include "json.h"
+#include "modload.h"
 #include "parse.h"
 #include "print.h"
 #include "state.h"
@@ -186,6 +188,47 @@ static enum MHD_Result post_check(struct MHD_Connection *c, const char *body,
 	return ret;
 }
 
+/*
+ * Atom modules that cannot be loaded (modload_dag(): one line per type,
+ * each naming it as 'TYPE'): clickupctl's lines, the first line's atom.
+ * No module has the type: the DAG's fault (422 and ENOENT, as the
+ * kernel's refusal); a module that is there but does not load: the
+ * server's (500).
+ */
+static enum MHD_Result modload_error(struct MHD_Connection *c, const char *ne,
+				     bool up, const struct dag *g,
+				     const struct modload *ml)
+{
+	const char *what = up ? "upgrade" : "create";
+	const char *first = ml->errors ? ml->errors : "";
+	size_t n1 = strcspn(first, "\n");
+	char text[1024] = "", more[320] = "", quoted[CLICKUP_NAME_MAX + 3];
+	size_t used = 0;
+
+	for (size_t i = 0; i < g->nr_atoms && !*more; i++) {
+		snprintf(quoted, sizeof(quoted), "'%s'", g->atoms[i].type);
+		if (memmem(first, n1, quoted, strlen(quoted))) {
+			more_str(more, sizeof(more), "atom", g->atoms[i].name);
+			snprintf(more + strlen(more), sizeof(more) - strlen(more),
+				 ",\"line\":%d", g->atoms[i].loc.line);
+		}
+	}
+	for (const char *l = first; *l && used < sizeof(text); ) {
+		size_t n = strcspn(l, "\n");
+		int w = snprintf(text + used, sizeof(text) - used, "%s%s %s: %.*s",
+				 used ? "\n" : "", what, ne, (int)n, l);
+
+		used += w > 0 ? (size_t)w : sizeof(text);
+		l += n + (l[n] == '\n');
+	}
+	if (!*text)	/* no line: ml_err() itself ran out of memory */
+		snprintf(text, sizeof(text), "%s %s: cannot load its atom modules", what, ne);
+	if (!strstr(first, "unknown atom type"))
+		return reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, more, "%s", text);
+	snprintf(more + strlen(more), sizeof(more) - strlen(more), ",\"errno\":%d", ENOENT);
+	return reply_error(c, MHD_HTTP_UNPROCESSABLE_CONTENT, more, "%s", text);
+}
+
 static enum MHD_Result put_ne(struct MHD_Connection *c, const char *ne,
 			      const char *body, size_t len)
 {
@@ -195,6 +238,7 @@ static enum MHD_Result put_ne(struct MHD_Connection *c, const char *ne,
 	struct diag d;
 	struct dag g;
 	struct out o;
+	struct modload ml = { 0 };
 	enum MHD_Result ret;
 	long atom;
 	int exists, r;
@@ -224,11 +268,18 @@ static enum MHD_Result put_ne(struct MHD_Connection *c, const char *ne,
 		ret = reply_nlerr(c, "show", &e, "", "", false);
 		goto out;
 	}
+	/* Missing atom modules from here first (libkmod), as clickupctl;
+	 * the kernel's request_module() stays the fallback.
+	 */
+	if (modload_dag(n, &g, &ml) < 0) {
+		ret = modload_error(c, ne, exists, &g, &ml);
+		goto out;
+	}
 	out_open(&o);
-	r = ne_put(n, ne, exists, &g, NULL, true, &e, where, sizeof(where), &atom);
+	r = ne_put(n, ne, exists, &g, &ml, true, &e, where, sizeof(where), &atom);
 	if (r < 0 && !exists && e.err == EEXIST) {	/* created meanwhile */
 		exists = 1;
-		r = ne_put(n, ne, true, &g, NULL, true, &e, where, sizeof(where), &atom);
+		r = ne_put(n, ne, true, &g, &ml, true, &e, where, sizeof(where), &atom);
 	}
 	out_close(&o);
 	if (r == 0) {
@@ -245,6 +296,7 @@ static enum MHD_Result put_ne(struct MHD_Connection *c, const char *ne,
 	snprintf(what, sizeof(what), "%s %s", exists ? "upgrade" : "create", ne);
 	ret = reply_nlerr(c, what, &e, where, more, true);
 out:
+	modload_free(&ml);
 	dag_free(&g);
 	return ret;
 }

@@ -17,9 +17,10 @@ PKGS=(
 	iperf3 python3-nftables linux-perf ethtool strace jq
 	# the debug kernel (debug-kernel.sh) from linux-source-6.1
 	flex bison bc libelf-dev libssl-dev
-	# the dashboard's browser tests: Debian's headless Chromium, driven
-	# by selenium (never a browser that downloads itself)
-	chromium chromium-driver python3-selenium
+	# the dashboard's browser tests: Debian's headless Chromium on this
+	# host, driven over WebDriver through chromedriver (never a browser
+	# that downloads itself; selftests/browser.py needs no selenium)
+	chromium chromium-driver
 )
 # npm installs elkjs (the dashboard's graph layout) at build time; a
 # nodejs from elsewhere (e.g. NodeSource) brings its own npm, and Debian's

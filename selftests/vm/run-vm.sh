@@ -24,6 +24,12 @@
 # guest sees it as eth0, 10.0.2.15/24 once configured). Without it the VM
 # has no NIC at all.
 #
+# VM_BROWSER=1 (`make check`, `make demo`): a headless Chromium on this
+# host, driven from the guest and reaching clickupd in the guest on port
+# 3000 (selftests/vm/host-browser.sh; the same user-mode NIC, both ports
+# picked free). Guest environment: CLICKUP_WEBDRIVER and
+# CLICKUP_BROWSER_URL, or CLICKUP_BROWSER_SKIP (why there is none).
+#
 # KERNEL=debug (amd64) boots the debug kernel of selftests/vm/debug-kernel.sh
 # (KASAN, lockdep, kmemleak...; built once, cached) with the modules `make
 # KERNEL=debug` built against it (build/debug/out/, overlaid on the repo in
@@ -173,12 +179,16 @@ export KVER
 : "${SLOW:=$(awk -v n="$(nproc)" '{ s = int($1 / n + 0.5); print (s < 1 ? 1 : s) }' /proc/loadavg)}"
 export SLOW
 
+# shellcheck source=selftests/vm/host-browser.sh
+source "$HERE/host-browser.sh"
+
 # A private run directory (concurrent runs from one checkout don't clash);
 # its out/ and serial.log become VMDIR/out and VMDIR/serial.log.
 RUN=$(mktemp -d "$VMDIR/run.XXXXXX")
 OUT=$RUN/out
 # shellcheck disable=SC2317 # called by the EXIT trap
 finish() {
+	host_browser_stop
 	(
 		flock 9
 		rm -rf "$VMDIR/out"
@@ -189,6 +199,14 @@ finish() {
 }
 trap finish EXIT
 mkdir -p "$OUT/modules"
+
+if [ "${VM_BROWSER:-0}" != 0 ]; then
+	if [ "$KSRC" = debug ]; then	# no virtio_net in it: no NIC to reach
+		HB_ENV="export CLICKUP_BROWSER_SKIP='the debug kernel has no virtio_net'"
+	else
+		host_browser_start "$OUT"
+	fi
+fi
 
 # initramfs: the root's busybox (with the applet list of the host's: same
 # Debian package, maybe another arch), 9p/virtio/overlay modules (deps
@@ -258,6 +276,7 @@ printf 'REPO=%s\nKVER=%s\nOUT=%s\nMODE=%s\nTERM_HOST=%s\nCONSOLE=%s\nREPO_FROM=%
 	for v in TESTS TEST_TIMEOUT V SLOW; do
 		[ -z "${!v+x}" ] || printf 'export %s=%q\n' "$v" "${!v}"
 	done
+	[ -z "$HB_ENV" ] || echo "$HB_ENV"
 	printf 'cd %q || exit 1\n' "$REPO"
 	if [ $MODE = shell ]; then
 		if read -r rows cols < <(stty size 2>/dev/null); then
@@ -274,8 +293,10 @@ printf 'REPO=%s\nKVER=%s\nOUT=%s\nMODE=%s\nTERM_HOST=%s\nCONSOLE=%s\nREPO_FROM=%
 } >"$OUT/cmd.sh"
 
 NIC=(-nic none)
-[ -z "${VM_HOSTFWD:-}" ] ||
-	NIC=(-nic "user,model=virtio-net-pci,restrict=on,hostfwd=$VM_HOSTFWD")
+RULES=${VM_HOSTFWD:+hostfwd=$VM_HOSTFWD}
+[ -z "$HB_NIC" ] || RULES+=${RULES:+,}$HB_NIC
+[ -z "$RULES" ] ||
+	NIC=(-nic "user,model=virtio-net-pci,restrict=on,$RULES")
 # shellcheck disable=SC2054 # commas are qemu syntax
 QEMU=("$QEMU_BIN" -accel tcg -M "$MACHINE" -cpu "$CPU" -smp 2 -m "${VM_MEM:-$MEM}"
 	-nographic -no-reboot "${NIC[@]}"

@@ -24,6 +24,11 @@ function bar(sw, max) {
 	return b;
 }
 
+// Modules clickupd loaded itself before the request (libkmod; only in
+// its own replies, not in other clients' events): outside the swap.
+const modload = sw => (sw.modload_loaded
+	? ` · ${sw.modload_loaded} by clickupd before the swap (${fmt.ns(sw.modload_ns)})` : '');
+
 function row(sw, max) {
 	return h('li', { class: 'swap', 'data-ne': sw.name, 'data-generation': sw.generation,
 			 'data-event': sw.event },
@@ -39,7 +44,8 @@ function row(sw, max) {
 			PHASES.map(([k, name]) => h('span', { class: `ph ${name}`, 'data-phase': name },
 				h('i', {}), `${name} ${fmt.ns(sw[k])}`)),
 			h('span', { class: 'muted' },
-				`${sw.loaded ?? 0} module(s) loaded · ${sw.new_atoms ?? 0} new · ${sw.migrated ?? 0} migrated`)));
+				`${sw.loaded ?? 0} module(s) loaded by the kernel` + modload(sw) +
+				` · ${sw.new_atoms ?? 0} new · ${sw.migrated ?? 0} migrated`)));
 }
 
 // The swaps of ne (all when null), newest first, at most limit.
