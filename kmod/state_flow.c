@@ -254,10 +254,12 @@ clickup_tuple_link(struct clickup_table *table, struct clickup_flow_tuple *t)
  * Under RCU: links both tuples of @flow, every other field set, into
  * @table (its slot already charged) and confirms it. 0, -EEXIST when a
  * live flow holds its ORIGINAL tuple (*old set to that flow), -EAGAIN
- * when a flow not yet confirmed does, -EBUSY when another flow holds its
- * REPLY tuple, -EINVAL when both tuples are the same, or rhashtable's
- * error; @flow is then unlinked, the caller's to free (with call_rcu
- * after -EBUSY or an error: its ORIGINAL tuple was seen).
+ * when a flow not yet confirmed does, -EADDRINUSE when another flow holds
+ * its REPLY tuple, -EINVAL when both tuples are the same, or rhashtable's
+ * error (-ENOMEM, -EBUSY: a resize it could not do in atomic context;
+ * -E2BIG), never mistaken for a clash; @flow is then unlinked, the
+ * caller's to free (with call_rcu after an error on the REPLY tuple: its
+ * ORIGINAL tuple was seen).
  */
 static int clickup_flow_link(struct clickup_table *table,
 			     struct clickup_flow *flow,
@@ -282,7 +284,7 @@ static int clickup_flow_link(struct clickup_table *table,
 		/* Unconfirmed: nobody else unlinks it. */
 		rhashtable_remove_fast(&table->ht, &flow->tuple[0].node,
 				       clickup_flow_params);
-		return IS_ERR(t) ? PTR_ERR(t) : -EBUSY;
+		return IS_ERR(t) ? PTR_ERR(t) : -EADDRINUSE;
 	}
 	/* Every field, both tuples linked: lookups may now return it. */
 	smp_store_release(&flow->status, flow->status | CLICKUP_FLOW_CONFIRMED);
@@ -309,10 +311,34 @@ void clickup_flow_free(struct clickup_flow *flow)
 }
 
 /*
- * Publishes @flow, initialised in full by the caller: 0, or -EEXIST when
- * a live flow has one of its tuples, -EINVAL when its two tuples are the
- * same, -ENOSPC when the table is full (a restore does not evict), or
- * rhashtable's error; @flow is freed on error.
+ * Process context: lets a resize that rhashtable has queued finish before
+ * the next insert. A bulk insert (restore) can outrun the deferred
+ * worker: past 100% load every insert takes rhashtable's slow path, which
+ * allocates the next bucket array itself with GFP_ATOMIC (a nested one,
+ * or -ENOMEM, when that fails). Waiting keeps the load under 75%, the
+ * inserts on the fast path and each doubling in the worker (GFP_KERNEL).
+ */
+static void clickup_table_settle(struct clickup_table *table)
+{
+	const struct bucket_table *tbl;
+	bool grow;
+
+	rcu_read_lock();
+	tbl = rht_dereference_rcu(table->ht.tbl, &table->ht);
+	grow = rht_grow_above_75(&table->ht, tbl) ||
+	       rcu_access_pointer(tbl->future_tbl);
+	rcu_read_unlock();
+	if (grow)
+		flush_work(&table->ht.run_work);
+}
+
+/*
+ * Publishes @flow, initialised in full by the caller, in process context
+ * (a restore): 0, or -EEXIST when a live flow has one of its tuples,
+ * -EINVAL when its two tuples are the same, -ENOSPC when the table is
+ * full (a restore does not evict), or rhashtable's error (-ENOMEM,
+ * -EBUSY: retried once after the worker's resize when its ORIGINAL tuple
+ * was never linked); @flow is freed on error.
  */
 int clickup_flow_add(struct clickup_table *table, struct clickup_flow *flow)
 {
@@ -323,9 +349,18 @@ int clickup_flow_add(struct clickup_table *table, struct clickup_flow *flow)
 		clickup_flow_free(flow);
 		return -ENOSPC;
 	}
+	clickup_table_settle(table);
 	rcu_read_lock();
 	err = clickup_flow_link(table, flow, &old);
 	rcu_read_unlock();
+	if ((err == -ENOMEM || err == -EBUSY) &&
+	    !rcu_access_pointer(flow->tuple[0].node.next)) {
+		/* A resize rhashtable could not do: once the worker did it. */
+		flush_work(&table->ht.run_work);
+		rcu_read_lock();
+		err = clickup_flow_link(table, flow, &old);
+		rcu_read_unlock();
+	}
 	if (!err)
 		return 0;
 	atomic_dec(&table->count);
@@ -333,9 +368,9 @@ int clickup_flow_add(struct clickup_table *table, struct clickup_flow *flow)
 		clickup_flow_free(flow);	/* never linked */
 		return err == -EAGAIN ? -EEXIST : err;
 	}
-	/* Its ORIGINAL tuple was linked for a moment. */
+	/* Its ORIGINAL tuple may have been linked for a moment. */
 	call_rcu(&flow->rcu, clickup_flow_free_rcu);
-	return err == -EBUSY ? -EEXIST : err;
+	return err == -EADDRINUSE ? -EEXIST : err;
 }
 
 /**
@@ -413,7 +448,7 @@ struct clickup_flow *clickup_flow_create(struct clickup_table *table,
 		*existed = true;
 		return old;
 	}
-	if (err != -EBUSY && err != -EINVAL && err != -EAGAIN)
+	if (err != -EADDRINUSE && err != -EINVAL && err != -EAGAIN)
 		atomic64_inc(&table->refused);
 	return NULL;
 }
