@@ -365,12 +365,11 @@ dmesg_clean() {
 # host_port_forward NS: the VM's user-mode NIC (run-vm.sh VM_HOSTFWD or
 # VM_BROWSER) into NS, where socat hands the host's forwarded port (guest
 # port 3000) to clickupd at its default address, 127.0.0.1:3000 of NS.
-# Returns 1 without such a NIC (not given, or no virtio_net, e.g. the debug
-# kernel).
+# Returns 1 without such a NIC (not given, or no virtio_net).
 HOSTFWD_IP=10.0.2.15	# qemu user-mode networking's guest address
 host_port_forward() {
 	local ns=$1
-	# (the debug kernel has no virtio_net: no NIC)
+	# a module on Debian's kernel, built into the debug kernel
 	modprobe virtio_net 2>/dev/null || [ -e /sys/class/net/eth0 ] || return 1
 	wait_for 30 test -e /sys/class/net/eth0 || return 1
 	ip link set eth0 netns "$ns" &&

@@ -70,7 +70,8 @@ bpf-progs:
 
 # Tests run 2-4x slower under KASAN+lockdep: a longer per-test timeout.
 check: all
-	KERNEL=debug TEST_TIMEOUT=$${TEST_TIMEOUT:-1200} ./selftests/vm/run-shards.sh \
+	KERNEL=debug TEST_TIMEOUT=$${TEST_TIMEOUT:-1200} VM_BROWSER=$${VM_BROWSER:-1} \
+		./selftests/vm/run-shards.sh \
 		./selftests/vm/run-vm.sh ./selftests/vm/guest-run-tests.sh
 
 include selftests/fuzz/fuzz.mk

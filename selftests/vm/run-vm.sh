@@ -201,11 +201,7 @@ trap finish EXIT
 mkdir -p "$OUT/modules"
 
 if [ "${VM_BROWSER:-0}" != 0 ]; then
-	if [ "$KSRC" = debug ]; then	# no virtio_net in it: no NIC to reach
-		HB_ENV="export CLICKUP_BROWSER_SKIP='the debug kernel has no virtio_net'"
-	else
-		host_browser_start "$OUT"
-	fi
+	host_browser_start "$OUT"
 fi
 
 # initramfs: the root's busybox (with the applet list of the host's: same
