@@ -100,6 +100,10 @@ if [ "${KERNEL:-}" = debug ]; then
 	# A vCPU thread of a shared 2-core host can wait tens of seconds for
 	# its turn: report lockups and RCU stalls after 2 minutes, not 20 s.
 	APPEND+=' watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120'
+	# Without ACPI the kernel finds CPUs in SeaBIOS's MP table, which has
+	# one entry per socket: two sockets, or the guest runs on one CPU and
+	# no race has a second CPU to happen on.
+	QEMU_SMP=2,sockets=2,cores=1,threads=1
 fi
 if [ -n "$TREE" ] && [ ! -d "$TREE/kmod" ]; then
 	echo "run-vm.sh: nothing built in ${TREE#"$REPO"/}: run 'make${KERNEL:+ KERNEL=$KERNEL}$([ "$ARCH" = amd64 ] || echo " ARCH=$ARCH")'" >&2
@@ -294,7 +298,7 @@ RULES=${VM_HOSTFWD:+hostfwd=$VM_HOSTFWD}
 [ -z "$RULES" ] ||
 	NIC=(-nic "user,model=virtio-net-pci,restrict=on,$RULES")
 # shellcheck disable=SC2054 # commas are qemu syntax
-QEMU=("$QEMU_BIN" -accel tcg -M "$MACHINE" -cpu "$CPU" -smp 2 -m "${VM_MEM:-$MEM}"
+QEMU=("$QEMU_BIN" -accel tcg -M "$MACHINE" -cpu "$CPU" -smp "${QEMU_SMP:-2}" -m "${VM_MEM:-$MEM}"
 	-nographic -no-reboot "${NIC[@]}"
 	-kernel "$VMLINUX" -initrd "$RUN/initramfs.cpio"
 	-append "console=$CONSOLE quiet panic=-1 oops=panic panic_on_warn=0$APPEND"
