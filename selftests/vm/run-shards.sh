@@ -11,7 +11,8 @@
 #
 # The tests (TESTS, or selftests/tests.list) are dealt longest first to the
 # least loaded shard; a test's cost is its "# cost N" comment in tests.list
-# (seconds on an idle host, Debian kernel), 30 when it has none.
+# (seconds on an idle host, Debian kernel; "debug N" on the debug kernel),
+# 30 when it has none.
 # SHARDS=1 (the default) just runs LAUNCHER. Each shard's output goes to
 # build/vm/shard-K.log and is printed whole when all are done, then the
 # summed "N passed, N failed, N skipped" line. Exit 0 only if every shard
@@ -27,16 +28,25 @@ case $SHARDS in
 esac
 [ "$SHARDS" -gt 1 ] || exec "$@"
 
-# name<TAB>cost, in list order.
+# name<TAB>cost, in list order (TESTS: in its order). A list line's cost
+# is its "cost N"; under KERNEL=debug its "debug N" if it has one (the
+# checkers slow some tests far more than others).
+costs=$(awk -v dbg="$([ "${KERNEL:-}" = debug ] && echo 1)" '
+	/^[[:space:]]*(#|$)/ { next }
+	{
+		c = 30
+		if (match($0, /cost [0-9]+/)) c = substr($0, RSTART + 5, RLENGTH - 5)
+		if (dbg && match($0, /debug [0-9]+/)) c = substr($0, RSTART + 6, RLENGTH - 6)
+		print $1 "\t" c
+	}' "$LIST")
 if [ -n "${TESTS:-}" ]; then
 	read -r -a names <<<"$TESTS"
 	entries=$(for t in "${names[@]}"; do
-		c=$(sed -n "s|^[[:space:]]*${t}[[:space:]]*#.*cost \([0-9]\+\).*|\1|p" "$LIST" 2>/dev/null | head -n1)
+		c=$(awk -F'\t' -v t="$t" '$1 == t { print $2; exit }' <<<"$costs")
 		printf '%s\t%s\n' "$t" "${c:-30}"
 	done)
 else
-	entries=$(sed -n -e 's/^[[:space:]]*\([^#[:space:]]\+\)[[:space:]]*#.*cost \([0-9]\+\).*/\1\t\2/p' \
-		-e t -e 's/^[[:space:]]*\([^#[:space:]]\+\)[[:space:]]*\(#.*\)\?$/\1\t30/p' "$LIST")
+	entries=$costs
 fi
 
 # Longest first, each to the shard with the least cost so far; each shard
