@@ -63,6 +63,36 @@ static inline bool parser_failed(struct parser *ps)
 /* Statements up to '}' (a body) or the end of the file (parse_click.c). */
 bool statements(struct parser *ps, struct lexer *lx, struct scope *sc);
 
+/* One element of a connection: [ip] element [op]. */
+struct end {
+	int in, out;			/* node fed / node feeding; -1: none */
+	uint32_t ip, op;
+	bool has_ip, has_op;
+	struct loc loc, ip_loc, op_loc;
+};
+
+/* A class as written: a type, a compound or an anonymous { body }. */
+struct classref {
+	const struct cls *cls;		/* compound (NULL: primitive type) */
+	struct cls anon;		/* storage for "{ ... }" */
+	struct token type;		/* primitive type or the class name */
+};
+
+/* Element names, classes and creation (click_elem.c). */
+bool elem_full_name(struct lexer *lx, const struct scope *sc,
+		    const struct token *t, char *buf, size_t size);
+bool elem_lookup(struct parser *ps, const char *name, struct end *e);
+bool elem_redeclared(struct parser *ps, struct lexer *lx, const char *name,
+		     struct loc at);
+void class_resolve(struct classref *cr);
+bool class_read(struct lexer *lx, struct scope *sc, struct classref *cr);
+bool elem_instantiate(struct parser *ps, struct lexer *lx, struct scope *sc,
+		      const char *name, const struct classref *cr,
+		      struct rawargs *args, struct loc loc, struct end *e);
+bool elem_create(struct parser *ps, struct lexer *lx, struct scope *sc,
+		 const char *name, const struct classref *cr, struct loc loc,
+		 struct end *e);
+
 /* Scopes (click_scope.c). */
 const char *var_find(const struct scope *sc, const char *name, size_t len);
 void var_set(struct scope *sc, const char *name, size_t len, char *value);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The Click language (docs/dag-language.md): statements, declarations,
- * elements and connection chains with element lists and '=>'. Scopes and
- * variables are in click_scope.c, compound elements in click_compound.c,
- * flattening in click_flat.c.
+ * elements and connection chains with element lists and '=>'. Element
+ * names and instantiation are in click_elem.c, scopes and variables in
+ * click_scope.c, compound elements in click_compound.c, flattening in
+ * click_flat.c.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -15,199 +16,10 @@
 #define MAX_LIST	CLICKUP_MAX_PORTS	/* elements in an element list */
 
 
-/* One element of a connection: [ip] element [op]. */
-struct end {
-	int in, out;			/* node fed / node feeding; -1: none */
-	uint32_t ip, op;
-	bool has_ip, has_op;
-	struct loc loc, ip_loc, op_loc;
-};
-
 struct endlist {
 	struct end v[MAX_LIST];
 	size_t n;
 };
-
-/* A class as written: a type, a compound or an anonymous { body }. */
-struct classref {
-	const struct cls *cls;		/* compound (NULL: primitive type) */
-	struct cls anon;		/* storage for "{ ... }" */
-	struct token type;		/* primitive type or the class name */
-};
-
-/* ---- element names ------------------------------------------------------ */
-
-static const struct inst *inst_find(const struct parser *ps, const char *name)
-{
-	for (size_t i = 0; i < ps->ninsts; i++)
-		if (!strcmp(ps->insts[i].name, name))
-			return &ps->insts[i];
-	return NULL;
-}
-
-static bool full_name(struct lexer *lx, const struct scope *sc,
-		      const struct token *t, char *buf, size_t size)
-{
-	size_t pl = strlen(sc->prefix), tl = strnlen(t->s, t->len);
-
-	/* called for every name in the file: no snprintf() */
-	if (pl + tl >= size)
-		return lex_fail(lx, t->loc, "name '%s%.*s' too long", sc->prefix,
-				(int)t->len, t->s);
-	memcpy(buf, sc->prefix, pl);
-	memcpy(buf + pl, t->s, tl);
-	buf[pl + tl] = 0;
-	if (strlen(buf) >= CLICKUP_NAME_MAX && !*sc->prefix)
-		return lex_fail(lx, t->loc, "name longer than %d characters",
-				CLICKUP_NAME_MAX - 1);
-	if (strlen(buf) >= CLICKUP_NAME_MAX)
-		return lex_fail(lx, t->loc, "name '%s' longer than %d characters",
-				buf, CLICKUP_NAME_MAX - 1);
-	return true;
-}
-
-/* The element a declared name denotes, or false (no error) if none. */
-static bool lookup(struct parser *ps, const char *name, struct end *e)
-{
-	const struct inst *c = inst_find(ps, name);
-	int i = dag_find(ps->g, name);
-
-	if (c) {
-		e->in = c->in;
-		e->out = c->out;
-		return true;
-	}
-	e->in = e->out = i;
-	return i >= 0;
-}
-
-static bool redeclared(struct parser *ps, struct lexer *lx, const char *name,
-		       struct loc at)
-{
-	struct end e;
-	struct loc first;
-
-	if (!lookup(ps, name, &e))
-		return false;
-	first = e.in >= 0 ? ps->g->atoms[e.in].loc : inst_find(ps, name)->loc;
-	lex_fail(lx, at, "redeclaration of '%s' (first declared at %d:%d)",
-		 name, first.line, first.col);
-	return true;
-}
-
-/* ---- elements ----------------------------------------------------------- */
-
-/* "elementclass A B" makes A mean whatever B meant where A was defined. */
-static void resolve(struct classref *cr)
-{
-	for (int hops = 0; cr->cls && cr->cls->is_alias && hops < 64; hops++) {
-		struct scope view = *cr->cls->def;
-
-		view.nclasses = cr->cls->def_nclasses;
-		cr->type = cr->cls->alias;
-		cr->cls = class_find(&view, &cr->type);
-	}
-}
-
-/* Reads a class: "Type", "Class" (an elementclass), "{ body }". */
-static bool classref(struct lexer *lx, struct scope *sc, struct classref *cr)
-{
-	memset(cr, 0, sizeof(*cr));
-	if (lx->cur.t == T_LBRACE) {
-		struct loc open = lx->cur.loc;
-
-		cr->type = lx->cur;
-		lex_next(lx);
-		cr->anon = (struct cls){ .body = *lx, .def = sc,
-					 .def_nclasses = sc->nclasses };
-		strcpy(cr->anon.name, "compound");
-		cr->cls = &cr->anon;
-		return skip_body(lx, open);
-	}
-	if (lx->cur.t != T_IDENT)
-		return lex_unexpected(lx, "a type name after '::'");
-	cr->type = lx->cur;
-	cr->cls = class_find(sc, &cr->type);
-	resolve(cr);
-	lex_next(lx);
-	return true;
-}
-
-static bool valid_type(struct lexer *lx, const struct token *t)
-{
-	if (t->len >= CLICKUP_NAME_MAX)
-		return lex_fail(lx, t->loc, "type name longer than %d characters",
-				CLICKUP_NAME_MAX - 1);
-	for (size_t i = 0; i < t->len; i++)
-		if (!isalnum((unsigned char)t->s[i]) && t->s[i] != '_')
-			return lex_fail(lx, t->loc,
-					"invalid type name (letters, digits, _)");
-	return true;
-}
-
-/* Creates one element of class cr called name (full; NULL: anonymous). */
-static bool instantiate(struct parser *ps, struct lexer *lx, struct scope *sc,
-			const char *name, const struct classref *cr,
-			struct rawargs *args, struct loc loc, struct end *e)
-{
-	char type[CLICKUP_NAME_MAX], gen[PREFIX_MAX + 64];
-	int i;
-
-	sc->nelems++;
-	if (cr->cls) {
-		/* anonymous compounds are named now: their body needs a prefix */
-		for (unsigned int n = sc->nelems; !name; n++) {
-			snprintf(gen, sizeof(gen), "%s%s@%u", sc->prefix,
-				 cr->cls->name, n);
-			for (char *p = gen + strlen(sc->prefix); *p; p++)
-				*p = (char)tolower((unsigned char)*p);
-			if (!lookup(ps, gen, e))
-				name = gen;
-		}
-		return compound(ps, lx, sc, cr->cls, name, args, loc, &e->in, &e->out);
-	}
-	if (!valid_type(lx, &cr->type))
-		return false;
-	snprintf(type, sizeof(type), "%.*s", (int)cr->type.len, cr->type.s);
-	i = dag_add_atom(ps->g, name, type, loc, ps->d);
-	if (i < 0)
-		return parser_failed(ps);
-	if (!name) {
-		if (strlen(sc->prefix) >= CLICKUP_NAME_MAX)
-			return lex_fail(lx, loc, "name prefix '%s' longer than %d characters",
-					sc->prefix, CLICKUP_NAME_MAX - 1);
-		strcpy(ps->g->atoms[i].name, sc->prefix);
-		ps->g->atoms[i].anon_n = sc->nelems;
-	}
-	for (size_t k = 0; k < args->n; k++) {
-		char *s = expand(lx, sc, &args->v[k]);
-		int r;
-
-		if (!s)
-			return false;
-		r = dag_add_arg(ps->g, (size_t)i, s, strlen(s), args->v[k].loc, ps->d);
-		free(s);
-		if (r < 0)
-			return parser_failed(ps);
-	}
-	e->in = e->out = i;
-	return true;
-}
-
-/* Optional "(args)" after a class, then the element itself. */
-static bool create(struct parser *ps, struct lexer *lx, struct scope *sc,
-		   const char *name, const struct classref *cr, struct loc loc,
-		   struct end *e)
-{
-	struct rawargs args = { 0 };
-	bool ok;
-
-	if (lx->cur.t == T_LPAREN && !lex_args(lx, &args))
-		return false;
-	ok = instantiate(ps, lx, sc, name, cr, &args, loc, e);
-	rawargs_free(&args);
-	return ok;
-}
 
 /* Port list "[1]", "[0, 2]", "[0-3]"; up to MAX_LIST ports. */
 static bool ports(struct lexer *lx, uint32_t *v, size_t *n, struct loc *at)
@@ -266,7 +78,8 @@ static bool element_body(struct parser *ps, struct lexer *lx, struct scope *sc,
 
 	e->loc = id.loc;
 	if (id.t == T_LBRACE)
-		return classref(lx, sc, &cr) && create(ps, lx, sc, NULL, &cr, id.loc, e);
+		return class_read(lx, sc, &cr) &&
+		       elem_create(ps, lx, sc, NULL, &cr, id.loc, e);
 	if (id.t == T_LPAREN)
 		return group(ps, lx, sc, &e->in, &e->out);
 	if (id.t == T_VAR)
@@ -285,16 +98,17 @@ static bool element_body(struct parser *ps, struct lexer *lx, struct scope *sc,
 	}
 	lex_next(lx);
 	if (lx->cur.t == T_DCOLON) {
-		if (!full_name(lx, sc, &id, name, sizeof(name)) ||
-		    redeclared(ps, lx, name, id.loc))
+		if (!elem_full_name(lx, sc, &id, name, sizeof(name)) ||
+		    elem_redeclared(ps, lx, name, id.loc))
 			return false;
 		lex_next(lx);
-		return classref(lx, sc, &cr) && create(ps, lx, sc, name, &cr, id.loc, e);
+		return class_read(lx, sc, &cr) &&
+		       elem_create(ps, lx, sc, name, &cr, id.loc, e);
 	}
 	if (lx->cur.t != T_LPAREN) {
-		if (!full_name(lx, sc, &id, name, sizeof(name)))
+		if (!elem_full_name(lx, sc, &id, name, sizeof(name)))
 			return false;
-		if (lookup(ps, name, e))
+		if (elem_lookup(ps, name, e))
 			return true;
 	}
 	memset(&cr, 0, sizeof(cr));
@@ -304,8 +118,8 @@ static bool element_body(struct parser *ps, struct lexer *lx, struct scope *sc,
 		return lex_fail(lx, id.loc,
 				"unknown element '%.*s' (declare it first, or write Type or Type() for an anonymous element)",
 				(int)id.len, id.s);
-	resolve(&cr);
-	return create(ps, lx, sc, NULL, &cr, id.loc, e);
+	class_resolve(&cr);
+	return elem_create(ps, lx, sc, NULL, &cr, id.loc, e);
 }
 
 static bool starts_element(enum tok t)
@@ -501,16 +315,17 @@ static bool declarations(struct parser *ps, struct lexer *lx, struct scope *sc)
 		lex_next(lx);	/* ',' */
 	}
 	lex_next(lx);
-	if (!classref(lx, sc, &cr) ||
+	if (!class_read(lx, sc, &cr) ||
 	    (lx->cur.t == T_LPAREN && !lex_args(lx, &args)))
 		return false;
 	for (size_t i = 0; ok && i < n; i++) {
 		char name[PREFIX_MAX + 64];
 		struct end e;
 
-		ok = full_name(lx, sc, &names[i], name, sizeof(name)) &&
-		     !redeclared(ps, lx, name, names[i].loc) &&
-		     instantiate(ps, lx, sc, name, &cr, &args, names[i].loc, &e);
+		ok = elem_full_name(lx, sc, &names[i], name, sizeof(name)) &&
+		     !elem_redeclared(ps, lx, name, names[i].loc) &&
+		     elem_instantiate(ps, lx, sc, name, &cr, &args,
+				      names[i].loc, &e);
 	}
 	rawargs_free(&args);
 	return ok;
