@@ -13,8 +13,9 @@
 # Guest environment: CLICKUP_REPO, CLICKUP_OUT (writable, ends up in
 # VMDIR/out/ on the host), KVER, and TESTS/TEST_TIMEOUT/V if set.
 # Host environment: VM_TIMEOUT (s, default 1500), VM_MEM (default: the
-# table's), CLICKUP_EXTRA_MODULES (glob(s) of extra .ko files to install in
-# the guest), KVER (amd64: a Debian kernel release; ignored with a note if
+# table's), VM_SMP (vCPUs; default 2, 1 for KERNEL=debug),
+# CLICKUP_EXTRA_MODULES (glob(s) of extra .ko files to install in the
+# guest), KVER (amd64: a Debian kernel release; ignored with a note if
 # no /boot/vmlinuz-$KVER), VM_QEMU_ARGS (more qemu options, word-split;
 # e.g. "-icount shift=0" for bench/pkt.sh), KERNEL=debug (below).
 #
@@ -100,10 +101,13 @@ if [ "${KERNEL:-}" = debug ]; then
 	# A vCPU thread of a shared 2-core host can wait tens of seconds for
 	# its turn: report lockups and RCU stalls after 2 minutes, not 20 s.
 	APPEND+=' watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120'
-	# Without ACPI the kernel finds CPUs in SeaBIOS's MP table, which has
-	# one entry per socket: two sockets, or the guest runs on one CPU and
-	# no race has a second CPU to happen on.
-	QEMU_SMP=2,sockets=2,cores=1,threads=1
+	# One vCPU unless VM_SMP says more: two debug VMs of two vCPUs each
+	# on a 2-core host ran the suite 2x slower (vCPU threads waiting for
+	# each other's IPIs and spinlocks), one VM of two per core is the
+	# fastest. Without ACPI the kernel finds CPUs in SeaBIOS's MP table,
+	# which has one entry per socket: one socket per vCPU.
+	VM_SMP=${VM_SMP:-1}
+	QEMU_SMP=$VM_SMP,sockets=$VM_SMP,cores=1,threads=1
 fi
 if [ -n "$TREE" ] && [ ! -d "$TREE/kmod" ]; then
 	echo "run-vm.sh: nothing built in ${TREE#"$REPO"/}: run 'make${KERNEL:+ KERNEL=$KERNEL}$([ "$ARCH" = amd64 ] || echo " ARCH=$ARCH")'" >&2
@@ -298,7 +302,7 @@ RULES=${VM_HOSTFWD:+hostfwd=$VM_HOSTFWD}
 [ -z "$RULES" ] ||
 	NIC=(-nic "user,model=virtio-net-pci,restrict=on,$RULES")
 # shellcheck disable=SC2054 # commas are qemu syntax
-QEMU=("$QEMU_BIN" -accel tcg -M "$MACHINE" -cpu "$CPU" -smp "${QEMU_SMP:-2}" -m "${VM_MEM:-$MEM}"
+QEMU=("$QEMU_BIN" -accel tcg -M "$MACHINE" -cpu "$CPU" -smp "${QEMU_SMP:-${VM_SMP:-2}}" -m "${VM_MEM:-$MEM}"
 	-nographic -no-reboot "${NIC[@]}"
 	-kernel "$VMLINUX" -initrd "$RUN/initramfs.cpio"
 	-append "console=$CONSOLE quiet panic=-1 oops=panic panic_on_warn=0$APPEND"
