@@ -96,7 +96,7 @@ endif
 # so the tests find the ARM binaries at their usual paths (ctl/clickupctl,
 # selftests/clickup_nl...).
 check: all
-	./selftests/vm/run-vm.sh --arch $(ARCH) ./selftests/vm/guest-run-tests.sh
+	./selftests/vm/run-shards.sh ./selftests/vm/run-vm.sh --arch $(ARCH) ./selftests/vm/guest-run-tests.sh
 
 vm-shell: all
 	./selftests/vm/run-vm.sh --arch $(ARCH) --shell
