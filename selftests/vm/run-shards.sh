@@ -37,7 +37,9 @@ costs=$(awk -v dbg="$([ "${KERNEL:-}" = debug ] && echo 1)" '
 		c = 30
 		if (match($0, /cost [0-9]+/)) c = substr($0, RSTART + 5, RLENGTH - 5)
 		if (dbg && match($0, /debug [0-9]+/)) c = substr($0, RSTART + 6, RLENGTH - 6)
-		print $1 "\t" c
+		name = $1
+		sub(/#.*/, "", name)
+		print name "\t" c
 	}' "$LIST")
 if [ -n "${TESTS:-}" ]; then
 	read -r -a names <<<"$TESTS"
