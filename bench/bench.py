@@ -114,11 +114,14 @@ def insmod(m):
         os.close(fd)
 
 
-def wait_unused(mods, wait=5.0):
+def wait_unused(mods, wait=30.0):
+    """The old DAG is freed by an rcu_work on clickup's workqueue: on the
+    loaded host's TCG guest that has taken more than 5 s (untimed wait)."""
     end = now() + wait
     while any(refcnt(m) > 0 for m in mods):
         if now() > end:
-            raise RuntimeError("modules still in use: %s" % [m for m in mods if refcnt(m) > 0])
+            raise RuntimeError("modules still in use after %.0f s: %s" % (
+                wait, {m: refcnt(m) for m in mods if refcnt(m) > 0}))
         time.sleep(0.001)
 
 
