@@ -6,6 +6,8 @@ see /work/shared/VM-NOTES.md). Run inside the element's namespace
 (`ip netns exec NS bench.py ...`); module syscalls are global.
 
     bench.py upgrade OUT.json RUNS       part 1: latency vs new atom types
+                                         (BENCH_UPGRADE_MODES="preloaded nft ...":
+                                         only those modes)
     bench.py statesize OUT.json RUNS N   part 2: swaps with N flows present
     bench.py bpfswap OUT.json RUNS       upgrades keeping a bpf atom's object:
                                          reload vs reuse by tag
@@ -217,6 +219,8 @@ def interleaved(case, fns, runs, nruns, label):
     """Runs every mode once per round, round after round, so that each
     mode sees the same host load (the host is shared and its load moves
     on a scale of minutes): the ratios are taken side by side."""
+    only = os.environ.get("BENCH_UPGRADE_MODES", "").split()
+    fns = {m: fn for m, fn in fns.items() if not only or m in only}
     for m in fns:
         case[m] = []
     for i in range(max(runs, nruns)):

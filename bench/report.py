@@ -94,10 +94,10 @@ def upgrade_tables(d):
     out.append("|---" * (len(MODES) + 5) + "|")
     for c in u["cases"]:
         row = [label(c)] + [mp(walls(c.get(m, []))) for m, _ in MODES]
-        nat = med(walls(c["native"]))
+        nat = med(walls(c.get("native", [])))
         row += ["%.0fx" % (nat / med(walls(c["preloaded"]))),
-                "%.1fx" % (nat / med(walls(c["clickup"]))),
-                "%.1fx" % (med(walls(c.get("kautoload", []))) / med(walls(c["clickup"]))),
+                "%.1fx" % (nat / med(walls(c.get("clickup", [])))),
+                "%.1fx" % (med(walls(c.get("kautoload", []))) / med(walls(c.get("clickup", [])))),
                 "%.2fx" % (med(walls(c["nft"])) / med(walls(c["preloaded"])))]
         out.append("| " + " | ".join(row) + " |")
     out.append("")
@@ -114,11 +114,11 @@ def upgrade_tables(d):
     for c in u["cases"]:
         pre = kern(c["preloaded"])
         ka = c.get("kautoload", [])
-        row = [label(c), mp(kern(c["clickup"], "modload_ns")), mp(kern(c["clickup"])),
+        row = [label(c), mp(kern(c.get("clickup", []), "modload_ns")), mp(kern(c.get("clickup", []))),
                mp(kern(ka)), mp(kern(ka, "load_ns")),
                mp(pre), mp(kern(c["preloaded"], "instantiate_ns")),
-               mp(kern(c["preloaded"], "modload_ns")), mp(kern(c["native"])),
-               "%.0fx" % (med(walls(c["native"])) / med(pre)), mp(walls(c.get("parse", [])))]
+               mp(kern(c["preloaded"], "modload_ns")), mp(kern(c.get("native", []))),
+               "%.0fx" % (med(walls(c.get("native", []))) / med(pre)), mp(walls(c.get("parse", [])))]
         out.append("| " + " | ".join(row) + " |")
     out.append("")
     out.append("The native manner's steps, median ms (one process: `delete` + `state delete` "
@@ -128,7 +128,9 @@ def upgrade_tables(d):
                "create | total |")
     out.append("|---" * 6 + "|")
     for c in u["cases"]:
-        n = c["native"]
+        n = c.get("native")
+        if not n:
+            continue
         g = lambda k: ms(med([s[k] for s in n]))
         out.append("| %s | %s | %s (%d) | %s (%d) | %s | %s |" % (
             label(c), g("delete_ms"), g("rmmod_ms"), n[0]["nrmmod"], g("insmod_ms"),
