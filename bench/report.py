@@ -95,10 +95,10 @@ def upgrade_tables(d):
     for c in u["cases"]:
         row = [label(c)] + [mp(walls(c.get(m, []))) for m, _ in MODES]
         nat = med(walls(c.get("native", [])))
-        row += ["%.0fx" % (nat / med(walls(c["preloaded"]))),
-                "%.1fx" % (nat / med(walls(c.get("clickup", [])))),
-                "%.1fx" % (med(walls(c.get("kautoload", []))) / med(walls(c.get("clickup", [])))),
-                "%.2fx" % (med(walls(c["nft"])) / med(walls(c["preloaded"])))]
+        row += [ratio("%.0fx", nat, med(walls(c["preloaded"]))),
+                ratio("%.1fx", nat, med(walls(c.get("clickup", [])))),
+                ratio("%.1fx", med(walls(c.get("kautoload", []))), med(walls(c.get("clickup", [])))),
+                ratio("%.2fx", med(walls(c["nft"])), med(walls(c["preloaded"])))]
         out.append("| " + " | ".join(row) + " |")
     out.append("")
     out.append(nft_md(u))
@@ -118,7 +118,8 @@ def upgrade_tables(d):
                mp(kern(ka)), mp(kern(ka, "load_ns")),
                mp(pre), mp(kern(c["preloaded"], "instantiate_ns")),
                mp(kern(c["preloaded"], "modload_ns")), mp(kern(c.get("native", []))),
-               "%.0fx" % (med(walls(c.get("native", []))) / med(pre)), mp(walls(c.get("parse", [])))]
+               ratio("%.0fx", med(walls(c.get("native", []))), med(pre)),
+               mp(walls(c.get("parse", [])))]
         out.append("| " + " | ".join(row) + " |")
     out.append("")
     out.append("The native manner's steps, median ms (one process: `delete` + `state delete` "
@@ -143,6 +144,11 @@ def upgrade_tables(d):
 # that a run without part bpf keeps the previous one (markdown_part)
 BPF_BEGIN, BPF_END = "<!-- bench-bpf:begin -->", "<!-- bench-bpf:end -->"
 BPF_KEPT = "*(Part bpf was not in the run above: this table is from an earlier run.)*\n"
+
+
+def ratio(fmt, a, b):
+    """a / b, or '-' when a mode was not run (BENCH_UPGRADE_MODES)."""
+    return fmt % (a / b) if a == a and b == b and b else "-"
 
 
 def nft_md(u):
