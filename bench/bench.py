@@ -116,9 +116,8 @@ def insmod(m):
         os.close(fd)
 
 
-def wait_unused(mods, wait=30.0):
-    """The old DAG is freed by an rcu_work on clickup's workqueue: on the
-    loaded host's TCG guest that has taken more than 5 s (untimed wait)."""
+def wait_unused(mods, wait=5.0):
+    """Until the old DAG's rcu_work has dropped the modules' references."""
     end = now() + wait
     while any(refcnt(m) > 0 for m in mods):
         if now() > end:
