@@ -24,7 +24,9 @@ import report_pkt
 MODES = [("clickup", "CLICK-UP (autoload: clickupctl, libkmod)"),
          ("kautoload", "CLICK-UP (autoload: kernel, modprobe)"),
          ("preloaded", "CLICK-UP (preloaded)"),
-         ("native", "native reload"), ("nft", "nft -f (libnftables)")]
+         ("native", "native reload"),
+         ("nft", "nft -f via a long-lived libnftables process"),
+         ("nft_lib", "nft -f in-process (libnftables, no pipe)")]
 CONFIGS = [("bridge", "(a) Linux bridge, no rules"),
            ("cu-bridge", "(a') CLICK-UP bridge.click (4 atoms)"),
            ("firewall", "(b) CLICK-UP firewall.click"),
@@ -92,12 +94,14 @@ def upgrade_tables(d):
     out.append("|---" * (len(MODES) + 5) + "|")
     for c in u["cases"]:
         row = [label(c)] + [mp(walls(c.get(m, []))) for m, _ in MODES]
-        nat = med(walls(c["native"]))
-        row += ["%.0fx" % (nat / med(walls(c["preloaded"]))),
-                "%.1fx" % (nat / med(walls(c["clickup"]))),
-                "%.1fx" % (med(walls(c.get("kautoload", []))) / med(walls(c["clickup"]))),
-                "%.2fx" % (med(walls(c["nft"])) / med(walls(c["preloaded"])))]
+        nat = med(walls(c.get("native", [])))
+        row += [ratio("%.0fx", nat, med(walls(c["preloaded"]))),
+                ratio("%.1fx", nat, med(walls(c.get("clickup", [])))),
+                ratio("%.1fx", med(walls(c.get("kautoload", []))), med(walls(c.get("clickup", [])))),
+                ratio("%.2fx", med(walls(c["nft"])), med(walls(c["preloaded"])))]
         out.append("| " + " | ".join(row) + " |")
+    out.append("")
+    out.append(nft_md(u))
     out.append("")
     out.append("The kernel's own times (the reply of `create`/`upgrade -j`), **median / p99 in ms**, "
                "and the user-space share (`check FILE` in the same batch: reading and parsing the "
@@ -110,11 +114,12 @@ def upgrade_tables(d):
     for c in u["cases"]:
         pre = kern(c["preloaded"])
         ka = c.get("kautoload", [])
-        row = [label(c), mp(kern(c["clickup"], "modload_ns")), mp(kern(c["clickup"])),
+        row = [label(c), mp(kern(c.get("clickup", []), "modload_ns")), mp(kern(c.get("clickup", []))),
                mp(kern(ka)), mp(kern(ka, "load_ns")),
                mp(pre), mp(kern(c["preloaded"], "instantiate_ns")),
-               mp(kern(c["preloaded"], "modload_ns")), mp(kern(c["native"])),
-               "%.0fx" % (med(walls(c["native"])) / med(pre)), mp(walls(c.get("parse", [])))]
+               mp(kern(c["preloaded"], "modload_ns")), mp(kern(c.get("native", []))),
+               ratio("%.0fx", med(walls(c.get("native", []))), med(pre)),
+               mp(walls(c.get("parse", [])))]
         out.append("| " + " | ".join(row) + " |")
     out.append("")
     out.append("The native manner's steps, median ms (one process: `delete` + `state delete` "
@@ -124,12 +129,54 @@ def upgrade_tables(d):
                "create | total |")
     out.append("|---" * 6 + "|")
     for c in u["cases"]:
-        n = c["native"]
+        n = c.get("native")
+        if not n:
+            continue
         g = lambda k: ms(med([s[k] for s in n]))
         out.append("| %s | %s | %s (%d) | %s (%d) | %s | %s |" % (
             label(c), g("delete_ms"), g("rmmod_ms"), n[0]["nrmmod"], g("insmod_ms"),
             n[0]["ninsmod"], g("create_ms"), g("wall_ms")))
-    return "\n".join(out) + "\n\n" + strace_md(d) + bpf_md(d)
+    return "\n".join(out) + "\n\n" + strace_md(d) + \
+        BPF_BEGIN + "\n" + bpf_md(d) + BPF_END + "\n"
+
+
+# part bpf's table sits inside part 1's text, between its own markers, so
+# that a run without part bpf keeps the previous one (markdown_part)
+BPF_BEGIN, BPF_END = "<!-- bench-bpf:begin -->", "<!-- bench-bpf:end -->"
+BPF_KEPT = "*(Part bpf was not in the run above: this table is from an earlier run.)*\n"
+
+
+def ratio(fmt, a, b):
+    """a / b, or '-' when a mode was not run (BENCH_UPGRADE_MODES)."""
+    return fmt % (a / b) if a == a and b == b and b else "-"
+
+
+def nft_md(u):
+    """How nftables is timed, and what the symmetric harness changed."""
+    have = [c for c in u["cases"] if c.get("nft_lib")]
+    if not have:    # results of a bench.py from before nftbatch.py
+        return ("nftables was timed in-process in this run (`Nftables.cmd_from_file` in "
+                "bench.py, no pipe, no second process), CLICK-UP through the "
+                "`clickupctl batch -` child.\n")
+    o = ["nftables is timed the way CLICK-UP is: *nft -f via a long-lived libnftables "
+         "process* is one `bench/nftbatch.py` child (one libnftables context) to which "
+         "bench.py writes `load FILE` and reads its one reply line, as it does with "
+         "`clickupctl batch -`; the wall time covers the same pipe round trip and second "
+         "process for both. **nft ÷ preloaded** is computed from it."]
+    if have:
+        o.append(" *nft -f in-process* (`Nftables.cmd_from_file` in bench.py itself, no pipe, "
+                 "how this part timed nftables before) in the same rounds, for comparison: "
+                 "in-process ÷ preloaded %s; pipe-driven ÷ in-process %s (medians)." % (
+                     ", ".join("%.2fx (%s)" % (med(walls(c["nft_lib"])) /
+                                               med(walls(c["preloaded"])), short(c))
+                               for c in have),
+                     ", ".join("%.2fx" % (med(walls(c["nft"])) / med(walls(c["nft_lib"])))
+                               for c in have)))
+    return "".join(o)
+
+
+def short(c):
+    return c["case"] if c["case"].startswith("+") else "45 atoms"
 
 
 def bpf_md(d):
@@ -387,6 +434,7 @@ def plot(d, img):
     u = load(d, "upgrade.json")
     if u:
         with open(os.path.join(pd, "upgrade.dat"), "w") as f:
+            # columns: 3.. two per mode, in MODES' order, then the kernel's
             f.write("# x label " + " ".join("%s_med %s_p99" % (m, m) for m, _ in MODES) +
                     " kernel_pre_med kernel_pre_p99\n")
             for i, c in enumerate(u["cases"]):
@@ -409,12 +457,13 @@ set key below box
 set xrange [-0.5:5.5]
 set offsets 0,0,0,0
 f = "%s/upgrade.dat"
-plot f u ($1-0.25):3:3:4:xtic(2) w yerrorlines lw 2 pt 7 lc rgb "#d62728" t "CLICK-UP, new modules loaded by clickupctl (libkmod)", \\
-     f u ($1-0.15):5:5:6 w yerrorlines lw 1 dt 2 pt 6 lc rgb "#ff7f0e" t "CLICK-UP, new modules autoloaded by the kernel (modprobe)", \\
-     f u ($1-0.05):7:7:8 w yerrorlines lw 2 pt 5 lc rgb "#2ca02c" t "CLICK-UP, modules preloaded", \\
-     f u ($1+0.05):13:13:14 w yerrorlines lw 1 dt 2 pt 4 lc rgb "#2ca02c" t "  same, kernel's own time", \\
-     f u ($1+0.15):9:9:10 w yerrorlines lw 2 pt 9 lc rgb "#1f77b4" t "native: delete, rmmod/insmod all, create", \\
-     f u ($1+0.25):11:11:12 w yerrorlines lw 2 pt 13 lc rgb "#9467bd" t "nft -f equivalent ruleset (libnftables)"
+plot f u ($1-0.3):3:3:4:xtic(2) w yerrorlines lw 2 pt 7 lc rgb "#d62728" t "CLICK-UP, new modules loaded by clickupctl (libkmod)", \\
+     f u ($1-0.2):5:5:6 w yerrorlines lw 1 dt 2 pt 6 lc rgb "#ff7f0e" t "CLICK-UP, new modules autoloaded by the kernel (modprobe)", \\
+     f u ($1-0.1):7:7:8 w yerrorlines lw 2 pt 5 lc rgb "#2ca02c" t "CLICK-UP, modules preloaded", \\
+     f u ($1):15:15:16 w yerrorlines lw 1 dt 2 pt 4 lc rgb "#2ca02c" t "  same, kernel's own time", \\
+     f u ($1+0.1):9:9:10 w yerrorlines lw 2 pt 9 lc rgb "#1f77b4" t "native: delete, rmmod/insmod all, create", \\
+     f u ($1+0.2):11:11:12 w yerrorlines lw 2 pt 13 lc rgb "#9467bd" t "nft -f equivalent ruleset via a long-lived libnftables process (pipe, as CLICK-UP)", \\
+     f u ($1+0.30):13:13:14 w yerrorlines lw 1 dt 2 pt 12 lc rgb "#9467bd" t "  same, libnftables in-process (no pipe)"
 """ % (img, u["runs"], meta.get("date", ""), pd))
     rows = state_rows(d)
     if rows:
@@ -520,7 +569,15 @@ def markdown_part(d, img, md, part):
     pat = r"<!-- bench-%s:begin -->.*?<!-- bench-%s:end -->\n" % (part, part)
     if not re.search(pat, text, flags=re.S):
         sys.exit("report.py: no bench-%s markers in %s" % (part, md))
-    text = re.sub(pat, lambda m: part_md(d, rel, part), text, flags=re.S)
+    new = part_md(d, rel, part)
+    bpf = r"%s\n.*?%s\n" % (re.escape(BPF_BEGIN), re.escape(BPF_END))
+    old = re.search(bpf, text, flags=re.S)
+    if part == "upgrade" and not load(d, "bpfswap.json") and old:
+        kept = old.group(0)
+        if BPF_KEPT not in kept and kept != "%s\n%s\n" % (BPF_BEGIN, BPF_END):
+            kept = kept.replace(BPF_BEGIN + "\n", BPF_BEGIN + "\n" + BPF_KEPT, 1)
+        new = re.sub(bpf, lambda m: kept, new, flags=re.S)
+    text = re.sub(pat, lambda m: new, text, flags=re.S)
     open(md, "w").write(text)
 
 
@@ -566,7 +623,7 @@ Made by `make bench` (qemu TCG VM, kernel {kernel}, {cpus} vCPUs, {date}) on a
 shared, busy host: absolute times are emulated and noisy, so every comparison
 below is a ratio of figures taken side by side in the same VM run. Swaps are
 timed from one long-lived process (`clickupctl batch` driven by
-`bench/bench.py`, libnftables for nftables, the module syscalls made directly
+`bench/bench.py`, a long-lived libnftables process for nftables, the module syscalls made directly
 for the native manner), so no figure includes a process start. Raw JSON:
 `build/bench/results/`; `bench/run.sh --report` redraws all of this from it.
 What each part does: [bench/README.md](../bench/README.md).
