@@ -126,26 +126,44 @@ def wait_unused(mods, wait=5.0):
         time.sleep(0.001)
 
 
-class Ctl:
+class LineChild:
+    """A long-lived child driven one request at a time: lines written to
+    its stdin, one reply line read back (clickupctl batch, nftbatch.py)."""
+
+    def __init__(self, argv, what, env=None):
+        self.what = what
+        self.p = subprocess.Popen(argv, stdin=subprocess.PIPE,
+                                  env=dict(os.environ, **(env or {})),
+                                  stdout=subprocess.PIPE, text=True, bufsize=1)
+
+    def request(self, text, line):
+        """Writes text, returns the reply line; line names it in errors."""
+        self.p.stdin.write(text)
+        self.p.stdin.flush()
+        out = self.p.stdout.readline()
+        if not out:
+            raise RuntimeError("%s died at: %s" % (self.what, line))
+        return out
+
+    def close(self):
+        self.p.stdin.close()
+        self.p.wait()
+
+
+class Ctl(LineChild):
     """One `clickupctl batch -` process; cmd() returns the reply line."""
 
     def __init__(self, env=None):
-        self.p = subprocess.Popen([CTL, "batch", "-"], stdin=subprocess.PIPE,
-                                  env=dict(os.environ, **(env or {})),
-                                  stdout=subprocess.PIPE, text=True, bufsize=1)
+        super().__init__([CTL, "batch", "-"], "clickupctl batch", env)
         # A command that prints nothing on success (delete, state delete)
         # is followed by this offline check, whose one line marks the end.
         self.sync = FW0
 
     def cmd(self, line, silent=False):
-        self.p.stdin.write(line + "\n")
+        text = line + "\n"
         if silent:
-            self.p.stdin.write("check %s\n" % self.sync)
-        self.p.stdin.flush()
-        out = self.p.stdout.readline()
-        if not out:
-            raise RuntimeError("clickupctl batch died at: %s" % line)
-        return out
+            text += "check %s\n" % self.sync
+        return self.request(text, line)
 
     def swap(self, verb, path, opts=""):
         """(wall seconds, reply dict) of create/upgrade [opts] NE PATH -j."""
@@ -153,10 +171,6 @@ class Ctl:
         out = self.cmd("%s %s%s %s -j" % (verb, opts, NE, path))
         w = now() - t
         return w, json.loads(out)
-
-    def close(self):
-        self.p.stdin.close()
-        self.p.wait()
 
 
 def phases(r):
@@ -184,20 +198,14 @@ class Nft:
         self.n.cmd("flush ruleset")
 
 
-class NftProc:
+class NftProc(LineChild):
     """One bench/nftbatch.py child (mode nft), driven and timed as Ctl."""
 
     def __init__(self):
-        self.p = subprocess.Popen([sys.executable, REPO + "/bench/nftbatch.py"],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  text=True, bufsize=1)
+        super().__init__([sys.executable, REPO + "/bench/nftbatch.py"], "nftbatch.py")
 
     def cmd(self, line):
-        self.p.stdin.write(line + "\n")
-        self.p.stdin.flush()
-        out = self.p.stdout.readline()
-        if not out:
-            raise RuntimeError("nftbatch.py died at: %s" % line)
+        out = self.request(line + "\n", line)
         if out != "ok\n":
             raise RuntimeError("nftbatch.py %s: %s" % (line, out.strip()))
 
@@ -208,10 +216,6 @@ class NftProc:
 
     def flush(self):
         self.cmd("flush")
-
-    def close(self):
-        self.p.stdin.close()
-        self.p.wait()
 
 
 def interleaved(case, fns, runs, nruns, label):

@@ -102,12 +102,9 @@ if [ "${KERNEL:-}" = debug ]; then
 	# its turn: report lockups and RCU stalls after 2 minutes, not 20 s.
 	APPEND+=' watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120'
 	# One vCPU unless VM_SMP says more: two debug VMs of two vCPUs each
-	# on a 2-core host ran the suite 2x slower (vCPU threads waiting for
-	# each other's IPIs and spinlocks), one VM of two per core is the
-	# fastest. Without ACPI the kernel finds CPUs in SeaBIOS's MP table,
-	# which has one entry per socket: one socket per vCPU.
+	# on a 2-core host ran the suite 2x slower than two of one (vCPU
+	# threads waiting for each other's IPIs and spinlocks).
 	VM_SMP=${VM_SMP:-1}
-	QEMU_SMP=$VM_SMP,sockets=$VM_SMP,cores=1,threads=1
 fi
 if [ -n "$TREE" ] && [ ! -d "$TREE/kmod" ]; then
 	echo "run-vm.sh: nothing built in ${TREE#"$REPO"/}: run 'make${KERNEL:+ KERNEL=$KERNEL}$([ "$ARCH" = amd64 ] || echo " ARCH=$ARCH")'" >&2
@@ -301,8 +298,13 @@ RULES=${VM_HOSTFWD:+hostfwd=$VM_HOSTFWD}
 [ -z "$HB_NIC" ] || RULES+=${RULES:+,}$HB_NIC
 [ -z "$RULES" ] ||
 	NIC=(-nic "user,model=virtio-net-pci,restrict=on,$RULES")
+# One socket per vCPU: without ACPI the debug kernel finds CPUs in
+# SeaBIOS's MP table, which lists one per socket (-smp N alone is one
+# socket of N cores, and it saw one CPU).
+VM_SMP=${VM_SMP:-2}
+QEMU_SMP=$VM_SMP,sockets=$VM_SMP,cores=1,threads=1
 # shellcheck disable=SC2054 # commas are qemu syntax
-QEMU=("$QEMU_BIN" -accel tcg -M "$MACHINE" -cpu "$CPU" -smp "${QEMU_SMP:-${VM_SMP:-2}}" -m "${VM_MEM:-$MEM}"
+QEMU=("$QEMU_BIN" -accel tcg -M "$MACHINE" -cpu "$CPU" -smp "$QEMU_SMP" -m "${VM_MEM:-$MEM}"
 	-nographic -no-reboot "${NIC[@]}"
 	-kernel "$VMLINUX" -initrd "$RUN/initramfs.cpio"
 	-append "console=$CONSOLE quiet panic=-1 oops=panic panic_on_warn=0$APPEND"
