@@ -58,11 +58,11 @@ NFT = FILES + "/nft" if FILES else REPO + "/bench/nft"
 DTS = FILES + "/dts" if FILES else REPO + "/dts"
 FW0 = DTS + "/firewall.click"
 NE = "fw"
-NEW_TYPES = ["counter", "log", "unstrip", "accept", "fromhook"]
+NEW_TYPES = ["counter", "log", "accept", "fromhook", "arpresponder"]
 BASE_TYPES = ["fromdevice", "todevice", "classifier", "strip", "checkipheader",
               "ipclassifier", "readstate", "sessioncheck", "writestate",
-              "encap", "discard"]
-E45_TYPES = BASE_TYPES + NEW_TYPES   # element45.click uses exactly these 16
+              "encap", "discard", "unstrip"]
+E45_TYPES = BASE_TYPES + NEW_TYPES   # element45.click uses exactly these 17
 KVER = os.environ.get("KVER") or os.uname().release
 MODDIR = "/lib/modules/%s/extra" % KVER
 

@@ -25,6 +25,9 @@ PKT_CHUNKS=${BENCH_PKT_CHUNKS:-100}	# slices per run (xdpinject), its p10 counts
 XDPINJECT=${BENCH_XDPINJECT:-$REPO/build/bench/xdpinject}
 PKT_CONFIGS=${BENCH_PKT_CONFIGS:-bridge cu-bridge nft-fwd firewall nft-ct nft-bridge nft-ingress element45 nat}
 PKT_PROFILE=${BENCH_PKT_PROFILE-bridge cu-bridge firewall nft-ct element45}
+# profiled runs are longer, so that the steady state outweighs the
+# injector's start (page allocation for its frames)
+PKT_PROFILE_PKTS=${BENCH_PKT_PROFILE_PKTS:-$((PKTS * 8))}
 SRV_PORT=5001
 
 hold_end() {	# closes the held connection (its stdin) and waits for it
@@ -122,7 +125,7 @@ pkt_part() {
 		read -r -t 30 _ hex <&"${HOLD[0]}"
 		sink on
 		perf record -q -e cpu-clock -F 999 -a -o /tmp/perf-pkt.data -- \
-			ip netns exec $CU "$XDPINJECT" p1 "$hex" "$PKTS" >/dev/null 2>&1
+			ip netns exec $CU "$XDPINJECT" p1 "$hex" "$PKT_PROFILE_PKTS" >/dev/null 2>&1
 		sink off
 		# the guest's perf leaves kernel symbols unresolved (raw
 		# addresses, one line each); report_pkt.py resolves them with

@@ -200,7 +200,7 @@ def bpf_md(d):
 def label(c):
     if c["case"].startswith("+"):
         return "%s (%s)" % (c["case"], ", ".join(c["new_types"]))
-    return "45 atoms from scratch (16 types)"
+    return "45 atoms from scratch (17 types)"
 
 
 def strace_md(d):

@@ -144,12 +144,17 @@ def profiles(d):
             continue
         by = {}
         for line in open(p):
-            m = re.match(r"\s*([\d.]+)%.*?(?:0x)?([0-9a-f]{16})\b", line)
+            # "  12.3%  [k] symbol" or, where the guest's perf could not
+            # resolve it (modules), "[k] 0xffff...": kallsyms names it
+            m = re.match(r"\s*([\d.]+)%\s+\[(.)\]\s+(\S+)", line)
             if not m:
                 continue
-            a = int(m.group(2), 16)
-            i = bisect.bisect_right(addrs, a) - 1
-            sym = names[i] if i >= 0 else m.group(2)
+            sym = m.group(3)
+            if m.group(2) != "k":
+                sym = "(user space)"
+            elif sym.startswith("0x"):
+                i = bisect.bisect_right(addrs, int(sym, 16)) - 1
+                sym = names[i] if i >= 0 else sym
             by[sym] = by.get(sym, 0) + float(m.group(1))
         rows = sorted(((v, s) for s, v in by.items()), reverse=True)
         busy = sum(v for v, s in rows if not IDLE.search(s)) or 1

@@ -1,25 +1,28 @@
-// bench: the seed firewall (dts/firewall.click) plus 5 new atom type(s)
-// (counter, log, unstrip, accept, fromhook), for `make bench`'s upgrade latency vs new
-// atoms. They change nothing for TCP/UDP traffic between the seed namespaces.
+// bench: dts/firewall.click plus 5 new atom type(s), for `make bench`'s
+// upgrade latency vs new atom types: counter, log, accept, fromhook,
+// arpresponder. The firewall uses none of them; the additions change
+// nothing for the bench namespaces' TCP, UDP and ICMP traffic.
 
 in      :: FromDevice(p1);
 out     :: ToDevice(p2);
-ip      :: Classifier(12/0800, 12/88b5, -);
+ip      :: Classifier(12/0800, 12/0806, 12/88b5, -);
 strip   :: Strip(14);
 chk     :: CheckIPHeader;
-tcp     :: IPClassifier(tcp, -);
-rs      :: ReadState(fw);
-sc      :: SessionCheck(fw);
+tcp     :: IPClassifier(tcp, udp, -);
+rs      :: ReadState(fw, inside);
+sc      :: SessionCheck(fw, inside);
 ws      :: WriteState(fw);
 enc     :: Encap(0x0800, fa:fe:ca:5d:97:6c, ee:43:35:3d:55:7c);
 drop    :: Discard;
+nonip   :: Discard;
 
 in -> ip;
-ip [0] -> strip -> chk -> us :: Unstrip(14) -> st2 :: Strip(14) -> tcp;
-ip [1] -> acc :: Accept;
-ip [2] -> out;
+ip [0] -> strip -> chk -> tcp;
+ip [2] -> acc :: Accept;
+ip [3] -> nonip;
 tcp [0] -> rs;
-tcp [1] -> enc;
+tcp [1] -> rs;
+tcp [2] -> enc;
 rs [0] -> sc;
 rs [1] -> enc;
 sc [0] -> ws -> enc;
@@ -27,6 +30,42 @@ sc [1] -> enc;
 sc [2] -> log :: Log(fw-drop) -> drop;
 enc -> cnt :: Counter -> out;
 
-back_in :: FromDevice(p2) -> back_out :: ToDevice(p1);
+back_in  :: FromDevice(p2);
+back_out :: ToDevice(p1);
+bip      :: Classifier(12/0800, 12/0806, -);
+bchk     :: CheckIPHeader;
+bl4      :: IPClassifier(tcp, udp, icmp type 0, icmp type 3,
+			 icmp type 11, icmp type 12, -);
+brs      :: ReadState(fw, outside);
+bsc      :: SessionCheck(fw, outside);
+bun      :: Unstrip(14);
+bdrop    :: Discard;
+bother   :: Discard;
+bnonip   :: Discard;
+
+back_in -> bip;
+bip [0] -> Strip(14) -> bchk -> bl4;
+bip [1] -> back_out;
+bip [2] -> bnonip;
+bl4 [0] -> brs;
+bl4 [1] -> brs;
+bl4 [2] -> bun;
+bl4 [3] -> bun;
+bl4 [4] -> bun;
+bl4 [5] -> bun;
+bl4 [6] -> bother;
+brs [0] -> bsc;
+brs [1] -> bun;
+bsc [0] -> bun;
+bsc [1] -> bun;
+bsc [2] -> bdrop;
+bun -> back_out;
 
 fh :: FromHook(ipv4, forward) -> acc2 :: Accept;
+
+// answers ARP for 10.0.0.250 (no host has it) back into p1; other
+// ARP frames go on to p2 as before
+arp :: ARPResponder(10.0.0.250, 02:00:00:00:00:fa);
+ip [1] -> arp;
+arp [0] -> back_out;
+arp [1] -> out;
