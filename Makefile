@@ -66,10 +66,13 @@ www:
 
 # clickupctl, its man page and bash completion (DESTDIR, PREFIX), and the
 # modules under /lib/modules/KVER/extra/clickup/ (Kbuild's
-# modules_install); depmod runs when installing into the running system.
+# modules_install), without their debug info as DKMS installs them
+# (INSTALL_MOD_STRIP=); depmod runs when installing into the running system.
+INSTALL_MOD_STRIP ?= 1
 install: modules
 	$(MAKE) -C ctl install
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_STRIP=$(INSTALL_MOD_STRIP) \
 		INSTALL_MOD_DIR=extra/clickup modules_install
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
 

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # encap: strip(14) -> encap(TYPE, SRC, DST) replaces a frame's Ethernet
-# header with exactly those fields (hex and decimal EtherTypes); encap on
-# a whole frame stacks a second header on it. Invalid EtherTypes and MAC
+# header with exactly those fields (hex and decimal EtherTypes), whether
+# the stripped header was another (rewritten) or already that one (taken
+# back as it is); encap on a whole frame stacks a second header on it. Invalid EtherTypes and MAC
 # addresses are rejected with their message.
 
 . "$(dirname "$0")/lib.sh"
@@ -14,11 +15,12 @@ dmesg_mark
 setup_topology
 
 ne_load en <<'EOF_DAG'
-in :: FromDevice(p1) -> c :: Classifier(12/0800, 12/86dd, -);
+in :: FromDevice(p1) -> c :: Classifier(12/0800, 12/86dd, 12/88b6, -);
 out :: ToDevice(p2);
 c [0] -> Strip(14) -> e1 :: Encap(0x86dd, 0a:0b:0c:0d:0e:0f, 12:34:56:78:9A:bc) -> out;
 c [1] -> Strip(14) -> e2 :: Encap(2048, fe:ff:ff:ff:ff:ff, ff:ff:ff:ff:ff:ff) -> out;
-c [2] -> e3 :: Encap(0x88b5, 02:00:00:00:00:aa, 02:00:00:00:00:bb) -> out;
+c [2] -> Strip(14) -> e4 :: Encap(0x88b6, 02:00:00:00:00:aa, 02:00:00:00:00:bb) -> out;
+c [3] -> e3 :: Encap(0x88b5, 02:00:00:00:00:aa, 02:00:00:00:00:bb) -> out;
 EOF_DAG
 
 pkt_run <<'EOF_PKT'
@@ -26,17 +28,21 @@ let P = ip(payload=udp(1000, 2000, b'hello'))
 send cli eth(P)
 send cli eth(P, type=0x86dd)
 send cli eth(raw(30, 7), type=0x1234)
+send cli eth(raw(30, 9), type=0x88b6, src='02:00:00:00:00:aa', dst='02:00:00:00:00:bb')
+send cli eth(raw(30, 9), type=0x88b6, src='02:00:00:00:00:aa', dst='02:00:00:00:00:cc')
 wait 0.6
 expect srv eth(P, dst='12:34:56:78:9a:bc', src='0a:0b:0c:0d:0e:0f', type=0x86dd)
 expect srv eth(P, dst='ff:ff:ff:ff:ff:ff', src='fe:ff:ff:ff:ff:ff', type=0x0800)
 expect srv eth(eth(raw(30, 7), type=0x1234), dst='02:00:00:00:00:bb', src='02:00:00:00:00:aa', type=0x88b5)
-count srv 3
+expect srv eth(raw(30, 9), dst='02:00:00:00:00:bb', src='02:00:00:00:00:aa', type=0x88b6) x2
+count srv 5
 EOF_PKT
 
 snap en
 want e1 packets 1
 want e3 bytes 44
-want out bytes $((14 + 33 + 14 + 33 + 14 + 44))
+want e4 packets 2
+want out bytes $((14 + 33 + 14 + 33 + 14 + 44 + 2 * (14 + 30)))
 
 # ---- invalid arguments ---------------------------------------------------
 d() { echo "FromHook(ipv4, forward) -> Encap($1) -> Discard;"; }

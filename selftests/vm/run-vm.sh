@@ -71,14 +71,14 @@ fi
 #   root's /boot, release from build/ARCH/env.mk); repo: how the guest sees
 #   the repo (root: inside the root at its path; share: a 9p share "repo");
 #   tree: builds overlaid on the repo in the guest (- for none), their
-#   kmod/*.ko and atoms/*.ko are the modules installed (else the repo's).
+#   kmod/*.ko and atoms/*.ko are the modules installed (else the repo's);
+#   strip: the binutils strip for that arch's modules.
 ARCH_TABLE='
-#arch qemu                machine          cpu        console mem root             kernel repo  tree
-amd64  qemu-system-x86_64  pc               max        ttyS0   2G  /                host   root  -
-arm64  qemu-system-aarch64 virt             cortex-a53 ttyAMA0 1G  build/arm64/root root   share build/arm64/out
-arm    qemu-system-arm     virt,highmem=off cortex-a15 ttyAMA0 1G  build/arm/root   root   share build/arm/out
-'
-read -r _ QEMU_BIN MACHINE CPU CONSOLE MEM ROOT KSRC REPO_FROM TREE < <(
+#arch qemu                machine          cpu        console mem root             kernel repo  tree            strip
+amd64  qemu-system-x86_64  pc               max        ttyS0   2G  /                host   root  -               strip
+arm64  qemu-system-aarch64 virt             cortex-a53 ttyAMA0 1G  build/arm64/root root   share build/arm64/out aarch64-linux-gnu-strip
+arm    qemu-system-arm     virt,highmem=off cortex-a15 ttyAMA0 1G  build/arm/root   root   share build/arm/out   arm-linux-gnueabihf-strip'
+read -r _ QEMU_BIN MACHINE CPU CONSOLE MEM ROOT KSRC REPO_FROM TREE STRIP < <(
 	awk -v a="$ARCH" '$1 == a' <<<"$ARCH_TABLE") ||
 	{ echo "run-vm.sh: unknown arch '$ARCH' (amd64, arm64, arm)" >&2; exit 2; }
 case $ROOT in /*) ;; *) ROOT=$REPO/$ROOT ;; esac
@@ -245,6 +245,10 @@ shopt -s nullglob
 mods=("${TREE:-$REPO}"/kmod/*.ko "${TREE:-$REPO}"/atoms/*.ko ${CLICKUP_EXTRA_MODULES:-})
 shopt -u nullglob
 [ ${#mods[@]} -eq 0 ] || cp "${mods[@]}" "$OUT/modules/"
+# installed without their DWARF, as DKMS, Debian's packages and `make
+# install` (INSTALL_MOD_STRIP) do: each load reads the whole file, ~400 KB
+# with it and ~10 KB without
+[ ${#mods[@]} -eq 0 ] || "$STRIP" --strip-debug "$OUT/modules/"*.ko
 if [ -n "$TREE" ]; then
 	mkdir -p "$OUT/tree"
 	cp -a "$TREE"/. "$OUT/tree/"
