@@ -127,12 +127,11 @@ pkt_part() {
 		perf record -q -e cpu-clock -F 999 -a -o /tmp/perf-pkt.data -- \
 			ip netns exec $CU "$XDPINJECT" p1 "$hex" "$PKT_PROFILE_PKTS" >/dev/null 2>&1
 		sink off
-		# the guest's perf leaves kernel symbols unresolved (raw
-		# addresses, one line each); report_pkt.py resolves them with
-		# this boot's kallsyms (--sort ip prints none)
-		perf report -q -i /tmp/perf-pkt.data --no-children --sort sym \
-			--percent-limit 0.3 --stdio 2>/dev/null | sed '/^$/d' | head -80 \
-			>"$OUT/perf-pkt-$cfg.txt"
+		# the sampled addresses, counted; report_pkt.py names them with
+		# this boot's kallsyms (the guest's perf does not resolve module
+		# text: it shows it as the last core symbol)
+		perf script -i /tmp/perf-pkt.data -F ip 2>/dev/null | sort | uniq -c |
+			sort -rn | head -5000 >"$OUT/perf-pkt-$cfg.txt"
 		rm -f /tmp/perf-pkt.data
 		hold_end
 	done

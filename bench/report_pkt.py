@@ -122,6 +122,9 @@ def table(d):
     return "\n".join(out) + "\n"
 
 
+KERNEL_START = 0xffff800000000000
+
+
 def kallsyms(d):
     """(sorted addresses, names) of the run's kernel and module text."""
     p = os.path.join(d, "kallsyms.txt")
@@ -144,18 +147,17 @@ def profiles(d):
             continue
         by = {}
         for line in open(p):
-            # "  12.3%  [k] symbol" or, where the guest's perf could not
-            # resolve it (modules), "[k] 0xffff...": kallsyms names it
-            m = re.match(r"\s*([\d.]+)%\s+\[(.)\]\s+(\S+)", line)
-            if not m:
+            # "COUNT ADDRESS": one sampled address and its samples
+            f = line.split()
+            if len(f) != 2 or not f[0].isdigit():
                 continue
-            sym = m.group(3)
-            if m.group(2) != "k":
+            a = int(f[1], 16)
+            if a < KERNEL_START:
                 sym = "(user space)"
-            elif sym.startswith("0x"):
-                i = bisect.bisect_right(addrs, int(sym, 16)) - 1
-                sym = names[i] if i >= 0 else sym
-            by[sym] = by.get(sym, 0) + float(m.group(1))
+            else:
+                i = bisect.bisect_right(addrs, a) - 1
+                sym = names[i] if i >= 0 else f[1]
+            by[sym] = by.get(sym, 0) + int(f[0])
         rows = sorted(((v, s) for s, v in by.items()), reverse=True)
         busy = sum(v for v, s in rows if not IDLE.search(s)) or 1
         top = [(v, s) for v, s in rows if not IDLE.search(s)][:12]
