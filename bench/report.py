@@ -516,18 +516,30 @@ plot f u 2:xtic(1) t "TCP throughput", '' u 4 t "UDP packets forwarded/s", \\
 
 # ---- markdown ----------------------------------------------------------------
 
+def host_load(d):
+    """The host's 1-minute load during the VM run (bench/run.sh samples
+    it; the VM's own vCPUs are part of it)."""
+    p = os.path.join(d, "host-load.txt")
+    loads = [float(x) for x in open(p).read().split()] if os.path.exists(p) else []
+    if not loads:
+        return "2-core host shared with other work"
+    return ("2-core host whose 1-minute load was %.1f–%.1f during the run "
+            "(%d samples; its own VM included)" % (min(loads), max(loads), len(loads)))
+
+
 def markdown(d, img, md):
     meta = load(d, "meta.json") or {}
     rel = os.path.relpath(img, os.path.dirname(os.path.abspath(md)))
     pt, _ = path_table(d)
     body = BODY.format(
         date=meta.get("date", "?"), kernel=meta.get("kernel", "?"), cpus=meta.get("cpus", "?"),
-        cpu=meta.get("cpu_model", "?"), runs=meta.get("runs", "?"),
+        host=host_load(d), cpu=meta.get("cpu_model", "?"), runs=meta.get("runs", "?"),
         native_runs=meta.get("native_runs", "?"), secs=meta.get("secs", "?"),
         rounds=meta.get("rounds", "?"), img=rel, upgrade_part=part_md(d, rel, "upgrade"),
         pkt_part=part_md(d, rel, "pkt"), hostile_part=part_md(d, rel, "hostile"),
         state_part=part_md(d, rel, "state"), path=pt, profile=profile_md(d), loss=loss_table(d),
-        mem_part=part_md(d, rel, "mem"), notes=notes(d))
+        mem_part=part_md(d, rel, "mem"), notes=notes(d),
+        path_notes=part_notes("path"), loss_notes=part_notes("loss"))
     text = open(md).read() if os.path.exists(md) else "# Results\n"
     sec = "<!-- bench:begin (written by bench/report.py; edits here are overwritten) -->\n" + \
         body + "<!-- bench:end -->"
@@ -550,8 +562,8 @@ PARTS_MD = {
     "pkt": lambda d, img: PKT.format(table=report_pkt.table(d), img=img,
                                      profile=report_pkt.profiles(d)) + part_notes("pkt")
     if report_pkt.table(d) else "",
-    "state": lambda d, img: state_table(d),
-    "mem": lambda d, img: mem_md(d),
+    "state": lambda d, img: state_table(d) + part_notes("state"),
+    "mem": lambda d, img: mem_md(d) + part_notes("mem"),
     "hostile": lambda d, img: HOSTILE.format(table=report_hostile.table(d)) + part_notes("hostile")
     if report_hostile.table(d) else "",
 }
@@ -620,7 +632,7 @@ def notes(d):
 BODY = """## Benchmarks (`make bench`)
 
 Made by `make bench` (qemu TCG VM, kernel {kernel}, {cpus} vCPUs, {date}) on a
-shared, busy host: absolute times are emulated and noisy, so every comparison
+{host}: absolute times are emulated and noisy, so every comparison
 below is a ratio of figures taken side by side in the same VM run. Swaps are
 timed from one long-lived process (`clickupctl batch` driven by
 `bench/bench.py`, a long-lived libnftables process for nftables, the module syscalls made directly
@@ -651,7 +663,7 @@ rounds (min–max of the rounds); ratios are of the medians.
 {path}
 ![packet path cost ratios]({img}/bench-path.png)
 
-{profile}
+{profile}{path_notes}
 {pkt_part}
 ### 4. Loss during swaps
 
@@ -660,7 +672,7 @@ A UDP stream with sequence numbers (`bench/udpflow.py`, 5000 packets/s,
 `bench.py swaploss` upgrades the element as fast as it can for 10 s,
 alternating `firewall.click` and `firewall-log.click`:
 
-{loss}
+{loss}{loss_notes}
 ### 5. State memory
 
 {mem_part}{hostile_part}

@@ -138,6 +138,30 @@ def kallsyms(d):
     return [a for a, _ in syms], [n for _, n in syms]
 
 
+def module_of(sym):
+    """The share a symbol counts to: CLICK-UP (core and atoms), a
+    netfilter or bridge module, user space, or the kernel proper."""
+    m = re.search(r"\[(\w+)\]$", sym)
+    if sym == "(user space)":
+        return "user space"
+    if not m:
+        return "kernel"
+    mod = m.group(1)
+    if mod == "clickup" or mod.startswith("clickup_atom_"):
+        return "CLICK-UP"
+    return mod
+
+
+def by_module(rows, busy):
+    g = {}
+    for v, s in rows:
+        if not IDLE.search(s):
+            g[module_of(s)] = g.get(module_of(s), 0) + v
+    return ", ".join("%s %.1f %%" % (k, 100 * v / busy)
+                     for v, k in sorted(((v, k) for k, v in g.items()), reverse=True)
+                     if 100 * v / busy >= 0.5)
+
+
 def profiles(d):
     addrs, names = kallsyms(d)
     o = []
@@ -163,12 +187,14 @@ def profiles(d):
         top = [(v, s) for v, s in rows if not IDLE.search(s)][:12]
         if not top:
             continue
-        o.append("- **%s**: %s" % (name.split(" ", 1)[1], ", ".join(
-            "`%s` %.1f %%" % (s, 100 * v / busy) for v, s in top)))
+        o.append("- **%s**: %s; by module: %s" % (name.split(" ", 1)[1], ", ".join(
+            "`%s` %.1f %%" % (s, 100 * v / busy) for v, s in top), by_module(rows, busy)))
     if not o:
         return ""
     return ("Profile (`perf record -e cpu-clock -a`, one injection run per configuration; "
-            "shares of the non-idle samples; `[module]` is an atom's or nftables' module):\n\n" +
+            "shares of the non-idle samples, the top symbols and then by module (CLICK-UP: its "
+            "core and atom modules; `kernel`: the kernel proper, which includes the injector's "
+            "page handling that every configuration pays):\n\n" +
             "\n".join(o) + "\n")
 
 

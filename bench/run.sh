@@ -39,10 +39,14 @@ if [ "${1:-}" != --report ]; then
 		local token=$$.$RANDOM
 		# build/vm/out/ is shared by every run-vm.sh of this checkout:
 		# take our results right away and check they are ours.
+		# the host's load while the VM runs, for the docs' header
+		while sleep 30; do cut -d' ' -f1 /proc/loadavg; done >>"$RES.new/host-load.txt" &
+		local sampler=$!
 		VM_QEMU_ARGS=${2:-} VM_MEM=${VM_MEM:-2G} VM_TIMEOUT=${VM_TIMEOUT:-3600} \
 			./selftests/vm/run-vm.sh env "${knobs[@]}" BENCH_PARTS="$1" \
 			BENCH_TOKEN="$token" BENCH_STATE_DIR="$REPO/build/bench" \
 			./bench/inside.sh || rc=$?
+		kill "$sampler"
 		if ! grep -qs "\"token\": \"$token\"" build/vm/out/bench/meta.json; then
 			echo "bench: no results of this run in build/vm/out/bench (see build/vm/serial.log)" >&2
 			exit 1
