@@ -38,8 +38,9 @@ all: modules ctl selftests example-atom
 deps:
 	$(ARM_DEPS) $(ARCH)
 
-# Copy sources (tar keeps mtimes; build products are left out). Runs deps
-# first and re-reads env.mk through a sub-make when it was missing.
+# Copy sources (tar keeps mtimes; build products are left out), drop
+# the ones the repo no longer has. Runs deps first and re-reads env.mk
+# through a sub-make when it was missing.
 arm-src: deps
 	@mkdir -p $(ARM_SRC) $(ARM_OUT)
 	@tar -C $(CURDIR) -c --exclude='*.o' --exclude='*.ko' --exclude='*.mod*' \
@@ -47,6 +48,11 @@ arm-src: deps
 		--exclude='Module.symvers' --exclude='modules.order' \
 		--exclude=ctl/clickupctl --exclude='ctl/tests/nl_extack' --exclude='*.a' \
 		$(ARM_COPY) | tar -C $(ARM_SRC) -x
+	@# a source the repo no longer has (moved, renamed) must not linger:
+	@# ctl builds with -Ilib, and a stale ctl/x.h shadows lib/x.h
+	@cd $(ARM_SRC) && find $(ARM_COPY) -type f ! -name '*.mod.c' \
+		\( -name '*.[ch]' -o -name '*.sh' -o -name Makefile -o -name Kbuild \) |\
+		while read -r f; do [ -e "$(CURDIR)/$$f" ] || rm -f "$$f"; done
 
 ifeq ($(strip $(ARM_KDIR)),)
 # First run: env.mk is written by deps; build in a sub-make that reads it.
