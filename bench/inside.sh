@@ -171,10 +171,12 @@ if part path; then
 		config $cfg
 		perf record -q -e cpu-clock -F 499 -a -o /tmp/perf-$cfg.data -- \
 			ip netns exec $CLI iperf3 -c 10.0.0.2 -t "$SECS" >/dev/null 2>&1
-		perf report -q -i /tmp/perf-$cfg.data --no-children --sort sym --percent-limit 0.3 \
-			--stdio 2>/dev/null | sed '/^$/d' | head -60 >"$OUT/perf-$cfg.txt"
+		# sampled addresses, counted; report.py names them with kallsyms
+		perf script -i /tmp/perf-$cfg.data -F ip 2>/dev/null | sort | uniq -c |
+			sort -rn | head -5000 >"$OUT/perf-$cfg.txt"
 		rm -f /tmp/perf-$cfg.data
 	done
+	grep -E ' [tT] ' /proc/kallsyms >"$OUT/kallsyms.txt"
 	config none
 	kill %1 2>/dev/null; wait 2>/dev/null
 	log "part 3: $(t_ms $t) ms"

@@ -334,20 +334,19 @@ def path_table(d):
 
 
 def profiles(d):
+    addrs, names = report_pkt.kallsyms(d)
     out = []
     for cfg in ("bridge", "firewall", "nft", "element45"):
         p = os.path.join(d, "perf-%s.txt" % cfg)
         if not os.path.exists(p):
             continue
-        rows = []
-        for line in open(p):
-            m = re.match(r"\s*([\d.]+)%\s+\[[kK.]\]\s+(\S+)", line)
-            if m:
-                rows.append((float(m.group(1)), m.group(2)))
-        busy = sum(v for v, s in rows if not IDLE.search(s))
+        by, total, by_address = report_pkt.symbol_counts(p, addrs, names)
+        rows = sorted(((v, s) for s, v in by.items()), reverse=True)
+        busy = sum(v for v, s in rows if not IDLE.search(s)) or 1
         idle = sum(v for v, s in rows if IDLE.search(s))
-        top = [(v, s) for v, s in rows if not IDLE.search(s)][:14]
-        out.append((cfg, idle, busy, top))
+        top = [(v, s) for v, s in rows if not IDLE.search(s)][:10]
+        mods = report_pkt.by_module(rows, busy) if by_address else ""
+        out.append((cfg, 100 * idle / (total or 1), busy, top, mods))
     return out
 
 
@@ -355,12 +354,13 @@ def profile_md(d):
     pr = profiles(d)
     if not pr:
         return ""
-    o = ["Profile (`perf record -e cpu-clock -a` over one TCP run per configuration, the "
-         "guest's symbols; shares of the non-idle samples listed, idle left out):\n"]
-    for cfg, idle, busy, top in pr:
-        o.append("- **%s** (idle %.0f %% of samples): %s" % (
+    o = ["Profile (`perf record -e cpu-clock -a` over one TCP run per configuration; shares "
+         "of the non-idle samples, the top symbols and then by module, idle left out):\n"]
+    for cfg, idle, busy, top, mods in pr:
+        o.append("- **%s** (idle %.0f %% of samples): %s%s" % (
             dict(CONFIGS)[cfg].split(" ", 1)[1], idle, ", ".join(
-                "`%s` %.1f %%" % (s, 100 * v / busy) for v, s in top[:10])))
+                "`%s` %.1f %%" % (s, 100 * v / busy) for v, s in top),
+            "; by module: " + mods if mods else ""))
     return "\n".join(o) + "\n"
 
 

@@ -162,6 +162,34 @@ def by_module(rows, busy):
                      if 100 * v / busy >= 0.5)
 
 
+def symbol_counts(p, addrs, names):
+    """({symbol: samples}, total, by_address) of a perf-*.txt of "COUNT
+    ADDRESS" lines (the sampled addresses, counted), named with the run's
+    kallsyms. Files of runs before 2026-11-30 (part 3) hold perf report's
+    "12.3%  [k] symbol" lines instead: percentages of a total of 100,
+    named by perf, module text unnamed (by_address False)."""
+    by, total, by_address = {}, 0, True
+    for line in open(p):
+        m = re.match(r"\s*([\d.]+)%\s+\[(.)\]\s+(\S+)", line)
+        if m:
+            sym = m.group(3) if m.group(2) in "kK" else "(user space)"
+            by[sym] = by.get(sym, 0) + float(m.group(1))
+            total, by_address = 100, False
+            continue
+        f = line.split()
+        if len(f) != 2 or not f[0].isdigit():
+            continue
+        a = int(f[1], 16)
+        if a < KERNEL_START:
+            sym = "(user space)"
+        else:
+            i = bisect.bisect_right(addrs, a) - 1
+            sym = names[i] if i >= 0 else f[1]
+        by[sym] = by.get(sym, 0) + int(f[0])
+        total += int(f[0])
+    return by, total, by_address
+
+
 def profiles(d):
     addrs, names = kallsyms(d)
     o = []
@@ -169,19 +197,7 @@ def profiles(d):
         p = os.path.join(d, "perf-pkt-%s.txt" % cfg)
         if not os.path.exists(p):
             continue
-        by = {}
-        for line in open(p):
-            # "COUNT ADDRESS": one sampled address and its samples
-            f = line.split()
-            if len(f) != 2 or not f[0].isdigit():
-                continue
-            a = int(f[1], 16)
-            if a < KERNEL_START:
-                sym = "(user space)"
-            else:
-                i = bisect.bisect_right(addrs, a) - 1
-                sym = names[i] if i >= 0 else f[1]
-            by[sym] = by.get(sym, 0) + int(f[0])
+        by, _, _ = symbol_counts(p, addrs, names)
         rows = sorted(((v, s) for s, v in by.items()), reverse=True)
         busy = sum(v for v, s in rows if not IDLE.search(s)) or 1
         top = [(v, s) for v, s in rows if not IDLE.search(s)][:12]
