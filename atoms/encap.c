@@ -2,12 +2,9 @@
 /*
  * encap(ETHERTYPE, SRC, DST): push a 14-byte Ethernet header (Click's
  * EtherEncap), e.g. encap(0x0800, 02:00:00:00:00:01, 02:00:00:00:00:02).
- * When the 14 bytes in front of the packet already are that header (a
- * frame whose own header strip() pulled, as in the seed firewall), they
- * are taken back as they are: nothing is written, so a cloned header need
- * not be copied. Otherwise the header is made private with room for it
- * first (skb_cow_head); a packet that cannot get the room is dropped. The
- * MAC header is set to the new header; skb->protocol becomes ETHERTYPE.
+ * The header is made private with room for it first (skb_cow_head); a
+ * packet that cannot get the room is dropped. The MAC header is set to the
+ * new header; skb->protocol becomes ETHERTYPE.
  */
 #include <linux/etherdevice.h>
 #include <linux/if_ether.h>
@@ -35,14 +32,9 @@ static int encap_process(struct clickup_atom *atom, struct sk_buff *skb,
 {
 	const struct encap_priv *priv = clickup_atom_priv(atom);
 
-	if (skb_headroom(skb) >= ETH_HLEN &&
-	    !memcmp(skb->data - ETH_HLEN, &priv->eth, ETH_HLEN)) {
-		__skb_push(skb, ETH_HLEN);
-	} else {
-		if (unlikely(skb_cow_head(skb, ETH_HLEN)))
-			return CLICKUP_DROP;
-		memcpy(__skb_push(skb, ETH_HLEN), &priv->eth, ETH_HLEN);
-	}
+	if (unlikely(skb_cow_head(skb, ETH_HLEN)))
+		return CLICKUP_DROP;
+	memcpy(__skb_push(skb, ETH_HLEN), &priv->eth, ETH_HLEN);
 	skb_postpush_rcsum(skb, skb->data, ETH_HLEN);
 	skb_reset_mac_header(skb);
 	skb->mac_len = ETH_HLEN;

@@ -3,8 +3,8 @@
 #
 # encap: strip(14) -> encap(TYPE, SRC, DST) replaces a frame's Ethernet
 # header with exactly those fields (hex and decimal EtherTypes), whether
-# the stripped header was another (rewritten) or already that one (taken
-# back as it is); encap on a whole frame stacks a second header on it. Invalid EtherTypes and MAC
+# the stripped header was another or already that one; encap on a whole
+# frame stacks a second header on it. Invalid EtherTypes and MAC
 # addresses are rejected with their message.
 
 . "$(dirname "$0")/lib.sh"

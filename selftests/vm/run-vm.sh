@@ -16,7 +16,8 @@
 # table's), VM_SMP (vCPUs; default 2, 1 for KERNEL=debug),
 # CLICKUP_EXTRA_MODULES (glob(s) of extra .ko files to install in the
 # guest), KVER (amd64: a Debian kernel release; ignored with a note if
-# no /boot/vmlinuz-$KVER), VM_QEMU_ARGS (more qemu options, word-split;
+# no /boot/vmlinuz-$KVER), VM_APPEND (more kernel command line, e.g.
+# loglevel=7 for the stacks of a lockup), VM_QEMU_ARGS (more qemu options, word-split;
 # e.g. "-icount shift=0" for bench/pkt.sh), KERNEL=debug (below).
 #
 # VM_HOSTFWD=tcp:127.0.0.1:3000-:3000 (qemu's hostfwd syntax; `make
@@ -311,7 +312,7 @@ QEMU_SMP=$VM_SMP,sockets=$VM_SMP,cores=1,threads=1
 QEMU=("$QEMU_BIN" -accel tcg -M "$MACHINE" -cpu "$CPU" -smp "$QEMU_SMP" -m "${VM_MEM:-$MEM}"
 	-nographic -no-reboot "${NIC[@]}"
 	-kernel "$VMLINUX" -initrd "$RUN/initramfs.cpio"
-	-append "console=$CONSOLE quiet panic=-1 oops=panic panic_on_warn=0$APPEND"
+	-append "console=$CONSOLE quiet panic=-1 oops=panic panic_on_warn=0$APPEND${VM_APPEND:+ $VM_APPEND}"
 	-fsdev "local,id=root,path=$ROOT,security_model=none,readonly=on,multidevs=remap"
 	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot
 	-fsdev "local,id=out,path=$OUT,security_model=none"
