@@ -32,7 +32,6 @@ CONFIGS = [("bridge", "(a) Linux bridge, no rules"),
            ("firewall", "(b) CLICK-UP firewall.click"),
            ("nft", "(c) bridge + nftables ruleset"),
            ("element45", "(d) CLICK-UP element45.click")]
-IDLE = re.compile(r"native_safe_halt|default_idle|cpuidle|do_idle|acpi_idle|mwait")
 
 
 def load(d, name):
@@ -163,15 +162,14 @@ def nft_md(u):
          "bench.py writes `load FILE` and reads its one reply line, as it does with "
          "`clickupctl batch -`; the wall time covers the same pipe round trip and second "
          "process for both. **nft ÷ preloaded** is computed from it."]
-    if have:
-        o.append(" *nft -f in-process* (`Nftables.cmd_from_file` in bench.py itself, no pipe, "
-                 "how this part timed nftables before) in the same rounds, for comparison: "
-                 "in-process ÷ preloaded %s; pipe-driven ÷ in-process %s (medians)." % (
-                     ", ".join("%.2fx (%s)" % (med(walls(c["nft_lib"])) /
-                                               med(walls(c["preloaded"])), short(c))
-                               for c in have),
-                     ", ".join("%.2fx" % (med(walls(c["nft"])) / med(walls(c["nft_lib"])))
-                               for c in have)))
+    o.append(" *nft -f in-process* (`Nftables.cmd_from_file` in bench.py itself, no pipe, "
+             "how this part timed nftables before) in the same rounds, for comparison: "
+             "in-process ÷ preloaded %s; pipe-driven ÷ in-process %s (medians)." % (
+                 ", ".join("%.2fx (%s)" % (med(walls(c["nft_lib"])) /
+                                           med(walls(c["preloaded"])), short(c))
+                           for c in have),
+                 ", ".join("%.2fx" % (med(walls(c["nft"])) / med(walls(c["nft_lib"])))
+                           for c in have)))
     return "".join(o)
 
 
@@ -333,35 +331,21 @@ def path_table(d):
     return "\n".join(out) + "\n", ratios
 
 
-def profiles(d):
+def profile_md(d):
     addrs, names = report_pkt.kallsyms(d)
-    out = []
+    o = []
     for cfg in ("bridge", "firewall", "nft", "element45"):
         p = os.path.join(d, "perf-%s.txt" % cfg)
         if not os.path.exists(p):
             continue
-        by, total, by_address = report_pkt.symbol_counts(p, addrs, names)
-        rows = sorted(((v, s) for s, v in by.items()), reverse=True)
-        busy = sum(v for v, s in rows if not IDLE.search(s)) or 1
-        idle = sum(v for v, s in rows if IDLE.search(s))
-        top = [(v, s) for v, s in rows if not IDLE.search(s)][:10]
-        mods = report_pkt.by_module(rows, busy) if by_address else ""
-        out.append((cfg, 100 * idle / (total or 1), busy, top, mods))
-    return out
-
-
-def profile_md(d):
-    pr = profiles(d)
-    if not pr:
+        idle, text = report_pkt.profile(p, addrs, names, 10)
+        o.append("- **%s** (idle %.0f %% of samples): %s" % (
+            dict(CONFIGS)[cfg].split(" ", 1)[1], idle, text))
+    if not o:
         return ""
-    o = ["Profile (`perf record -e cpu-clock -a` over one TCP run per configuration; shares "
-         "of the non-idle samples, the top symbols and then by module, idle left out):\n"]
-    for cfg, idle, busy, top, mods in pr:
-        o.append("- **%s** (idle %.0f %% of samples): %s%s" % (
-            dict(CONFIGS)[cfg].split(" ", 1)[1], idle, ", ".join(
-                "`%s` %.1f %%" % (s, 100 * v / busy) for v, s in top),
-            "; by module: " + mods if mods else ""))
-    return "\n".join(o) + "\n"
+    return "\n".join(["Profile (`perf record -e cpu-clock -a` over one TCP run per "
+                      "configuration; shares of the non-idle samples, the top symbols and "
+                      "then by module, idle left out):\n"] + o) + "\n"
 
 
 # ---- part 4 -----------------------------------------------------------------

@@ -190,6 +190,21 @@ def symbol_counts(p, addrs, names):
     return by, total, by_address
 
 
+def profile(p, addrs, names, ntop):
+    """One perf-*.txt summed up: the idle share of all its samples, and a
+    text of the ntop busiest symbols and then the modules (when the
+    samples are addresses), as shares of the non-idle samples."""
+    by, total, by_address = symbol_counts(p, addrs, names)
+    rows = sorted(((v, s) for s, v in by.items()), reverse=True)
+    busy = sum(v for v, s in rows if not IDLE.search(s)) or 1
+    idle = sum(v for v, s in rows if IDLE.search(s))
+    top = [(v, s) for v, s in rows if not IDLE.search(s)][:ntop]
+    text = ", ".join("`%s` %.1f %%" % (s, 100 * v / busy) for v, s in top)
+    if by_address:
+        text += "; by module: " + by_module(rows, busy)
+    return 100 * idle / (total or 1), text if top else ""
+
+
 def profiles(d):
     addrs, names = kallsyms(d)
     o = []
@@ -197,14 +212,9 @@ def profiles(d):
         p = os.path.join(d, "perf-pkt-%s.txt" % cfg)
         if not os.path.exists(p):
             continue
-        by, _, _ = symbol_counts(p, addrs, names)
-        rows = sorted(((v, s) for s, v in by.items()), reverse=True)
-        busy = sum(v for v, s in rows if not IDLE.search(s)) or 1
-        top = [(v, s) for v, s in rows if not IDLE.search(s)][:12]
-        if not top:
-            continue
-        o.append("- **%s**: %s; by module: %s" % (name.split(" ", 1)[1], ", ".join(
-            "`%s` %.1f %%" % (s, 100 * v / busy) for v, s in top), by_module(rows, busy)))
+        _, text = profile(p, addrs, names, 12)
+        if text:
+            o.append("- **%s**: %s" % (name.split(" ", 1)[1], text))
     if not o:
         return ""
     return ("Profile (`perf record -e cpu-clock -a`, one injection run per configuration; "
