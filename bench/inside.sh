@@ -36,6 +36,13 @@ cu() { ip netns exec $CU "$@"; }
 ctl() { ip netns exec $CU "$CTL" "$@"; }
 t_ms() { echo $(( (${EPOCHREALTIME/./} - $1) / 1000 )); }
 part() { [[ " $PARTS " == *" $1 "* ]]; }
+# perf_addrs DATA OUT: a perf record's sampled addresses, counted, and this
+# boot's kernel and module symbols to name them with (report_pkt.py): the
+# guest's perf leaves module text unnamed
+perf_addrs() {
+	perf script -i "$1" -F ip 2>/dev/null | sort | uniq -c | sort -rn | head -5000 >"$2"
+	grep -E ' [tT] ' /proc/kallsyms >"$OUT/kallsyms.txt"
+}
 
 cleanup() {
 	local ns
@@ -171,12 +178,9 @@ if part path; then
 		config $cfg
 		perf record -q -e cpu-clock -F 499 -a -o /tmp/perf-$cfg.data -- \
 			ip netns exec $CLI iperf3 -c 10.0.0.2 -t "$SECS" >/dev/null 2>&1
-		# sampled addresses, counted; report.py names them with kallsyms
-		perf script -i /tmp/perf-$cfg.data -F ip 2>/dev/null | sort | uniq -c |
-			sort -rn | head -5000 >"$OUT/perf-$cfg.txt"
+		perf_addrs /tmp/perf-$cfg.data "$OUT/perf-$cfg.txt"
 		rm -f /tmp/perf-$cfg.data
 	done
-	grep -E ' [tT] ' /proc/kallsyms >"$OUT/kallsyms.txt"
 	config none
 	kill %1 2>/dev/null; wait 2>/dev/null
 	log "part 3: $(t_ms $t) ms"

@@ -127,15 +127,10 @@ pkt_part() {
 		perf record -q -e cpu-clock -F 999 -a -o /tmp/perf-pkt.data -- \
 			ip netns exec $CU "$XDPINJECT" p1 "$hex" "$PKT_PROFILE_PKTS" >/dev/null 2>&1
 		sink off
-		# the sampled addresses, counted; report_pkt.py names them with
-		# this boot's kallsyms (the guest's perf does not resolve module
-		# text: it shows it as the last core symbol)
-		perf script -i /tmp/perf-pkt.data -F ip 2>/dev/null | sort | uniq -c |
-			sort -rn | head -5000 >"$OUT/perf-pkt-$cfg.txt"
+		perf_addrs /tmp/perf-pkt.data "$OUT/perf-pkt-$cfg.txt"
 		rm -f /tmp/perf-pkt.data
 		hold_end
 	done
-	[ -z "$PKT_PROFILE" ] || grep -E ' [tT] ' /proc/kallsyms >"$OUT/kallsyms.txt"
 	lsmod >"$OUT/pkt-lsmod.txt"
 	pkt_config none
 	kill $spid 2>/dev/null
