@@ -17,8 +17,9 @@
 # CLICKUP_EXTRA_MODULES (glob(s) of extra .ko files to install in the
 # guest), KVER (amd64: a Debian kernel release; ignored with a note if
 # no /boot/vmlinuz-$KVER), VM_APPEND (more kernel command line, e.g.
-# loglevel=7 for the stacks of a lockup), VM_QEMU_ARGS (more qemu options, word-split;
-# e.g. "-icount shift=0" for bench/pkt.sh), KERNEL=debug (below).
+# loglevel=7 for the stacks of a lockup), VM_QEMU_ARGS (more qemu
+# options, word-split; e.g. "-icount shift=0" for bench/pkt.sh),
+# KERNEL=debug (below).
 #
 # VM_HOSTFWD=tcp:127.0.0.1:3000-:3000 (qemu's hostfwd syntax; `make
 # dashboard`) gives the guest a user-mode NIC (virtio, restrict=on: the
