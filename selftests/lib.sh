@@ -214,10 +214,18 @@ ping_fails() {
 # SLOW may come from the host too (run-vm.sh: its load per core).
 SLOW=${SLOW:-1}
 case $(uname -r) in
-*debug*) SLOW=$((SLOW * 5)) KSFT_MACHINE_SLOW=yes ;;
-*) [ "$SLOW" = 1 ] && KSFT_MACHINE_SLOW=no || KSFT_MACHINE_SLOW=yes ;;
+*debug*) SLOW=$((SLOW * 5)) KSFT_MACHINE_SLOW=yes DEBUG_KERNEL=yes ;;
+*) [ "$SLOW" = 1 ] && KSFT_MACHINE_SLOW=no || KSFT_MACHINE_SLOW=yes
+   DEBUG_KERNEL=no ;;
 esac
 export SLOW KSFT_MACHINE_SLOW
+
+# per_kernel DEBUG_N N: prints DEBUG_N on the debug kernel, else N. For a
+# test that repeats one kernel path (N swaps, N flows, N bytes): the
+# checkers see the same paths in fewer rounds, and the list fits CI.
+per_kernel() {
+	if [ "$DEBUG_KERNEL" = yes ]; then echo "$1"; else echo "$2"; fi
+}
 
 # wait_for SECONDS cmd...: poll every 0.1 s until cmd succeeds, wall-clock
 # bound, x SLOW (the kernel's lib.sh calls it slowwait).

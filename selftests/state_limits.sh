@@ -38,8 +38,7 @@ TOOL=$SELFTESTS/state_tool
 # The debug kernel traces every allocation (KASAN, kmemleak: 200,000
 # restored flows took 131 s there): a quarter, still hundreds of GC steps
 # and a delete many times longer than a dump.
-case $(uname -r) in *debug*) BIG=${BIG:-50000} ;; esac
-BIG=${BIG:-200000}
+BIG=${BIG:-$(per_kernel 50000 200000)}
 PARAMS=/sys/module/clickup/parameters
 S_EST=3
 S_CLOSE=6

@@ -12,7 +12,8 @@
 # nothing alarming in dmesg. The figures (swaps, seconds, pings, per-phase
 # swap times from `upgrade -j`) are printed as "# " diagnostics.
 #
-# Env: N_SWAPS (1000), PING_INTERVAL (0.002 s), PING_CHUNK (500).
+# Env: N_SWAPS (1000, 300 on the debug kernel), PING_INTERVAL (0.002 s),
+# PING_CHUNK (500).
 
 . "$(dirname "$0")/lib.sh"
 
@@ -20,7 +21,7 @@ require_clickup
 require_cmd ping
 
 NE=br
-N_SWAPS=${N_SWAPS:-1000}
+N_SWAPS=${N_SWAPS:-$(per_kernel 300 1000)}
 PING_INTERVAL=${PING_INTERVAL:-0.002}
 PING_CHUNK=${PING_CHUNK:-500}
 PORT=5002
